@@ -1,0 +1,47 @@
+"""Alembic environment: tracker's models, tracker's database URL, batch mode for SQLite."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import tracker.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from tracker import config as tracker_config
+from tracker import db
+
+target_metadata = SQLModel.metadata
+
+
+def _engine():
+    engine = context.config.attributes.get("engine")
+    if engine is None:
+        engine = db.engine_for(tracker_config.database_url())
+    return engine
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=str(_engine().url),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = _engine()
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

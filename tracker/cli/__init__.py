@@ -1,0 +1,129 @@
+"""The ``tracker`` command line. Thin: parse, call the library, print.
+
+Heavy modules (the ORM, Alembic, reports) are imported inside the commands
+that need them, so ``tracker --help`` and ``--version`` stay fast.
+"""
+
+import sys
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from tracker import __version__
+from tracker.cli import common
+
+
+class TrackerGroup(TyperGroup):
+    """Turns errors meant for users into one ``Error: ...`` line and exit 1."""
+
+    def invoke(self, ctx: typer.Context):
+        from tracker.errors import TrackerError
+
+        try:
+            return super().invoke(ctx)
+        except TrackerError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            typer.echo("Interrupted; nothing was written.", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(1)
+        except Exception as exc:
+            # Database errors reach users too (server down, file locked, read-only).
+            import sqlalchemy.exc
+
+            if isinstance(exc, sqlalchemy.exc.IntegrityError):
+                _fail(f"the database refused the change: {_first_line(exc.orig)}")
+            if isinstance(exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
+                from tracker.config import mask_url
+
+                _fail(f"database error ({mask_url(common.url())}): {_first_line(exc.orig)}")
+            raise
+
+
+def _first_line(exc) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _fail(text: str) -> None:
+    from tracker.config import mask_url
+
+    url = common.state.db
+    if url:
+        text = text.replace(url, mask_url(url))
+    typer.echo(f"Error: {text}", err=True)
+    sys.exit(1)
+
+
+app = typer.Typer(
+    cls=TrackerGroup,
+    help="Track US jurisdictions' sanctuary-policy status over time, the federal grant money "
+    "tied to them, the federal actions aimed at them and the litigation around them, "
+    "with a source on every fact.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tracker {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="TRACKER_DATABASE_URL",
+            help="SQLAlchemy database URL, e.g. sqlite:///tracker.db or "
+            "postgresql://user@host/dbname. Default: a SQLite file in your data directory.",
+            show_envvar=True,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    common.state.db = db
+
+
+def _register() -> None:
+    from tracker.cli import (
+        actions,
+        cases,
+        data,
+        db,
+        grants,
+        jurisdictions,
+        report,
+        sources,
+        status,
+    )
+
+    app.add_typer(db.app, name="db")
+    app.add_typer(sources.app, name="sources")
+    app.add_typer(jurisdictions.app, name="jurisdictions")
+    app.add_typer(status.app, name="status")
+    app.add_typer(grants.app, name="grants")
+    app.add_typer(actions.app, name="actions")
+    app.add_typer(cases.app, name="cases")
+    app.add_typer(report.app, name="report")
+    data.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app(prog_name="tracker")

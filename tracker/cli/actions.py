@@ -1,0 +1,114 @@
+"""tracker actions: what the federal government did or threatened."""
+
+from typing import Annotated
+
+import typer
+
+from tracker.cli import common
+from tracker.vocab import ActionKind
+
+app = typer.Typer(
+    help="Record and read federal actions aimed at jurisdictions.", no_args_is_help=True
+)
+
+ACTION_COLUMNS = [
+    "id", "key", "date", "agency", "kind", "title", "target_count", "named_targets", "source",
+]  # fmt: skip
+
+
+@app.command()
+def add(
+    title: Annotated[str, typer.Argument(help="A short title.")],
+    date: Annotated[str, typer.Option(help="When: YYYY, YYYY-MM or YYYY-MM-DD.")],
+    agency: Annotated[str, typer.Option(help="e.g. 'U.S. Department of Justice'.")],
+    kind: Annotated[ActionKind, typer.Option(help="What kind of action.")],
+    source: Annotated[str, typer.Option(help="The source's id or key.")],
+    target: Annotated[
+        list[str] | None, typer.Option(help="A jurisdiction it targeted (repeatable).")
+    ] = None,
+    target_count: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="How many jurisdictions the source says it targeted, named or not."
+        ),
+    ] = None,
+    description: Annotated[str | None, typer.Option(help="What happened.")] = None,
+) -> None:
+    """Record a federal action and print its key.
+
+    Example: tracker actions add "DOJ threatens subpoenas" --date 2018-01-24 --agency "U.S. Department of Justice" --kind subpoena_threat --source 1 --target CA --target-count 23
+    """
+    from tracker import actions, jurisdictions, sources
+
+    with common.session(write=True) as s:
+        targets = [jurisdictions.resolve(s, r, field="target") for r in target or []]
+        src = sources.resolve(s, source)
+        a = actions.add(
+            s, src, targets, title=title, date=date, agency=agency, kind=kind.value,
+            description=description, target_count=target_count,
+        )  # fmt: skip
+        common.out(a.key)
+
+
+@app.command()
+def update(
+    action: Annotated[str, typer.Argument(metavar="ACTION", help="The action's id or key.")],
+    add_target: Annotated[
+        list[str] | None, typer.Option(help="Another jurisdiction it targeted (repeatable).")
+    ] = None,
+    target_count: Annotated[
+        int | None, typer.Option(min=0, help="How many jurisdictions the source says it targeted.")
+    ] = None,
+    description: Annotated[str | None, typer.Option(help="What happened.")] = None,
+) -> None:
+    """Add named targets, or change the stated target count or description.
+
+    Example: tracker actions update 2018-01-24-doj-threatens-subpoenas --add-target "Chicago, IL"
+    """
+    from tracker import actions, jurisdictions
+
+    with common.session(write=True) as s:
+        a = actions.resolve(s, action)
+        targets = [jurisdictions.resolve(s, r, field="target") for r in add_target or []]
+        actions.update(
+            s, a, add_targets=targets, target_count=target_count, description=description
+        )
+        common.out(a.key)
+
+
+def _record(s, a):
+    from tracker import actions, records
+    from tracker.models import Source
+
+    return records.action(a, s.get(Source, a.source_id), actions.targets_of(s, a))
+
+
+@app.command("list")
+def list_(format: common.FormatOption = None) -> None:
+    """List federal actions by date.
+
+    Example: tracker actions list --format csv
+    """
+    from tracker import actions
+    from tracker.render import render
+
+    with common.session() as s:
+        rows = [_record(s, a) for a in actions.list_actions(s)]
+    render(rows, common.fmt(format), columns=ACTION_COLUMNS)
+
+
+@app.command()
+def show(
+    action: Annotated[str, typer.Argument(metavar="ACTION", help="The action's id or key.")],
+    format: common.FormatOption = None,
+) -> None:
+    """Show one action with its named targets and stated target count.
+
+    Example: tracker actions show 1
+    """
+    from tracker import actions
+    from tracker.render import render_record
+
+    with common.session() as s:
+        record = _record(s, actions.resolve(s, action))
+    render_record(record, common.fmt(format))

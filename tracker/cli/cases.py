@@ -1,0 +1,185 @@
+"""tracker cases: litigation, parties and rulings."""
+
+from typing import Annotated
+
+import typer
+
+from tracker.cli import common
+from tracker.vocab import CaseStatus, RulingKind
+
+app = typer.Typer(help="Record and read lawsuits, their parties and rulings.", no_args_is_help=True)
+
+CASE_COLUMNS = [
+    "id",
+    "key",
+    "caption",
+    "court",
+    "docket",
+    "filed",
+    "status",
+    "parties",
+    "latest_ruling",
+]
+PARTY_HELP = "A jurisdiction REF, or a person or agency by name (repeatable)."
+
+
+@app.command()
+def add(
+    caption: Annotated[
+        str, typer.Argument(help="The case caption, e.g. 'City of Chicago v. Sessions'.")
+    ],
+    court: Annotated[str, typer.Option(help="The court.")],
+    source: Annotated[str, typer.Option(help="The source's id or key.")],
+    docket: Annotated[
+        str | None, typer.Option(help="Docket number; it becomes the case's key.")
+    ] = None,
+    filed: Annotated[
+        str | None, typer.Option(help="Filing date: YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    status: Annotated[CaseStatus, typer.Option(help="Where the case stands.")] = CaseStatus.pending,
+    summary: Annotated[str | None, typer.Option(help="What the case is about.")] = None,
+    plaintiff: Annotated[list[str] | None, typer.Option(help=PARTY_HELP)] = None,
+    defendant: Annotated[list[str] | None, typer.Option(help=PARTY_HELP)] = None,
+    intervenor: Annotated[list[str] | None, typer.Option(help=PARTY_HELP)] = None,
+    amicus: Annotated[list[str] | None, typer.Option(help=PARTY_HELP)] = None,
+) -> None:
+    """Add a case with its parties and print its key (the docket, else the caption).
+
+    A party that matches a tracked jurisdiction is linked to it; other text is
+    a named person or agency. Text like 'Name, ST' that matches no
+    jurisdiction is an error.
+
+    Example: tracker cases add "City of Chicago v. Sessions" --court "N.D. Ill." --docket 1:17-cv-05720 --source 1 --plaintiff "Chicago, IL" --defendant "Jeff Sessions"
+    """
+    from tracker import cases, sources
+
+    parties = [
+        (role, p)
+        for role, given in (
+            ("plaintiff", plaintiff),
+            ("defendant", defendant),
+            ("intervenor", intervenor),
+            ("amicus", amicus),
+        )
+        for p in given or []
+    ]
+    with common.session(write=True) as s:
+        src = sources.resolve(s, source)
+        c = cases.add(
+            s, src, parties, caption=caption, court=court, docket=docket, filed=filed,
+            status=status.value, summary=summary,
+        )  # fmt: skip
+        common.out(c.key)
+
+
+@app.command()
+def update(
+    case: Annotated[
+        str, typer.Argument(metavar="CASE", help="The case's id, docket number or caption.")
+    ],
+    docket: Annotated[str | None, typer.Option(help="Docket number.")] = None,
+    status: Annotated[CaseStatus | None, typer.Option(help="Where the case stands.")] = None,
+    court: Annotated[str | None, typer.Option(help="The court.")] = None,
+    filed: Annotated[str | None, typer.Option(help="Filing date.")] = None,
+    summary: Annotated[str | None, typer.Option(help="What the case is about.")] = None,
+) -> None:
+    """Change a case's docket, status, court, filing date or summary.
+
+    Example: tracker cases update "City of Chicago v. Sessions" --status on_appeal
+    """
+    from tracker import cases
+
+    with common.session(write=True) as s:
+        c = cases.resolve(s, case)
+        cases.update(
+            s,
+            c,
+            docket=docket,
+            status=status.value if status else None,
+            court=court,
+            filed=filed,
+            summary=summary,
+        )
+        common.out(c.key)
+
+
+@app.command()
+def rule(
+    case: Annotated[
+        str, typer.Argument(metavar="CASE", help="The case's id, docket number or caption.")
+    ],
+    date: Annotated[str, typer.Option(help="Date of the ruling: YYYY, YYYY-MM or YYYY-MM-DD.")],
+    kind: Annotated[RulingKind, typer.Option(help="What kind of ruling.")],
+    source: Annotated[str, typer.Option(help="The source's id or key.")],
+    judge: Annotated[str | None, typer.Option(help="The judge.")] = None,
+    summary: Annotated[str | None, typer.Option(help="What the court decided.")] = None,
+) -> None:
+    """Record a ruling in a case.
+
+    Example: tracker cases rule "City of Chicago v. Sessions" --date 2017-09-15 --kind preliminary_injunction --judge "Harry Leinenweber" --source 1
+    """
+    from tracker import cases, sources
+
+    with common.session(write=True) as s:
+        c = cases.resolve(s, case)
+        src = sources.resolve(s, source)
+        r = cases.rule(s, c, src, date=date, kind=kind.value, judge=judge, summary=summary)
+        common.out(str(r.id))
+
+
+def _party_text(party, jurisdiction) -> str:
+    return f"{jurisdiction.name}, {jurisdiction.state}" if jurisdiction else party.name
+
+
+@app.command("list")
+def list_(format: common.FormatOption = None) -> None:
+    """List cases with their parties and latest ruling.
+
+    Example: tracker cases list --format json
+    """
+    from tracker import cases, records
+    from tracker.render import render
+
+    rows = []
+    with common.session() as s:
+        for c in cases.list_cases(s):
+            row = records.case(c)
+            row["parties"] = [f"{p.role}: {_party_text(p, j)}" for p, j in cases.parties_of(s, c)]
+            rulings = cases.rulings_of(s, c)
+            row["latest_ruling"] = f"{rulings[-1].date} {rulings[-1].kind}" if rulings else None
+            rows.append(row)
+    render(rows, common.fmt(format), columns=CASE_COLUMNS)
+
+
+@app.command()
+def show(
+    case: Annotated[
+        str, typer.Argument(metavar="CASE", help="The case's id, docket number or caption.")
+    ],
+    format: common.FormatOption = None,
+) -> None:
+    """Show a case: its details, parties and every ruling.
+
+    Example: tracker cases show "City of Chicago v. Sessions"
+    """
+    from tracker import cases, records
+    from tracker.models import Source
+    from tracker.render import render_sections
+
+    with common.session() as s:
+        c = cases.resolve(s, case)
+        doc = {
+            "case": records.case(c, s.get(Source, c.source_id)),
+            "parties": [
+                {
+                    "role": p.role,
+                    "party": _party_text(p, j),
+                    "jurisdiction": j.ocd_id if j else None,
+                }
+                for p, j in cases.parties_of(s, c)
+            ],
+            "rulings": [
+                records.ruling(r, s.get(Source, r.source_id)) for r in cases.rulings_of(s, c)
+            ],
+        }
+    render_sections(doc, common.fmt(format))

@@ -1,0 +1,64 @@
+"""What every command shares: the database URL, output format, one session."""
+
+import sys
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+
+from tracker.render import Format
+
+FormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table (default on a terminal; plain text when piped), csv, json or markdown.",
+        case_sensitive=False,
+    ),
+]
+
+
+class State:
+    db: str | None = None
+
+
+state = State()
+
+
+def url() -> str:
+    from tracker.config import database_url
+
+    return database_url(state.db)
+
+
+@contextmanager
+def session(write: bool = False):
+    from tracker import db
+
+    with db.session(url(), write=write) as s:
+        yield s
+
+
+def fmt(value: Format | None) -> Format:
+    return value or Format.table
+
+
+def message(text: str) -> None:
+    """A message for the person at the terminal: stderr, so stdout stays data."""
+    typer.echo(text, err=True)
+
+
+def out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def confirm(question: str, yes: bool) -> None:
+    from tracker.errors import TrackerError
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise TrackerError(f"{question} Not confirmed: pass --yes to confirm without a terminal")
+    if not typer.confirm(question, default=False, err=True):
+        raise typer.Exit(1)

@@ -1,0 +1,136 @@
+"""tracker seed | import | export: moving data in and out as CSV."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tracker.cli import common
+
+# Progress shows for long runs on a terminal only; piped output stays clean.
+PROGRESS_AFTER = 2000
+
+
+def progress(rows, label: str):
+    if not sys.stderr.isatty():
+        yield from rows
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}: {task.completed:,} rows"), transient=True
+    ) as bar:
+        task = None
+        for n, row in enumerate(rows, 1):
+            if n == PROGRESS_AFTER:
+                task = bar.add_task(label, completed=n)
+            elif task is not None and n % 500 == 0:
+                bar.update(task, completed=n)
+            yield row
+
+
+def _summary_rows(summary) -> list[dict]:
+    return [
+        {"entity": name, "added": c.added, "updated": c.updated, "unchanged": c.unchanged}
+        for name, c in summary.items()
+    ]
+
+
+def _import(path: Path, entity: str | None, dry_run: bool, format) -> None:
+    from tracker import csvio, db
+    from tracker.render import render
+
+    with db.session(common.url(), write=not dry_run) as s:
+        summary = csvio.import_files(s, path, entity=entity, progress=progress)
+        if dry_run:
+            s.rollback()
+    render(_summary_rows(summary), common.fmt(format))
+    total = sum(c.added + c.updated for c in summary.values())
+    if dry_run:
+        common.message(f"Dry run: {total} change(s) found, nothing written.")
+    else:
+        common.message(f"Imported: {total} change(s) written.")
+
+
+def seed(format: common.FormatOption = None) -> None:
+    """Load the seed data (the article's facts) from seed/. A second run adds nothing.
+
+    Example: tracker seed
+    """
+    from tracker.db import resource_dir
+
+    _import(resource_dir("seed"), None, False, format)
+
+
+def import_(
+    path: Annotated[
+        Path, typer.Argument(help="A directory written by `tracker export`, or one CSV file.")
+    ],
+    entity: Annotated[
+        str | None,
+        typer.Option(help="The entity of a single CSV, when its file name does not say."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option(help="Validate and report what would change; write nothing.")
+    ] = False,
+    format: common.FormatOption = None,
+) -> None:
+    """Import CSV files: all or nothing, rows matched by natural key.
+
+    Errors name the file, line and column; up to 50 are reported at once.
+    The summary says how many rows were added, updated and unchanged.
+
+    Example: tracker import exported/ --dry-run
+    """
+    _import(path, entity, dry_run, format)
+
+
+def export(
+    entity: Annotated[
+        str | None, typer.Argument(help="One entity to write to stdout; all when omitted.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Directory to write one CSV per entity into.")
+    ] = None,
+    excel_safe: Annotated[
+        bool,
+        typer.Option(
+            help="Neutralise cells a spreadsheet would run as a formula (leading = + - @). "
+            "Use it for files opened in Excel or similar; leave it off for files meant to be imported back."
+        ),
+    ] = False,
+) -> None:
+    """Export to CSV: every entity to --out DIR, or one ENTITY to stdout.
+
+    References use natural keys, so the files import into another database.
+
+    Example: tracker export --out backup/     |     tracker export jurisdictions > j.csv
+    """
+    from tracker import csvio, db
+    from tracker.errors import InvalidValue
+
+    if entity is None and out is None:
+        raise InvalidValue("give an ENTITY to write to stdout, or --out DIR for all of them")
+    with db.session(common.url()) as s:
+        if entity is not None:
+            e = csvio.entity_named(entity)
+            if out is not None:
+                raise InvalidValue("give either an ENTITY (to stdout) or --out DIR, not both")
+            stream = csvio.stdout_writer()
+            try:
+                csvio.write_csv(
+                    stream, e.name, progress(csvio.export_rows(s, e.name), e.name), excel_safe
+                )
+            finally:
+                stream.flush()
+                stream.detach()
+            return
+        counts = csvio.export_dir(s, out, excel_safe=excel_safe, progress=progress)
+    common.message(f"Exported {sum(counts.values())} rows in {len(counts)} files to {out}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("seed")(seed)
+    app.command("import")(import_)
+    app.command("export")(export)

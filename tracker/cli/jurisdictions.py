@@ -1,0 +1,176 @@
+"""tracker jurisdictions: states, counties, cities and their dossiers."""
+
+from typing import Annotated
+
+import typer
+
+from tracker.cli import common
+from tracker.vocab import JurisdictionKind, Status
+
+app = typer.Typer(help="Add, find, show, update and remove jurisdictions.", no_args_is_help=True)
+
+REF_HELP = (
+    "The jurisdiction: id, OCD id, FIPS code, 'Name, ST', a state's name or code, or an alias."
+)
+LIST_COLUMNS = ["id", "key", "name", "kind", "state", "fips", "population", "status"]
+
+
+@app.command()
+def add(
+    name: Annotated[str, typer.Argument(help="The jurisdiction's name, e.g. 'Doña Ana County'.")],
+    kind: Annotated[JurisdictionKind, typer.Option(help="What kind of jurisdiction.")],
+    state: Annotated[str, typer.Option(help="USPS state code, e.g. CA (DC and territories too).")],
+    fips: Annotated[
+        str | None, typer.Option(help="FIPS/GEOID: 2 digits state, 5 county, 7 place.")
+    ] = None,
+    population: Annotated[int | None, typer.Option(min=0, help="Population, when known.")] = None,
+    alias: Annotated[
+        list[str] | None, typer.Option(help="Another name it goes by (repeatable).")
+    ] = None,
+    ocd_id: Annotated[
+        str | None,
+        typer.Option(help="Its OCD division id; derived from kind, state and name if not given."),
+    ] = None,
+    notes: Annotated[str | None, typer.Option(help="Notes.")] = None,
+) -> None:
+    """Add a jurisdiction and print its key (its OCD division id).
+
+    A consolidated city-county (San Francisco, Denver) is one jurisdiction of
+    kind city_county; 'San Francisco, CA' and 'San Francisco County, CA' both find it.
+
+    Example: tracker jurisdictions add "Doña Ana County" --kind county --state NM --fips 35013
+    """
+    from tracker import jurisdictions as jur
+
+    data = jur.validate(
+        name,
+        kind.value,
+        state,
+        fips=fips,
+        population=population,
+        aliases=alias or (),
+        notes=notes,
+        ocd_id=ocd_id,
+    )
+    with common.session(write=True) as s:
+        j = jur.add(s, data)
+        common.out(j.ocd_id)
+
+
+@app.command("list")
+def list_(
+    state: Annotated[str | None, typer.Option(help="Only this state (code or name).")] = None,
+    kind: Annotated[JurisdictionKind | None, typer.Option(help="Only this kind.")] = None,
+    status: Annotated[
+        Status | None, typer.Option(help="Only those whose current status is this.")
+    ] = None,
+    format: common.FormatOption = None,
+) -> None:
+    """List jurisdictions with their current status.
+
+    Example: tracker jurisdictions list --state CA --status sanctuary
+    """
+    from tracker import jurisdictions as jur
+    from tracker import records
+    from tracker import status as st
+    from tracker.render import render
+
+    with common.session() as s:
+        rows = jur.list_jurisdictions(s, state=state, kind=kind.value if kind else None)
+        current = st.current_all(s, [j.id for j in rows])
+        out = []
+        for j in rows:
+            now = current.get(j.id)
+            value = now.current[0].status if now and now.current else None
+            if status is not None and value != status.value:
+                continue
+            row = records.jurisdiction(j)
+            row.pop("notes")
+            row["status"] = value
+            out.append(row)
+    render(out, common.fmt(format), columns=LIST_COLUMNS)
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(metavar="REF", help=REF_HELP)],
+    format: common.FormatOption = None,
+) -> None:
+    """Show the dossier: identity, current status and disagreements, status
+    history, money (aggregates labelled), actions that targeted it, and cases
+    with their latest ruling.
+
+    Example: tracker jurisdictions show "San Francisco County, CA"
+    """
+    from tracker import dossier
+    from tracker import jurisdictions as jur
+
+    with common.session() as s:
+        j = jur.resolve(s, ref)
+        d = dossier.build(s, j)
+    dossier.render(d, common.fmt(format))
+
+
+@app.command()
+def update(
+    ref: Annotated[str, typer.Argument(metavar="REF", help=REF_HELP)],
+    name: Annotated[
+        str | None, typer.Option(help="A new name; the old one stays findable as an alias.")
+    ] = None,
+    fips: Annotated[str | None, typer.Option(help="FIPS/GEOID code.")] = None,
+    population: Annotated[int | None, typer.Option(min=0, help="Population.")] = None,
+    notes: Annotated[str | None, typer.Option(help="Notes (replaces the old notes).")] = None,
+    add_alias: Annotated[
+        list[str] | None, typer.Option(help="Another name it goes by (repeatable).")
+    ] = None,
+) -> None:
+    """Change a jurisdiction's name, FIPS code, population, notes or aliases.
+
+    Example: tracker jurisdictions update "Chicago, IL" --population 2746388 --add-alias "Chi-Town"
+    """
+    from tracker import jurisdictions as jur
+
+    if all(v is None for v in (name, fips, population, notes)) and not add_alias:
+        raise typer.BadParameter(
+            "nothing to change; give at least one option", param_hint="options"
+        )
+    with common.session(write=True) as s:
+        j = jur.resolve(s, ref)
+        jur.update(
+            s,
+            j,
+            name=name,
+            fips=fips,
+            population=population,
+            notes=notes,
+            add_aliases=add_alias or (),
+        )
+        common.out(j.ocd_id)
+
+
+@app.command()
+def remove(
+    ref: Annotated[str, typer.Argument(metavar="REF", help=REF_HELP)],
+    cascade: Annotated[
+        bool, typer.Option(help="Also remove its status history, money, targets and parties.")
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")
+    ] = False,
+) -> None:
+    """Remove a jurisdiction. One with history is refused unless --cascade is given.
+
+    Example: tracker jurisdictions remove "Springfield, IL" --yes
+    """
+    from tracker import jurisdictions as jur
+
+    with common.session(write=True) as s:
+        j = jur.resolve(s, ref)
+        counts = {k: v for k, v in jur.history_counts(s, j.id).items() if v}
+        if counts and not cascade:
+            jur.remove(s, j, cascade=False)
+        what = ", ".join(f"{n} {k}" for k, n in counts.items())
+        also = f" and its {what}" if counts else ""
+        common.confirm(f"Remove {jur.label(j)}{also}?", yes)
+        jur.remove(s, j, cascade=cascade)
+        common.message(f"Removed {jur.label(j)}{also}.")

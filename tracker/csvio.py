@@ -1,0 +1,1096 @@
+"""CSV export and import: one file per entity, references by natural key.
+
+The format is DESIGN.md's: a header row, UTF-8 (a leading BOM accepted),
+other records referred to by natural key, never by database id. ``seed/`` is
+in this format, so seeding is importing.
+
+Import validates every row and resolves every reference inside one
+transaction; any problem rolls all of it back. Rows are matched to stored
+records by natural key: an unchanged row is left alone, a changed one updates
+the record.
+"""
+
+import csv
+import io
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from tracker import jurisdictions as jur
+from tracker import vocab
+from tracker.errors import ImportFailed, InvalidValue, NotFound, TrackerError
+from tracker.models import (
+    ActionTarget,
+    CaseParty,
+    FederalAction,
+    GrantAmount,
+    GrantMember,
+    Jurisdiction,
+    JurisdictionAlias,
+    LegalCase,
+    PolicyStatus,
+    Ruling,
+    Source,
+)
+from tracker.values import (
+    clean_text,
+    fold,
+    format_amount,
+    optional_date,
+    parse_amount,
+    parse_count,
+    parse_partial_date,
+    parse_year,
+)
+
+MAX_PROBLEMS = 50
+LIST_SEP = ";"
+
+
+# --- shared value formatting --------------------------------------------------
+
+
+def format_timestamp(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_timestamp(text: str, column: str) -> datetime:
+    value = text.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidValue(f"{column}: {text!r} is not an ISO 8601 timestamp") from None
+    if parsed.tzinfo is None:
+        raise InvalidValue(f"{column}: {text!r} has no time zone (end it with Z for UTC)")
+    return parsed.astimezone(UTC)
+
+
+def join_list(items: Iterable[str]) -> str:
+    return f"{LIST_SEP} ".join(sorted(items))
+
+
+def split_list(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [part.strip() for part in text.split(LIST_SEP) if part.strip()]
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+# --- entities -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    # Aliases accepted on import for spreadsheets made by hand.
+    synonyms: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+
+ENTITIES: dict[str, Entity] = {
+    e.name: e
+    for e in (
+        Entity(
+            "sources",
+            ("key", "title", "publisher", "author", "url", "published", "kind"),
+            ("title",),
+        ),
+        Entity(
+            "jurisdictions",
+            ("ocd_id", "name", "kind", "state", "fips", "population", "aliases", "notes"),
+            ("name", "kind", "state"),
+            {"alias": "aliases", "geoid": "fips"},
+        ),
+        Entity(
+            "status",
+            (
+                "jurisdiction",
+                "status",
+                "source",
+                "effective",
+                "observed",
+                "citation",
+                "quote",
+                "note",
+                "recorded_at",
+            ),
+            ("jurisdiction", "status", "source"),
+        ),
+        Entity(
+            "actions",
+            (
+                "key",
+                "date",
+                "agency",
+                "kind",
+                "title",
+                "description",
+                "source",
+                "target_count",
+                "targets",
+            ),
+            ("date", "agency", "kind", "title", "source"),
+        ),
+        Entity(
+            "grants",
+            (
+                "program",
+                "assistance_listing",
+                "fiscal_year",
+                "amount",
+                "amount_type",
+                "jurisdictions",
+                "action",
+                "source",
+                "note",
+                "recorded_at",
+            ),
+            ("program", "fiscal_year", "amount", "amount_type", "source"),
+            {"jurisdiction": "jurisdictions", "type": "amount_type"},
+        ),
+        Entity(
+            "cases",
+            ("key", "caption", "court", "docket", "filed", "status", "summary", "source"),
+            ("caption", "court", "source"),
+        ),
+        Entity("parties", ("case", "role", "jurisdiction", "name"), ("case", "role")),
+        Entity(
+            "rulings",
+            ("case", "date", "kind", "judge", "summary", "source"),
+            ("case", "date", "kind", "source"),
+        ),
+    )
+}
+
+
+def entity_named(name: str) -> Entity:
+    key = name.strip().lower().removesuffix(".csv")
+    aliases = {"statuses": "status", "policy_status": "status", "ruling": "rulings"}
+    key = aliases.get(key, key)
+    if key not in ENTITIES:
+        raise InvalidValue(f"entity: {name!r} is not one of: {', '.join(ENTITIES)}")
+    return ENTITIES[key]
+
+
+# --- export -------------------------------------------------------------------
+
+
+def _c(session: Session, column):
+    """Order text byte-wise on every engine, so exports match across engines."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column.collate("C")
+    return column
+
+
+def export_rows(session: Session, entity: str) -> Iterator[tuple[str, ...]]:
+    """The rows of one entity in export order, as strings. Streams."""
+    e = ENTITIES[entity]
+    conn = session.connection()
+    j, s = Jurisdiction.__table__, Source.__table__
+    if e.name == "sources":
+        t = s
+        q = sa.select(
+            t.c.key, t.c.title, t.c.publisher, t.c.author, t.c.url, t.c.published, t.c.kind
+        )
+        q = q.order_by(_c(session, t.c.key))
+        for row in conn.execution_options(yield_per=2000).execute(q):
+            yield tuple(_text(v) for v in row)
+    elif e.name == "jurisdictions":
+        a = JurisdictionAlias.__table__
+        aliases: dict[int, list[str]] = {}
+        for jid, alias in conn.execute(sa.select(a.c.jurisdiction_id, a.c.alias)):
+            aliases.setdefault(jid, []).append(alias)
+        q = sa.select(
+            j.c.id, j.c.ocd_id, j.c.name, j.c.kind, j.c.state, j.c.fips, j.c.population, j.c.notes
+        ).order_by(_c(session, j.c.ocd_id))
+        for row in conn.execution_options(yield_per=2000).execute(q):
+            jid, ocd, name, kind, state, fips, pop, notes = row
+            yield (
+                ocd,
+                name,
+                kind,
+                state,
+                _text(fips),
+                _text(pop),
+                join_list(aliases.get(jid, ())),
+                _text(notes),
+            )
+    elif e.name == "status":
+        p = PolicyStatus.__table__
+        q = (
+            sa.select(
+                j.c.ocd_id,
+                p.c.status,
+                s.c.key,
+                p.c.effective,
+                p.c.observed,
+                p.c.citation,
+                p.c.quote,
+                p.c.note,
+                p.c.recorded_at,
+            )
+            .join(j, j.c.id == p.c.jurisdiction_id)
+            .join(s, s.c.id == p.c.source_id)
+            .order_by(
+                _c(session, j.c.ocd_id),
+                _c(session, sa.func.coalesce(p.c.effective, "")),
+                p.c.recorded_at,
+                p.c.id,
+            )
+        )
+        for row in conn.execution_options(yield_per=5000).execute(q):
+            *head, recorded = row
+            yield (*(_text(v) for v in head), format_timestamp(recorded))
+    elif e.name == "actions":
+        t, at = FederalAction.__table__, ActionTarget.__table__
+        targets: dict[int, list[str]] = {}
+        for aid, ocd in conn.execute(
+            sa.select(at.c.action_id, j.c.ocd_id).join(j, j.c.id == at.c.jurisdiction_id)
+        ):
+            targets.setdefault(aid, []).append(ocd)
+        q = (
+            sa.select(
+                t.c.id,
+                t.c.key,
+                t.c.date,
+                t.c.agency,
+                t.c.kind,
+                t.c.title,
+                t.c.description,
+                s.c.key,
+                t.c.target_count,
+            )
+            .join(s, s.c.id == t.c.source_id)
+            .order_by(_c(session, t.c.key))
+        )
+        for aid, *rest in conn.execute(q):
+            yield (*(_text(v) for v in rest), join_list(targets.get(aid, ())))
+    elif e.name == "grants":
+        g, gm, fa = GrantAmount.__table__, GrantMember.__table__, FederalAction.__table__
+        members: dict[int, list[str]] = {}
+        for gid, ocd in conn.execute(
+            sa.select(gm.c.grant_id, j.c.ocd_id).join(j, j.c.id == gm.c.jurisdiction_id)
+        ):
+            members.setdefault(gid, []).append(ocd)
+        q = (
+            sa.select(
+                g.c.id,
+                g.c.program,
+                g.c.assistance_listing,
+                g.c.fiscal_year,
+                g.c.amount_cents,
+                g.c.amount_type,
+                j.c.ocd_id,
+                fa.c.key,
+                s.c.key,
+                g.c.note,
+                g.c.recorded_at,
+            )
+            .join(s, s.c.id == g.c.source_id)
+            .join(j, j.c.id == g.c.jurisdiction_id, isouter=True)
+            .join(fa, fa.c.id == g.c.action_id, isouter=True)
+            .order_by(
+                g.c.fiscal_year,
+                _c(session, g.c.program),
+                _c(session, sa.func.coalesce(j.c.ocd_id, "")),
+                g.c.amount_type,
+                g.c.recorded_at,
+                g.c.id,
+            )
+        )
+        for row in conn.execution_options(yield_per=5000).execute(q):
+            gid, program, listing, fy, cents, atype, ocd, action, source, note, recorded = row
+            covered = [ocd] if ocd else members.get(gid, ())
+            yield (
+                program,
+                _text(listing),
+                str(fy),
+                format_amount(cents),
+                atype,
+                join_list(covered),
+                _text(action),
+                source,
+                _text(note),
+                format_timestamp(recorded),
+            )
+    elif e.name == "cases":
+        c = LegalCase.__table__
+        q = (
+            sa.select(
+                c.c.key,
+                c.c.caption,
+                c.c.court,
+                c.c.docket,
+                c.c.filed,
+                c.c.status,
+                c.c.summary,
+                s.c.key,
+            )
+            .join(s, s.c.id == c.c.source_id)
+            .order_by(_c(session, c.c.key))
+        )
+        for row in conn.execute(q):
+            yield tuple(_text(v) for v in row)
+    elif e.name == "parties":
+        c, cp = LegalCase.__table__, CaseParty.__table__
+        q = (
+            sa.select(c.c.key, cp.c.role, j.c.ocd_id, cp.c.name)
+            .join(c, c.c.id == cp.c.case_id)
+            .join(j, j.c.id == cp.c.jurisdiction_id, isouter=True)
+            .order_by(_c(session, c.c.key), cp.c.id)
+        )
+        for row in conn.execute(q):
+            yield tuple(_text(v) for v in row)
+    elif e.name == "rulings":
+        c, r = LegalCase.__table__, Ruling.__table__
+        q = (
+            sa.select(c.c.key, r.c.date, r.c.kind, r.c.judge, r.c.summary, s.c.key)
+            .join(c, c.c.id == r.c.case_id)
+            .join(s, s.c.id == r.c.source_id)
+            .order_by(_c(session, c.c.key), r.c.date, r.c.kind)
+        )
+        for row in conn.execute(q):
+            yield tuple(_text(v) for v in row)
+
+
+def write_csv(out, entity: str, rows: Iterable[tuple[str, ...]], excel_safe: bool = False) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ENTITIES[entity].columns)
+    n = 0
+    for row in rows:
+        writer.writerow(excel_neutralise(row) if excel_safe else row)
+        n += 1
+    return n
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_neutralise(row: Iterable[str]) -> tuple[str, ...]:
+    """Prefix a quote to cells a spreadsheet would run as a formula (OWASP)."""
+    return tuple("'" + v if v and v.startswith(_FORMULA_START) else v for v in row)
+
+
+def export_dir(
+    session: Session, out_dir: Path, *, excel_safe: bool = False, progress=None
+) -> dict[str, int]:
+    """Write every entity to ``out_dir``; each file appears whole or not at all."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for name, e in ENTITIES.items():
+        target = out_dir / e.filename
+        partial = target.with_name(f".{e.filename}.partial")
+        try:
+            with partial.open("w", encoding="utf-8", newline="") as fh:
+                rows = export_rows(session, name)
+                if progress is not None:
+                    rows = progress(rows, name)
+                counts[name] = write_csv(fh, name, rows, excel_safe)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+    return counts
+
+
+# --- import -------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class Problems:
+    items: list[str] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, message: str) -> None:
+        self.total += 1
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(message)
+
+    @property
+    def full(self) -> bool:
+        return self.total >= MAX_PROBLEMS
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, str | None]
+
+
+def read_csv(path: Path, entity: Entity, problems: Problems) -> Iterator[Row]:
+    """The rows of one CSV file, header checked; problems recorded, not raised."""
+    name = path.name
+    try:
+        fh = path.open("r", encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        problems.add(f"{name}: cannot read: {exc.strerror}")
+        return
+    with fh:
+        reader = csv.reader(fh, strict=True)
+        line = 1
+        try:
+            header = next(reader, None)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            problems.add(f"{name}, line 1: {_read_error(exc)}")
+            return
+        if not header or all(not h.strip() for h in header):
+            problems.add(f"{name}: the file is empty; the first line must name the columns")
+            return
+        columns = [entity.synonyms.get(h.strip().lower(), h.strip().lower()) for h in header]
+        bad = False
+        seen = set()
+        for i, col in enumerate(columns, 1):
+            if col in seen:
+                problems.add(f"{name}, line 1: column {col!r} appears twice")
+                bad = True
+            seen.add(col)
+            if col not in entity.columns:
+                problems.add(
+                    f"{name}, line 1: unknown column {header[i - 1]!r}; "
+                    f"{entity.name} columns are: {', '.join(entity.columns)}"
+                )
+                bad = True
+        for col in entity.required:
+            if col not in seen:
+                problems.add(f"{name}, line 1: missing required column {col!r}")
+                bad = True
+        if bad:
+            return
+        while True:
+            line = reader.line_num + 1
+            try:
+                fields = next(reader, None)
+            except (UnicodeDecodeError, csv.Error) as exc:
+                problems.add(f"{name}, line {line}: {_read_error(exc)}")
+                return
+            if fields is None:
+                return
+            if not fields or all(not f.strip() for f in fields):
+                continue
+            if len(fields) > len(columns):
+                problems.add(
+                    f"{name}, line {line}: {len(fields)} fields but the header has {len(columns)}"
+                )
+                continue
+            values = {c: None for c in entity.columns}
+            for col, value in zip(columns, fields, strict=False):
+                values[col] = value if value != "" else None
+            yield Row(line, values)
+
+
+def _read_error(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save the file as UTF-8"
+    return f"malformed CSV: {exc}"
+
+
+class Importer:
+    """Loads files in dependency order inside the caller's transaction."""
+
+    def __init__(self, session: Session, progress: Callable | None = None):
+        self.session = session
+        self.conn = session.connection()
+        self.problems = Problems()
+        self.summary: dict[str, Counts] = {}
+        self.progress = progress
+        self._jur_by_ocd: dict[str, int] | None = None
+        self._keys: dict[str, dict[str, int]] = {}
+
+    # references -----------------------------------------------------------
+
+    def jurisdiction_id(self, ref: str, column: str) -> int:
+        if self._jur_by_ocd is None:
+            j = Jurisdiction.__table__
+            self._jur_by_ocd = dict(self.conn.execute(sa.select(j.c.ocd_id, j.c.id)).all())
+        found = self._jur_by_ocd.get(ref.strip().lower())
+        if found is not None:
+            return found
+        # Any other REF form a spreadsheet might hold: "Chicago, IL", FIPS, alias.
+        return jur.resolve(self.session, ref, field=column).id
+
+    def key_id(self, table, ref: str, column: str, what: str) -> int:
+        cache = self._keys.get(table.name)
+        if cache is None:
+            cache = dict(self.conn.execute(sa.select(table.c.key, table.c.id)).all())
+            self._keys[table.name] = cache
+        found = cache.get(ref.strip())
+        if found is None:
+            raise NotFound(f"{column}: no {what} has the key {ref!r}")
+        return found
+
+    def source_id(self, ref: str, column: str = "source") -> int:
+        return self.key_id(Source.__table__, ref, column, "source")
+
+    # driver ---------------------------------------------------------------
+
+    def run(self, files: list[tuple[Entity, Path]]) -> dict[str, Counts]:
+        for entity, path in files:
+            if self.problems.full:
+                break
+            rows = read_csv(path, entity, self.problems)
+            if self.progress is not None:
+                rows = self.progress(rows, entity.name)
+            counts = self.summary.setdefault(entity.name, Counts())
+            getattr(self, f"load_{entity.name}")(path.name, rows, counts)
+        if self.problems.total:
+            raise ImportFailed(self.problems.items, self.problems.total)
+        return self.summary
+
+    def _each(self, filename: str, rows: Iterable[Row], parse) -> Iterator[tuple[Row, object]]:
+        """Parse each row, turning a user error into a line-numbered problem."""
+        for row in rows:
+            if self.problems.full:
+                return
+            try:
+                yield row, parse(row.values)
+            except TrackerError as exc:
+                self.problems.add(f"{filename}, line {row.line}: {exc}")
+
+    def _dedupe(self, filename, seen: dict, key, row: Row) -> bool:
+        if key in seen:
+            self.problems.add(
+                f"{filename}, line {row.line}: same record as line {seen[key]} ({_show_key(key)})"
+            )
+            return False
+        seen[key] = row.line
+        return True
+
+    # sources --------------------------------------------------------------
+
+    def load_sources(self, filename: str, rows, counts: Counts) -> None:
+        from tracker import sources
+
+        t = Source.__table__
+        existing = {r.key: r for r in self.conn.execute(sa.select(t))}
+        seen: dict = {}
+        cache = self._keys.setdefault("source", {k: r.id for k, r in existing.items()})
+        for row, data in self._each(
+            filename,
+            rows,
+            lambda v: sources.validate(
+                v["title"],
+                url=v["url"],
+                publisher=v["publisher"],
+                author=v["author"],
+                published=v["published"],
+                kind=v["kind"] or "news",
+                key=v["key"],
+            ),
+        ):
+            if not self._dedupe(filename, seen, data["key"], row):
+                continue
+            old = existing.get(data["key"])
+            if old is None:
+                data["created_at"] = datetime.now(UTC)
+                new_id = self.conn.execute(t.insert().returning(t.c.id), data).scalar_one()
+                cache[data["key"]] = new_id
+                counts.added += 1
+            elif any(getattr(old, k) != v for k, v in data.items()):
+                self.conn.execute(t.update().where(t.c.id == old.id).values(**data))
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+
+    # jurisdictions ----------------------------------------------------------
+
+    def load_jurisdictions(self, filename: str, rows, counts: Counts) -> None:
+        t, a = Jurisdiction.__table__, JurisdictionAlias.__table__
+        existing = {r.ocd_id: r for r in self.conn.execute(sa.select(t))}
+        by_fips = {r.fips: r.ocd_id for r in existing.values() if r.fips}
+        aliases: dict[int, set[str]] = {}
+        for jid, alias in self.conn.execute(sa.select(a.c.jurisdiction_id, a.c.alias)):
+            aliases.setdefault(jid, set()).add(alias)
+        seen: dict = {}
+        new_rows, new_aliases, updates = [], [], []
+
+        def parse(v):
+            return jur.validate(
+                v["name"],
+                v["kind"],
+                v["state"],
+                fips=v["fips"],
+                population=parse_count(v["population"], "population") if v["population"] else None,
+                aliases=split_list(v["aliases"]),
+                notes=v["notes"],
+                ocd_id=v["ocd_id"],
+            )
+
+        for row, data in self._each(filename, rows, parse):
+            if not self._dedupe(filename, seen, data.ocd_id, row):
+                continue
+            if data.fips:
+                owner = by_fips.get(data.fips)
+                if owner is not None and owner != data.ocd_id:
+                    self.problems.add(
+                        f"{filename}, line {row.line}: fips: {data.fips} already belongs to {owner}"
+                    )
+                    continue
+                by_fips[data.fips] = data.ocd_id
+            values = {
+                "ocd_id": data.ocd_id,
+                "name": data.name,
+                "name_folded": fold(data.name),
+                "kind": data.kind,
+                "state": data.state,
+                "fips": data.fips,
+                "population": data.population,
+                "notes": data.notes,
+            }
+            old = existing.get(data.ocd_id)
+            if old is None:
+                values["created_at"] = datetime.now(UTC)
+                new_rows.append(values)
+                new_aliases.append((data.ocd_id, data.aliases))
+                counts.added += 1
+                continue
+            changed = any(getattr(old, k) != v for k, v in values.items())
+            want = set(data.aliases)
+            have = aliases.get(old.id, set())
+            if changed or want != have:
+                updates.append((old.id, values, want, have))
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+        if self.problems.total:
+            return
+        ids = {}
+        for chunk in _chunks(new_rows, 1000):
+            for jid, ocd in self.conn.execute(t.insert().returning(t.c.id, t.c.ocd_id), chunk):
+                ids[ocd] = jid
+        alias_rows = [
+            {"jurisdiction_id": ids[ocd], "alias": al, "alias_folded": fold(al)}
+            for ocd, als in new_aliases
+            for al in als
+        ]
+        for jid, values, want, have in updates:
+            self.conn.execute(t.update().where(t.c.id == jid).values(**values))
+            if want != have:
+                self.conn.execute(sa.delete(a).where(a.c.jurisdiction_id == jid))
+                alias_rows += [
+                    {"jurisdiction_id": jid, "alias": al, "alias_folded": fold(al)} for al in want
+                ]
+        for chunk in _chunks(alias_rows, 1000):
+            self.conn.execute(a.insert(), chunk)
+        if self._jur_by_ocd is not None:
+            self._jur_by_ocd.update(ids)
+
+    # status -----------------------------------------------------------------
+
+    def load_status(self, filename: str, rows, counts: Counts) -> None:
+        t = PolicyStatus.__table__
+        key_cols = ("jurisdiction_id", "source_id", "status", "effective", "observed")
+        existing = {
+            tuple(getattr(r, c) for c in key_cols): r
+            for r in self.conn.execute(
+                sa.select(t.c.id, *[t.c[c] for c in key_cols], t.c.citation, t.c.quote, t.c.note)
+            )
+        }
+        seen: dict = {}
+        inserts, updates = [], []
+
+        def parse(v):
+            recorded = v["recorded_at"]
+            return {
+                "jurisdiction_id": self.jurisdiction_id(v["jurisdiction"], "jurisdiction"),
+                "source_id": self.source_id(v["source"]),
+                "status": vocab.parse_choice(
+                    vocab.Status, (v["status"] or "").strip(), "status"
+                ).value,
+                "effective": optional_date(v["effective"], "effective"),
+                "observed": optional_date(v["observed"], "observed"),
+                "citation": clean_text(v["citation"], "citation"),
+                "quote": clean_text(v["quote"], "quote"),
+                "note": clean_text(v["note"], "note"),
+                "recorded_at": parse_timestamp(recorded, "recorded_at") if recorded else None,
+            }
+
+        for row, data in self._each(filename, rows, parse):
+            key = tuple(data[c] for c in key_cols)
+            if not self._dedupe(filename, seen, key, row):
+                continue
+            old = existing.get(key)
+            if old is None:
+                data["recorded_at"] = data["recorded_at"] or datetime.now(UTC)
+                inserts.append(data)
+                counts.added += 1
+            elif (old.citation, old.quote, old.note) != (
+                data["citation"],
+                data["quote"],
+                data["note"],
+            ):
+                updates.append(
+                    {
+                        "_id": old.id,
+                        "citation": data["citation"],
+                        "quote": data["quote"],
+                        "note": data["note"],
+                    }
+                )
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+        if self.problems.total:
+            return
+        for chunk in _chunks(inserts, 5000):
+            self.conn.execute(t.insert(), chunk)
+        if updates:
+            self.conn.execute(
+                t.update()
+                .where(t.c.id == sa.bindparam("_id"))
+                .values(
+                    citation=sa.bindparam("citation"),
+                    quote=sa.bindparam("quote"),
+                    note=sa.bindparam("note"),
+                ),
+                updates,
+            )
+
+    # actions ----------------------------------------------------------------
+
+    def load_actions(self, filename: str, rows, counts: Counts) -> None:
+        from tracker import actions
+
+        t, at = FederalAction.__table__, ActionTarget.__table__
+        existing = {r.key: r for r in self.conn.execute(sa.select(t))}
+        cache = self._keys.setdefault("federal_action", {k: r.id for k, r in existing.items()})
+        targets: dict[int, set[int]] = {}
+        for aid, jid in self.conn.execute(sa.select(at.c.action_id, at.c.jurisdiction_id)):
+            targets.setdefault(aid, set()).add(jid)
+        seen: dict = {}
+
+        def parse(v):
+            count = parse_count(v["target_count"], "target_count") if v["target_count"] else None
+            data = actions.validate(
+                v["title"],
+                date=v["date"],
+                agency=v["agency"],
+                kind=(v["kind"] or "").strip(),
+                description=v["description"],
+                target_count=count,
+                key=v["key"],
+            )
+            data["source_id"] = self.source_id(v["source"])
+            named = {self.jurisdiction_id(ref, "targets") for ref in split_list(v["targets"])}
+            if count is not None and len(named) > count:
+                raise InvalidValue(
+                    f"target_count: {count} is fewer than the {len(named)} named targets"
+                )
+            return data, named
+
+        for row, (data, named) in self._each(filename, rows, parse):
+            if not self._dedupe(filename, seen, data["key"], row):
+                continue
+            old = existing.get(data["key"])
+            if self.problems.total:
+                continue
+            if old is None:
+                data["created_at"] = datetime.now(UTC)
+                aid = self.conn.execute(t.insert().returning(t.c.id), data).scalar_one()
+                cache[data["key"]] = aid
+                if named:
+                    self.conn.execute(
+                        at.insert(), [{"action_id": aid, "jurisdiction_id": j} for j in named]
+                    )
+                counts.added += 1
+                continue
+            have = targets.get(old.id, set())
+            if any(getattr(old, k) != v for k, v in data.items()) or named != have:
+                self.conn.execute(t.update().where(t.c.id == old.id).values(**data))
+                if named != have:
+                    self.conn.execute(sa.delete(at).where(at.c.action_id == old.id))
+                    if named:
+                        self.conn.execute(
+                            at.insert(),
+                            [{"action_id": old.id, "jurisdiction_id": j} for j in named],
+                        )
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+
+    # grants -----------------------------------------------------------------
+
+    def load_grants(self, filename: str, rows, counts: Counts) -> None:
+        t, gm = GrantAmount.__table__, GrantMember.__table__
+        members: dict[int, frozenset[int]] = {}
+        for gid, jid in self.conn.execute(sa.select(gm.c.grant_id, gm.c.jurisdiction_id)):
+            members[gid] = members.get(gid, frozenset()) | {jid}
+
+        def natural(program, fy, atype, source_id, covered, action_id):
+            return (program, fy, atype, source_id, covered, action_id)
+
+        existing = {}
+        for r in self.conn.execute(sa.select(t)):
+            covered = (
+                frozenset([r.jurisdiction_id])
+                if r.jurisdiction_id
+                else members.get(r.id, frozenset())
+            )
+            existing[
+                natural(r.program, r.fiscal_year, r.amount_type, r.source_id, covered, r.action_id)
+            ] = r
+        seen: dict = {}
+
+        def parse(v):
+            listing = clean_text(v["assistance_listing"], "assistance_listing")
+            covered = frozenset(
+                self.jurisdiction_id(ref, "jurisdictions") for ref in split_list(v["jurisdictions"])
+            )
+            action_id = (
+                self.key_id(FederalAction.__table__, v["action"], "action", "action")
+                if v["action"]
+                else None
+            )
+            if not covered and action_id is None:
+                raise InvalidValue("jurisdictions: give a jurisdiction, several, or an action")
+            recorded = v["recorded_at"]
+            return {
+                "program": clean_text(v["program"], "program", required=True),
+                "assistance_listing": listing,
+                "fiscal_year": parse_year(v["fiscal_year"] or "", "fiscal_year"),
+                "amount_cents": parse_amount(v["amount"] or "", "amount"),
+                "amount_type": vocab.parse_choice(
+                    vocab.AmountType, (v["amount_type"] or "").strip(), "amount_type"
+                ).value,
+                "covered": covered,
+                "action_id": action_id,
+                "source_id": self.source_id(v["source"]),
+                "note": clean_text(v["note"], "note"),
+                "recorded_at": parse_timestamp(recorded, "recorded_at") if recorded else None,
+            }
+
+        for row, data in self._each(filename, rows, parse):
+            covered = data.pop("covered")
+            key = natural(
+                data["program"],
+                data["fiscal_year"],
+                data["amount_type"],
+                data["source_id"],
+                covered,
+                data["action_id"],
+            )
+            if not self._dedupe(filename, seen, key, row):
+                continue
+            if self.problems.total:
+                continue
+            old = existing.get(key)
+            if old is None:
+                single = len(covered) == 1 and data["action_id"] is None
+                data["scope"] = "jurisdiction" if single else "aggregate"
+                data["jurisdiction_id"] = next(iter(covered)) if single else None
+                data["recorded_at"] = data["recorded_at"] or datetime.now(UTC)
+                gid = self.conn.execute(t.insert().returning(t.c.id), data).scalar_one()
+                if not single and covered:
+                    self.conn.execute(
+                        gm.insert(), [{"grant_id": gid, "jurisdiction_id": j} for j in covered]
+                    )
+                counts.added += 1
+                continue
+            change = {
+                k: data[k]
+                for k in ("assistance_listing", "amount_cents", "note")
+                if getattr(old, k) != data[k]
+            }
+            if change:
+                self.conn.execute(t.update().where(t.c.id == old.id).values(**change))
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+
+    # cases ------------------------------------------------------------------
+
+    def load_cases(self, filename: str, rows, counts: Counts) -> None:
+        from tracker import cases
+
+        t = LegalCase.__table__
+        existing = {r.key: r for r in self.conn.execute(sa.select(t))}
+        dockets = {r.docket: r.key for r in existing.values() if r.docket}
+        cache = self._keys.setdefault("legal_case", {k: r.id for k, r in existing.items()})
+        seen: dict = {}
+
+        def parse(v):
+            data = cases.validate(
+                v["caption"],
+                court=v["court"],
+                docket=v["docket"],
+                filed=v["filed"],
+                status=(v["status"] or "pending").strip(),
+                summary=v["summary"],
+                key=v["key"],
+            )
+            data["source_id"] = self.source_id(v["source"])
+            return data
+
+        for row, data in self._each(filename, rows, parse):
+            if not self._dedupe(filename, seen, data["key"], row):
+                continue
+            if data["docket"]:
+                owner = dockets.get(data["docket"])
+                if owner is not None and owner != data["key"]:
+                    self.problems.add(
+                        f"{filename}, line {row.line}: docket: {data['docket']!r} already belongs to case {owner!r}"
+                    )
+                    continue
+                dockets[data["docket"]] = data["key"]
+            if self.problems.total:
+                continue
+            old = existing.get(data["key"])
+            if old is None:
+                data["created_at"] = datetime.now(UTC)
+                cache[data["key"]] = self.conn.execute(
+                    t.insert().returning(t.c.id), data
+                ).scalar_one()
+                counts.added += 1
+            elif any(getattr(old, k) != v for k, v in data.items()):
+                self.conn.execute(t.update().where(t.c.id == old.id).values(**data))
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+
+    def case_id(self, ref: str) -> int:
+        return self.key_id(LegalCase.__table__, ref, "case", "case")
+
+    def load_parties(self, filename: str, rows, counts: Counts) -> None:
+        t = CaseParty.__table__
+        existing = {
+            (r.case_id, r.role, r.jurisdiction_id, r.name)
+            for r in self.conn.execute(
+                sa.select(t.c.case_id, t.c.role, t.c.jurisdiction_id, t.c.name)
+            )
+        }
+        seen: dict = {}
+
+        def parse(v):
+            role = vocab.parse_choice(vocab.PartyRole, (v["role"] or "").strip(), "role").value
+            jref, name = v["jurisdiction"], clean_text(v["name"], "name")
+            if bool(jref) == bool(name):
+                raise InvalidValue("jurisdiction, name: give exactly one of them")
+            jid = self.jurisdiction_id(jref, "jurisdiction") if jref else None
+            return {
+                "case_id": self.case_id(v["case"] or ""),
+                "role": role,
+                "jurisdiction_id": jid,
+                "name": name,
+            }
+
+        for row, data in self._each(filename, rows, parse):
+            key = (data["case_id"], data["role"], data["jurisdiction_id"], data["name"])
+            if not self._dedupe(filename, seen, key, row):
+                continue
+            if self.problems.total:
+                continue
+            if key in existing:
+                counts.unchanged += 1
+            else:
+                self.conn.execute(t.insert(), data)
+                counts.added += 1
+
+    def load_rulings(self, filename: str, rows, counts: Counts) -> None:
+        t = Ruling.__table__
+        existing = {(r.case_id, r.date, r.kind): r for r in self.conn.execute(sa.select(t))}
+        seen: dict = {}
+
+        def parse(v):
+            return {
+                "case_id": self.case_id(v["case"] or ""),
+                "date": parse_partial_date(v["date"] or "", "date"),
+                "kind": vocab.parse_choice(
+                    vocab.RulingKind, (v["kind"] or "").strip(), "kind"
+                ).value,
+                "judge": clean_text(v["judge"], "judge"),
+                "summary": clean_text(v["summary"], "summary"),
+                "source_id": self.source_id(v["source"]),
+            }
+
+        for row, data in self._each(filename, rows, parse):
+            key = (data["case_id"], data["date"], data["kind"])
+            if not self._dedupe(filename, seen, key, row):
+                continue
+            if self.problems.total:
+                continue
+            old = existing.get(key)
+            if old is None:
+                data["created_at"] = datetime.now(UTC)
+                self.conn.execute(t.insert(), data)
+                counts.added += 1
+            elif any(getattr(old, k) != v for k, v in data.items()):
+                self.conn.execute(t.update().where(t.c.id == old.id).values(**data))
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+
+
+def _show_key(key) -> str:
+    if isinstance(key, tuple):
+        return ", ".join(str(k) for k in key if k is not None and not isinstance(k, frozenset))
+    return str(key)
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def files_to_import(path: Path, entity: str | None = None) -> list[tuple[Entity, Path]]:
+    """The files under ``path`` in dependency order, or the one file given."""
+    if path.is_dir():
+        if entity:
+            raise InvalidValue("--entity: only for a single CSV file, not a directory")
+        found = [(e, path / e.filename) for e in ENTITIES.values() if (path / e.filename).is_file()]
+        unknown = sorted(
+            p.name
+            for p in path.glob("*.csv")
+            if p.name not in {e.filename for e in ENTITIES.values()}
+        )
+        if unknown:
+            raise InvalidValue(
+                f"{path}: {', '.join(unknown)} is not an entity file; expected any of: "
+                + ", ".join(e.filename for e in ENTITIES.values())
+            )
+        if not found:
+            raise InvalidValue(f"{path}: no entity CSV files here (e.g. jurisdictions.csv)")
+        return found
+    if not path.exists():
+        raise NotFound(f"{path}: no such file or directory")
+    e = entity_named(entity) if entity else None
+    if e is None:
+        try:
+            e = entity_named(path.stem)
+        except InvalidValue:
+            raise InvalidValue(
+                f"{path.name}: cannot tell the entity from the file name; give --entity "
+                f"({', '.join(ENTITIES)})"
+            ) from None
+    return [(e, path)]
+
+
+def import_files(
+    session: Session, path: Path, *, entity: str | None = None, progress=None
+) -> dict[str, Counts]:
+    """Import into the session's transaction; raises ImportFailed with every problem."""
+    files = files_to_import(path, entity)
+    return Importer(session, progress).run(files)
+
+
+def stdout_writer():
+    return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)

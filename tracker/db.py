@@ -1,0 +1,184 @@
+"""Engines, sessions, and keeping the schema at the code's revision."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+
+from tracker import config, schema
+from tracker.errors import SchemaOutOfDate, TrackerError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """``migrations`` or ``seed``: inside an installed package, else at the checkout's top."""
+    installed = PACKAGE_DIR / f"_{name}"
+    if installed.is_dir():
+        return installed
+    return PACKAGE_DIR.parent / name
+
+
+def normalize_url(url: str) -> str:
+    """Plain ``postgresql://`` URLs use psycopg 3, the driver tracker ships with."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _sqlite_path(url: str) -> Path | None:
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _on_sqlite_connect(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy's "begin" hook issue BEGIN itself (pysqlite's own
+    # transaction handling would defer it and break write locking).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 60000")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _on_sqlite_begin(conn) -> None:
+    # Writers take the write lock up front so two writers queue on
+    # busy_timeout instead of failing with "database is locked" on upgrade.
+    mode = "IMMEDIATE" if conn.get_execution_options().get("tracker_write") else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@cache
+def engine_for(url: str) -> Engine:
+    url = normalize_url(url)
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError:
+        raise TrackerError(f"database URL {config.mask_url(url)!r} is not a valid URL") from None
+    if parsed.get_backend_name() == "sqlite":
+        path = _sqlite_path(url)
+        if path is not None and not path.parent.exists():
+            if path.parent == config.data_dir():
+                path.parent.mkdir(parents=True, exist_ok=True)
+            else:
+                raise TrackerError(f"database directory {str(path.parent)!r} does not exist")
+        engine = sa.create_engine(url)
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    try:
+        return sa.create_engine(url, pool_pre_ping=False)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise TrackerError(f"cannot use database URL {config.mask_url(url)!r}: {exc}") from None
+
+
+def current_revision(conn: sa.Connection) -> str | None:
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _connect_error(url: str, exc: Exception) -> TrackerError:
+    reason = (
+        str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+    )
+    return TrackerError(f"cannot open database {config.mask_url(url)}: {reason}")
+
+
+def ensure_schema(url: str) -> Engine:
+    """The engine for ``url`` with its schema at HEAD.
+
+    An embedded SQLite database is created and upgraded on first use; any
+    other database behind the code is refused with the command to run.
+    """
+    engine = engine_for(url)
+    try:
+        with engine.connect() as conn:
+            revision = current_revision(conn)
+    except sa.exc.DBAPIError as exc:
+        raise _connect_error(url, exc) from None
+    if revision == schema.HEAD:
+        return engine
+    if revision is not None and revision not in schema.REVISIONS:
+        raise SchemaOutOfDate(
+            f"database {config.mask_url(url)} is at schema revision {revision}, "
+            "newer than this version of tracker knows; upgrade tracker"
+        )
+    if engine.dialect.name == "sqlite":
+        upgrade(url)
+        return engine
+    where = "has no tracker schema" if revision is None else f"is at schema revision {revision}"
+    raise SchemaOutOfDate(
+        f"database {config.mask_url(url)} {where}, behind this code ({schema.HEAD}); "
+        "run `tracker db upgrade`"
+    )
+
+
+@contextmanager
+def session(url: str, *, write: bool = False) -> Iterator[Session]:
+    """One transaction: committed if the block ends normally, rolled back otherwise."""
+    engine = ensure_schema(url)
+    bind = engine.execution_options(tracker_write=True) if write else engine
+    with Session(bind, expire_on_commit=False) as s:
+        try:
+            yield s
+            if write:
+                s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+
+
+def _alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resource_dir("migrations")))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    from alembic import command
+
+    engine = engine_for(url)
+    try:
+        command.upgrade(_alembic_config(engine), revision)
+    except sa.exc.OperationalError as exc:
+        raise _connect_error(url, exc) from None
+
+
+def downgrade(url: str, revision: str) -> None:
+    from alembic import command
+    from alembic.util import CommandError
+
+    engine = engine_for(url)
+    try:
+        command.downgrade(_alembic_config(engine), revision)
+    except CommandError as exc:
+        raise TrackerError(f"cannot downgrade to {revision!r}: {exc}") from None
+    except sa.exc.OperationalError as exc:
+        raise _connect_error(url, exc) from None
+
+
+def revision_of(url: str) -> str | None:
+    engine = engine_for(url)
+    try:
+        with engine.connect() as conn:
+            return current_revision(conn)
+    except sa.exc.DBAPIError as exc:
+        raise _connect_error(url, exc) from None

@@ -1,0 +1,429 @@
+"""Jurisdictions: identity (OCD id, FIPS, state), references, and changes."""
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from tracker import vocab
+from tracker.errors import Ambiguous, Duplicate, InvalidValue, NotFound, TrackerError
+from tracker.models import (
+    ActionTarget,
+    CaseParty,
+    GrantAmount,
+    GrantMember,
+    Jurisdiction,
+    JurisdictionAlias,
+    PolicyStatus,
+)
+from tracker.values import clean_text, fold
+
+K = vocab.JurisdictionKind
+STATE_LEVEL = frozenset({K.state, K.territory, K.federal_district})
+FIPS_LENGTHS = {
+    K.state: (2,),
+    K.territory: (2,),
+    K.federal_district: (2,),
+    K.county: (5,),
+    K.city_county: (5, 7),
+}
+
+
+def lookup_state(text: str):
+    """The ``us`` package's state, territory or DC for a code, name or FIPS code."""
+    import us
+
+    if not text or not text.strip():
+        return None
+    found = us.states.lookup(text.strip())
+    if found is None or found not in us.states.STATES_AND_TERRITORIES:
+        return None
+    return found
+
+
+def parse_state(text: str, field: str = "state"):
+    state = lookup_state(text) if isinstance(text, str) else None
+    if state is None:
+        raise InvalidValue(f"{field}: {text!r} is not a US state, territory or DC postal code")
+    return state
+
+
+def _ocd_segment(name: str) -> str:
+    """An OCD id segment: lower case, spaces to underscores, apostrophes to tildes."""
+    text = unicodedata.normalize("NFC", name).lower().replace("\u2019", "'").replace("'", "~")
+    text = re.sub(r"\s+", "_", text.strip())
+    return re.sub(r"[^\w.~-]", "", text)
+
+
+_COUNTY_SUFFIX = re.compile(
+    r"\s+(county|parish|borough|census area|city and borough|municipio|municipality)$", re.I
+)
+
+
+def derive_ocd_id(kind: str, state_code: str, name: str) -> str:
+    st = state_code.lower()
+    base = "ocd-division/country:us"
+    if kind == K.federal_district:
+        return f"{base}/district:{st}"
+    if kind == K.territory:
+        return f"{base}/territory:{st}"
+    if kind == K.state:
+        return f"{base}/state:{st}"
+    if kind == K.county:
+        segment = {"la": "parish", "ak": "borough"}.get(st, "county")
+        return f"{base}/state:{st}/{segment}:{_ocd_segment(_COUNTY_SUFFIX.sub('', name))}"
+    return f"{base}/state:{st}/place:{_ocd_segment(name)}"
+
+
+def validate_fips(fips: str | None, kind: str, state_fips: str) -> str | None:
+    if fips is None or fips.strip() == "":
+        return None
+    value = fips.strip()
+    if not value.isascii() or not value.isdigit():
+        raise InvalidValue(f"fips: {fips!r} must be digits only")
+    lengths = FIPS_LENGTHS.get(K(kind), (7,))
+    if len(value) not in lengths:
+        want = " or ".join(str(n) for n in lengths)
+        raise InvalidValue(f"fips: {fips!r} has {len(value)} digits; a {kind} has {want}")
+    if not value.startswith(state_fips):
+        raise InvalidValue(f"fips: {fips!r} does not start with the state's code {state_fips}")
+    return value
+
+
+@dataclass
+class JurisdictionInput:
+    """A validated jurisdiction, ready to store."""
+
+    name: str
+    kind: str
+    state: str
+    ocd_id: str
+    fips: str | None = None
+    population: int | None = None
+    aliases: tuple[str, ...] = ()
+    notes: str | None = None
+
+
+def validate(
+    name: str,
+    kind: str,
+    state: str,
+    *,
+    fips: str | None = None,
+    population: int | None = None,
+    aliases: tuple[str, ...] | list[str] = (),
+    notes: str | None = None,
+    ocd_id: str | None = None,
+) -> JurisdictionInput:
+    name = clean_text(name, "name", required=True)
+    kind = vocab.parse_choice(K, kind, "kind")
+    st = parse_state(state)
+    if kind == K.federal_district and st.abbr != "DC":
+        raise InvalidValue(f"kind: federal_district is only DC, not {st.abbr}")
+    if kind == K.territory and not st.is_territory:
+        raise InvalidValue(f"kind: {st.name} is not a territory")
+    if kind == K.state and (st.is_territory or st.abbr == "DC"):
+        raise InvalidValue(f"kind: {st.name} is not a state")
+    if population is not None and population < 0:
+        raise InvalidValue(f"population: {population} is negative")
+    fips = validate_fips(fips, kind, st.fips)
+    if kind in STATE_LEVEL and fips is not None and fips != st.fips:
+        raise InvalidValue(f"fips: {fips!r} is not {st.name}'s code {st.fips}")
+    ocd = clean_text(ocd_id, "ocd_id")
+    if ocd is None:
+        ocd = derive_ocd_id(kind, st.abbr, name)
+    elif not ocd.startswith("ocd-division/country:us"):
+        raise InvalidValue(f"ocd_id: {ocd_id!r} is not a US OCD division id")
+    cleaned = []
+    for a in aliases:
+        a = clean_text(a, "alias")
+        if a and fold(a) not in {fold(x) for x in cleaned} and fold(a) != fold(name):
+            cleaned.append(a)
+    return JurisdictionInput(
+        name=name,
+        kind=kind.value,
+        state=st.abbr,
+        ocd_id=ocd,
+        fips=fips,
+        population=population,
+        aliases=tuple(cleaned),
+        notes=clean_text(notes, "notes"),
+    )
+
+
+def label(j: Jurisdiction) -> str:
+    """How a jurisdiction is named to a user: ``Chicago, IL (ocd-division/...)``."""
+    return f"{j.name}, {j.state} ({j.ocd_id})"
+
+
+def check_unique(session: Session, data: JurisdictionInput, exclude_id: int | None = None) -> None:
+    clash = session.exec(select(Jurisdiction).where(Jurisdiction.ocd_id == data.ocd_id)).first()
+    if clash is not None and clash.id != exclude_id:
+        raise Duplicate(f"jurisdiction {data.ocd_id} already exists: {label(clash)}")
+    if data.fips:
+        clash = session.exec(select(Jurisdiction).where(Jurisdiction.fips == data.fips)).first()
+        if clash is not None and clash.id != exclude_id:
+            raise Duplicate(f"fips {data.fips} already belongs to {label(clash)}")
+
+
+def add(session: Session, data: JurisdictionInput) -> Jurisdiction:
+    check_unique(session, data)
+    j = Jurisdiction(
+        ocd_id=data.ocd_id,
+        name=data.name,
+        name_folded=fold(data.name),
+        kind=data.kind,
+        state=data.state,
+        fips=data.fips,
+        population=data.population,
+        notes=data.notes,
+    )
+    session.add(j)
+    session.flush()
+    for alias in data.aliases:
+        session.add(JurisdictionAlias(jurisdiction_id=j.id, alias=alias, alias_folded=fold(alias)))
+    session.flush()
+    return j
+
+
+def aliases_of(session: Session, jurisdiction_id: int) -> list[str]:
+    rows = session.exec(
+        select(JurisdictionAlias.alias)
+        .where(JurisdictionAlias.jurisdiction_id == jurisdiction_id)
+        .order_by(JurisdictionAlias.alias)
+    )
+    return list(rows)
+
+
+def add_alias(session: Session, j: Jurisdiction, alias: str) -> None:
+    alias = clean_text(alias, "alias", required=True)
+    folded = fold(alias)
+    if folded == j.name_folded or folded in {fold(a) for a in aliases_of(session, j.id)}:
+        raise Duplicate(f"alias: {label(j)} already has the name {alias!r}")
+    session.add(JurisdictionAlias(jurisdiction_id=j.id, alias=alias, alias_folded=folded))
+    session.flush()
+
+
+# --- references ---------------------------------------------------------------
+
+# "San Francisco County" and "City and County of San Francisco" both find the
+# consolidated city-county named "San Francisco".
+_CITY_COUNTY_FORMS = (
+    re.compile(r"^(?:city and county of|city-county of|consolidated city of)\s+(.+)$"),
+    re.compile(r"^(.+?)\s+(?:county|parish|borough|city-county|city and county)$"),
+    re.compile(r"^city of\s+(.+)$"),
+    re.compile(r"^(.+?)\s+city$"),
+)
+
+
+def _name_matches(session: Session, folded: str, state: str | None) -> list[Jurisdiction]:
+    by_name = select(Jurisdiction).where(Jurisdiction.name_folded == folded)
+    by_alias = (
+        select(Jurisdiction)
+        .join(JurisdictionAlias, JurisdictionAlias.jurisdiction_id == Jurisdiction.id)
+        .where(JurisdictionAlias.alias_folded == folded)
+    )
+    if state:
+        by_name = by_name.where(Jurisdiction.state == state)
+        by_alias = by_alias.where(Jurisdiction.state == state)
+    found = {j.id: j for j in session.exec(by_name)}
+    found.update({j.id: j for j in session.exec(by_alias)})
+    if not found:
+        for form in _CITY_COUNTY_FORMS:
+            m = form.match(folded)
+            if not m:
+                continue
+            q = select(Jurisdiction).where(
+                Jurisdiction.name_folded == m.group(1), Jurisdiction.kind == K.city_county
+            )
+            if state:
+                q = q.where(Jurisdiction.state == state)
+            found.update({j.id: j for j in session.exec(q)})
+    return sorted(found.values(), key=lambda j: j.ocd_id)
+
+
+def _state_level(session: Session, code: str) -> Jurisdiction | None:
+    return session.exec(
+        select(Jurisdiction).where(
+            Jurisdiction.state == code, Jurisdiction.kind.in_([k.value for k in STATE_LEVEL])
+        )
+    ).first()
+
+
+def _suggest(session: Session, folded: str, state: str | None) -> list[Jurisdiction]:
+    q = select(Jurisdiction.name_folded)
+    if state:
+        q = q.where(Jurisdiction.state == state)
+    names = set(session.exec(q))
+    close = difflib.get_close_matches(folded, names, n=3, cutoff=0.6)
+    if not close:
+        return []
+    rows = session.exec(select(Jurisdiction).where(Jurisdiction.name_folded.in_(close)))
+    if state:
+        rows = [j for j in rows if j.state == state]
+    return sorted(rows, key=lambda j: (close.index(j.name_folded), j.ocd_id))[:5]
+
+
+def resolve(session: Session, ref: str, field: str = "jurisdiction") -> Jurisdiction:
+    """Find one jurisdiction by id, OCD id, FIPS, ``Name, ST``, state name or code, or alias."""
+    text = (ref or "").strip() if isinstance(ref, str) else ""
+    if not text:
+        raise InvalidValue(f"{field}: a jurisdiction reference is required")
+    if "\x00" in text:
+        raise InvalidValue(f"{field}: contains a NUL character")
+    if text.lower().startswith("ocd-division/"):
+        j = session.exec(select(Jurisdiction).where(Jurisdiction.ocd_id == text.lower())).first()
+        if j is None:
+            raise NotFound(f"{field}: no jurisdiction has the OCD id {text!r}")
+        return j
+    if text.isascii() and text.isdigit():
+        # FIPS codes are 2, 5 or 7 digits; anything else, or a FIPS that
+        # matches nothing, is a database id.
+        if len(text) in (2, 5, 7):
+            j = session.exec(select(Jurisdiction).where(Jurisdiction.fips == text)).first()
+            if j is not None:
+                return j
+        j = session.get(Jurisdiction, int(text)) if len(text) < 19 else None
+        if j is None:
+            raise NotFound(f"{field}: no jurisdiction has the id or FIPS code {text!r}")
+        return j
+    name, state = text, None
+    if "," in text:
+        head, _, tail = text.rpartition(",")
+        st = lookup_state(tail)
+        if st is not None and head.strip():
+            name, state = head.strip(), st.abbr
+    folded = fold(name)
+    matches = _name_matches(session, folded, state)
+    if state and len(matches) > 1:
+        # "New York, NY": prefer the local government over the state itself.
+        local = [j for j in matches if j.kind not in STATE_LEVEL]
+        matches = local or matches
+    if not matches and state is None:
+        st = lookup_state(name)
+        if st is not None:
+            j = _state_level(session, st.abbr)
+            if j is not None:
+                return j
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        if state is None:
+            exact_state = lookup_state(name)
+            if exact_state is not None:
+                states = [j for j in matches if j.kind in STATE_LEVEL]
+                if len(states) == 1:
+                    return states[0]
+        listed = "; ".join(label(j) for j in matches[:10])
+        raise Ambiguous(f"{field}: {ref!r} matches {len(matches)} jurisdictions: {listed}")
+    if "," in text and state is None:
+        raise NotFound(f"{field}: {ref!r}: {text.rpartition(',')[2].strip()!r} is not a state code")
+    close = _suggest(session, folded, state)
+    hint = f"; did you mean: {'; '.join(label(j) for j in close)}" if close else ""
+    raise NotFound(f"{field}: no jurisdiction matches {ref!r}{hint}")
+
+
+# --- changes ------------------------------------------------------------------
+
+
+def update(
+    session: Session,
+    j: Jurisdiction,
+    *,
+    name: str | None = None,
+    fips: str | None = None,
+    population: int | None = None,
+    notes: str | None = None,
+    add_aliases: list[str] | tuple[str, ...] = (),
+) -> Jurisdiction:
+    import us
+
+    st = us.states.lookup(j.state)
+    if name is not None:
+        name = clean_text(name, "name", required=True)
+        # The old name stays findable as an alias.
+        if fold(name) != j.name_folded and j.name not in add_aliases:
+            add_aliases = [*add_aliases, j.name]
+        j.name = name
+        j.name_folded = fold(name)
+    if fips is not None:
+        value = validate_fips(fips, j.kind, st.fips)
+        if value and j.kind in STATE_LEVEL and value != st.fips:
+            raise InvalidValue(f"fips: {fips!r} is not {st.name}'s code {st.fips}")
+        if value:
+            clash = session.exec(select(Jurisdiction).where(Jurisdiction.fips == value)).first()
+            if clash is not None and clash.id != j.id:
+                raise Duplicate(f"fips {value} already belongs to {label(clash)}")
+        j.fips = value
+    if population is not None:
+        if population < 0:
+            raise InvalidValue(f"population: {population} is negative")
+        j.population = population
+    if notes is not None:
+        j.notes = clean_text(notes, "notes")
+    session.add(j)
+    session.flush()
+    existing = {fold(a) for a in aliases_of(session, j.id)}
+    for alias in add_aliases:
+        alias = clean_text(alias, "alias", required=True)
+        if fold(alias) in existing or fold(alias) == j.name_folded:
+            continue
+        existing.add(fold(alias))
+        session.add(JurisdictionAlias(jurisdiction_id=j.id, alias=alias, alias_folded=fold(alias)))
+    session.flush()
+    return j
+
+
+def history_counts(session: Session, jurisdiction_id: int) -> dict[str, int]:
+    """How many records of each kind refer to a jurisdiction."""
+    tables = {
+        "status assertions": PolicyStatus,
+        "grant amounts": GrantAmount,
+        "aggregate memberships": GrantMember,
+        "action targets": ActionTarget,
+        "case parties": CaseParty,
+    }
+    return {
+        what: session.exec(
+            select(sa.func.count()).select_from(t).where(t.jurisdiction_id == jurisdiction_id)
+        ).one()
+        for what, t in tables.items()
+    }
+
+
+def remove(session: Session, j: Jurisdiction, *, cascade: bool = False) -> dict[str, int]:
+    """Delete a jurisdiction; with ``cascade`` also every record about it."""
+    counts = {k: v for k, v in history_counts(session, j.id).items() if v}
+    if counts and not cascade:
+        what = ", ".join(f"{n} {k}" for k, n in counts.items())
+        raise TrackerError(
+            f"{label(j)} has history ({what}); use --cascade to remove it and its records"
+        )
+    for table in (
+        PolicyStatus,
+        GrantAmount,
+        GrantMember,
+        ActionTarget,
+        CaseParty,
+        JurisdictionAlias,
+    ):
+        session.exec(sa.delete(table).where(table.jurisdiction_id == j.id))
+    session.delete(j)
+    session.flush()
+    return counts
+
+
+def list_jurisdictions(
+    session: Session, *, state: str | None = None, kind: str | None = None
+) -> list[Jurisdiction]:
+    q = select(Jurisdiction)
+    if state:
+        q = q.where(Jurisdiction.state == parse_state(state).abbr)
+    if kind:
+        q = q.where(Jurisdiction.kind == vocab.parse_choice(K, kind, "kind").value)
+    return list(
+        session.exec(q.order_by(Jurisdiction.state, Jurisdiction.name_folded, Jurisdiction.ocd_id))
+    )

@@ -1,0 +1,141 @@
+"""Rows -> table | csv | json | markdown. The only module that formats output.
+
+Rows are dicts with the same keys in the same order. JSON keeps the keys as
+given (stable), dates as entered and money as decimal strings. Tables are
+plain text: user text is never read as terminal markup.
+"""
+
+import csv
+import json
+import sys
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def render(
+    rows: Iterable[dict],
+    fmt: Format,
+    out=None,
+    *,
+    columns: list[str] | None = None,
+    excel_safe: bool = False,
+) -> None:
+    out = out or sys.stdout
+    rows = list(rows) if fmt != Format.csv else rows
+    if fmt == Format.json:
+        json.dump(list(rows), out, ensure_ascii=False, indent=2, default=str)
+        out.write("\n")
+        return
+    if fmt == Format.csv:
+        from tracker.csvio import excel_neutralise
+
+        writer = csv.writer(out, lineterminator="\n")
+        header_written = False
+        for row in rows:
+            if not header_written:
+                columns = columns or list(row)
+                writer.writerow(columns)
+                header_written = True
+            cells = [_cell(row.get(c)) for c in columns]
+            writer.writerow(excel_neutralise(cells) if excel_safe else cells)
+        if not header_written and columns:
+            writer.writerow(columns)
+        return
+    if not rows:
+        if columns and fmt == Format.markdown:
+            out.write("| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n")
+        return
+    columns = columns or list(rows[0])
+    cells = [[_cell(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
+    if fmt == Format.markdown:
+        esc = [[c.replace("|", "\\|") for c in line] for line in cells]
+        out.write("| " + " | ".join(columns) + " |\n")
+        out.write("|" + "|".join("---" for _ in columns) + "|\n")
+        for line in esc:
+            out.write("| " + " | ".join(line) + " |\n")
+        return
+    widths = [max(len(h), *(len(line[i]) for line in cells)) for i, h in enumerate(columns)]
+    out.write("  ".join(h.ljust(w) for h, w in zip(columns, widths, strict=True)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for line in cells:
+        out.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n")
+
+
+def render_record(record: dict, fmt: Format, out=None) -> None:
+    """One record: a field/value table on a terminal, one object in JSON."""
+    out = out or sys.stdout
+    if fmt == Format.json:
+        json.dump(record, out, ensure_ascii=False, indent=2, default=str)
+        out.write("\n")
+    elif fmt == Format.csv:
+        render([record], fmt, out)
+    else:
+        render(
+            [{"field": k, "value": _cell(v)} for k, v in record.items()],
+            fmt,
+            out,
+        )
+
+
+def section(title: str, out=None) -> None:
+    out = out or sys.stdout
+    out.write(f"\n{title}\n")
+
+
+SECTION_TITLES = {
+    "jurisdiction": "Jurisdiction",
+    "current_status": "Current status",
+    "status_history": "Status history",
+    "money": "Money",
+    "actions": "Federal actions targeting it",
+    "cases": "Cases",
+}
+
+
+def render_sections(sections: dict, fmt: Format, out=None) -> None:
+    """A document of named sections (a dict record or lists of rows)."""
+    out = out or sys.stdout
+    if fmt == Format.json:
+        json.dump(sections, out, ensure_ascii=False, indent=2, default=str)
+        out.write("\n")
+        return
+    if fmt == Format.csv:
+        # One long table a spreadsheet can filter: section, item, field, value.
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["section", "item", "field", "value"])
+        for name, body in sections.items():
+            items = [body] if isinstance(body, dict) else body
+            for i, item in enumerate(items, 1):
+                for k, v in item.items():
+                    writer.writerow([name, i, k, _cell(v)])
+        return
+    first = True
+    for name, body in sections.items():
+        title = SECTION_TITLES.get(name, name.replace("_", " ").capitalize())
+        if not first:
+            out.write("\n")
+        first = False
+        out.write(f"## {title}\n\n" if fmt == Format.markdown else f"{title}\n")
+        if isinstance(body, dict):
+            render_record(body, fmt, out)
+        elif body:
+            render(body, fmt, out)
+        else:
+            out.write("(none)\n")

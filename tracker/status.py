@@ -1,0 +1,114 @@
+"""Policy status: dated, sourced, append-only assertions."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from tracker import vocab
+from tracker.models import Jurisdiction, PolicyStatus, Source
+from tracker.values import clean_text, optional_date
+
+
+def validate(
+    status: str,
+    *,
+    effective: str | None = None,
+    observed: str | None = None,
+    citation: str | None = None,
+    quote: str | None = None,
+    note: str | None = None,
+) -> dict:
+    return {
+        "status": vocab.parse_choice(vocab.Status, status, "status").value,
+        "effective": optional_date(effective, "effective"),
+        "observed": optional_date(observed, "observed"),
+        "citation": clean_text(citation, "citation"),
+        "quote": clean_text(quote, "quote"),
+        "note": clean_text(note, "note"),
+    }
+
+
+def set_status(
+    session: Session,
+    jurisdiction: Jurisdiction,
+    source: Source,
+    status: str,
+    *,
+    recorded_at: datetime | None = None,
+    **fields,
+) -> PolicyStatus:
+    """Record a new assertion. Corrections are new assertions too: nothing is overwritten."""
+    data = validate(status, **fields)
+    row = PolicyStatus(jurisdiction_id=jurisdiction.id, source_id=source.id, **data)
+    if recorded_at is not None:
+        row.recorded_at = recorded_at
+    session.add(row)
+    session.flush()
+    return row
+
+
+def history(session: Session, jurisdiction: Jurisdiction) -> list[tuple[PolicyStatus, Source]]:
+    """Every assertion about a jurisdiction, oldest first by effective date then recording."""
+    rows = session.exec(
+        select(PolicyStatus, Source)
+        .join(Source, Source.id == PolicyStatus.source_id)
+        .where(PolicyStatus.jurisdiction_id == jurisdiction.id)
+        .order_by(
+            PolicyStatus.effective.is_(None).desc(),
+            PolicyStatus.effective,
+            PolicyStatus.recorded_at,
+            PolicyStatus.id,
+        )
+    )
+    return list(rows)
+
+
+@dataclass
+class InForce:
+    """A jurisdiction's status on a date: the assertion in force, and the
+    latest word of every other source that says something different."""
+
+    current: tuple[PolicyStatus, Source] | None
+    disagreeing: list[tuple[PolicyStatus, Source]]
+
+
+def start_of(ps: PolicyStatus, src: Source) -> str:
+    """When an assertion counts from: its effective date, else when the source
+    observed it, else the source's publication date."""
+    return ps.effective or ps.observed or src.published or ""
+
+
+def in_force(assertions: list[tuple[PolicyStatus, Source]], as_of: str | None = None) -> InForce:
+    """The status in force on ``as_of`` (a partial date, compared by its first
+    day; None means today and everything recorded).
+
+    The latest assertion on or before ``as_of`` wins, later recordings
+    breaking ties. A source's later word replaces its own earlier one.
+    """
+    eligible = [p for p in assertions if as_of is None or start_of(*p) <= as_of]
+    if not eligible:
+        return InForce(None, [])
+    ordered = sorted(eligible, key=lambda p: (start_of(*p), p[0].recorded_at, p[0].id))
+    current = ordered[-1]
+    latest: dict[int, tuple[PolicyStatus, Source]] = {}
+    for p in ordered:
+        latest[p[1].id] = p
+    disagreeing = [p for p in reversed(latest.values()) if p[0].status != current[0].status]
+    return InForce(current, disagreeing)
+
+
+def current_all(
+    session: Session, jurisdiction_ids: list[int] | None = None, as_of: str | None = None
+) -> dict[int, InForce]:
+    """The status in force for many jurisdictions at once."""
+    q = select(PolicyStatus, Source).join(Source, Source.id == PolicyStatus.source_id)
+    if jurisdiction_ids is not None:
+        if not jurisdiction_ids:
+            return {}
+        if len(jurisdiction_ids) < 1000:
+            q = q.where(PolicyStatus.jurisdiction_id.in_(jurisdiction_ids))
+    grouped: dict[int, list[tuple[PolicyStatus, Source]]] = {}
+    for ps, src in session.exec(q):
+        grouped.setdefault(ps.jurisdiction_id, []).append((ps, src))
+    return {jid: in_force(rows, as_of) for jid, rows in grouped.items()}

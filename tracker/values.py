@@ -1,0 +1,156 @@
+"""Parsing and showing the values users type: partial dates, money, names.
+
+Every parser returns a value or raises InvalidValue with a message that names
+the field; none lets another exception escape.
+"""
+
+import calendar
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from tracker.errors import InvalidValue
+
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def parse_partial_date(text: str, field: str = "date") -> str:
+    """Validate ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and return it as entered.
+
+    Stored as text: zero-padded ISO prefixes sort by the first day they cover,
+    and a shorter prefix sorts before a longer one that starts on the same day.
+    """
+    value = text.strip() if isinstance(text, str) else text
+    if not isinstance(value, str):
+        raise InvalidValue(f"{field}: expected a date, got {text!r}")
+    m = _DATE_RE.fullmatch(value)
+    if not m:
+        raise InvalidValue(f"{field}: {text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = m.groups()
+    if int(year) < 1:
+        raise InvalidValue(f"{field}: {text!r} is not a date (year 0000 does not exist)")
+    if month is not None and not 1 <= int(month) <= 12:
+        raise InvalidValue(f"{field}: {text!r} is not a date (month {month} does not exist)")
+    if day is not None:
+        try:
+            date(int(year), int(month), int(day))
+        except ValueError:
+            raise InvalidValue(
+                f"{field}: {text!r} is not a date (day {day} does not exist in {year}-{month})"
+            ) from None
+    return value
+
+
+def optional_date(text: str | None, field: str) -> str | None:
+    if text is None or (isinstance(text, str) and text.strip() == ""):
+        return None
+    return parse_partial_date(text, field)
+
+
+def first_day(partial: str) -> date:
+    """The earliest day a partial date covers."""
+    parts = [int(p) for p in partial.split("-")]
+    while len(parts) < 3:
+        parts.append(1)
+    return date(*parts)
+
+
+def last_day(partial: str) -> date:
+    """The latest day a partial date covers."""
+    parts = [int(p) for p in partial.split("-")]
+    if len(parts) == 1:
+        return date(parts[0], 12, 31)
+    if len(parts) == 2:
+        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    return date(*parts)
+
+
+_AMOUNT_RE = re.compile(r"\$?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?")
+# Cents are stored in a 64-bit integer; stay well inside it.
+MAX_CENTS = 10**17
+
+
+def parse_amount(text: str, field: str = "amount") -> int:
+    """US dollars as typed (``39000000``, ``39,000,000.00``, ``$39,000,000``) -> cents."""
+    if not isinstance(text, str):
+        raise InvalidValue(f"{field}: expected an amount in dollars, got {text!r}")
+    value = text.strip()
+    if value.startswith("-") or value.startswith("$-") or value.startswith("("):
+        raise InvalidValue(f"{field}: {text!r} is negative; amounts must be zero or more")
+    m = _AMOUNT_RE.fullmatch(value)
+    if not m:
+        if re.fullmatch(r"\$?[\d,]*\.\d{3,}", value):
+            raise InvalidValue(f"{field}: {text!r} has more than two decimal places")
+        raise InvalidValue(
+            f"{field}: {text!r} is not an amount in dollars (e.g. 39000000, 39,000,000.00)"
+        )
+    whole, frac = m.groups()
+    cents = int(whole.replace(",", "")) * 100 + int((frac or "0").ljust(2, "0"))
+    if cents >= MAX_CENTS:
+        raise InvalidValue(f"{field}: {text!r} is too large")
+    return cents
+
+
+def cents_to_decimal(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+def format_amount(cents: int) -> str:
+    """Cents as a plain decimal string with two places: ``39000000.00``."""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def decimal_to_cents(amount: Decimal) -> int:
+    try:
+        q = amount.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise InvalidValue(f"amount: {amount} is not a finite amount") from None
+    if q != amount:
+        raise InvalidValue(f"amount: {amount} has more than two decimal places")
+    if q < 0:
+        raise InvalidValue(f"amount: {amount} is negative; amounts must be zero or more")
+    return int(q.scaleb(2))
+
+
+def parse_count(text: str, field: str) -> int:
+    value = text.strip().replace(",", "") if isinstance(text, str) else text
+    if not isinstance(value, str) or not value.isdigit() or not value.isascii():
+        raise InvalidValue(f"{field}: {text!r} is not a whole number of zero or more")
+    n = int(value)
+    if n >= 2**62:
+        raise InvalidValue(f"{field}: {text!r} is too large")
+    return n
+
+
+def parse_year(text: str, field: str = "fiscal year") -> int:
+    value = text.strip() if isinstance(text, str) else str(text)
+    if not re.fullmatch(r"\d{4}", value) or int(value) < 1789:
+        raise InvalidValue(f"{field}: {text!r} is not a four-digit year")
+    return int(value)
+
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
+def fold(text: str) -> str:
+    """A name for matching: case, accents, curly quotes and spacing ignored."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def clean_text(text: str | None, field: str, *, required: bool = False) -> str | None:
+    """Trimmed text, refusing control characters that cannot be shown or stored."""
+    if text is None:
+        if required:
+            raise InvalidValue(f"{field}: a value is required")
+        return None
+    if "\x00" in text:
+        raise InvalidValue(f"{field}: contains a NUL character")
+    value = text.strip()
+    if not value:
+        if required:
+            raise InvalidValue(f"{field}: a value is required")
+        return None
+    return value

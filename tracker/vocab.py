@@ -1,0 +1,110 @@
+"""The stored vocabularies. Shared by models, domain code and CLI options.
+
+Kept free of heavy imports so ``tracker --help`` stays fast.
+"""
+
+from enum import StrEnum
+
+
+class JurisdictionKind(StrEnum):
+    state = "state"
+    territory = "territory"
+    federal_district = "federal_district"
+    county = "county"
+    city_county = "city_county"
+    city = "city"
+    town = "town"
+    village = "village"
+    borough = "borough"
+    township = "township"
+
+
+class Status(StrEnum):
+    sanctuary = "sanctuary"
+    partial = "partial"
+    cooperative = "cooperative"
+    anti_sanctuary = "anti_sanctuary"
+    unknown = "unknown"
+
+
+class ActionKind(StrEnum):
+    letter = "letter"
+    subpoena_threat = "subpoena_threat"
+    grant_condition = "grant_condition"
+    funding_withheld = "funding_withheld"
+    executive_order = "executive_order"
+    enforcement_operation = "enforcement_operation"
+    statement = "statement"
+
+
+class AmountType(StrEnum):
+    awarded = "awarded"
+    threatened = "threatened"
+    withheld = "withheld"
+    restored = "restored"
+    repayment_demanded = "repayment_demanded"
+
+
+class CaseStatus(StrEnum):
+    pending = "pending"
+    decided = "decided"
+    dismissed = "dismissed"
+    settled = "settled"
+    on_appeal = "on_appeal"
+    closed = "closed"
+
+
+class PartyRole(StrEnum):
+    plaintiff = "plaintiff"
+    defendant = "defendant"
+    intervenor = "intervenor"
+    amicus = "amicus"
+
+
+class RulingKind(StrEnum):
+    temporary_restraining_order = "temporary_restraining_order"
+    preliminary_injunction = "preliminary_injunction"
+    permanent_injunction = "permanent_injunction"
+    summary_judgment = "summary_judgment"
+    dismissal = "dismissal"
+    appellate_decision = "appellate_decision"
+    other = "other"
+
+
+class SourceKind(StrEnum):
+    news = "news"
+    court_record = "court_record"
+    government_release = "government_release"
+    dataset = "dataset"
+    other = "other"
+
+
+class GrantScope(StrEnum):
+    """A grant amount belongs to one jurisdiction or is an aggregate."""
+
+    jurisdiction = "jurisdiction"
+    aggregate = "aggregate"
+
+
+# Local kinds whose OCD id segment is ``place:``.
+MUNICIPAL_KINDS = frozenset(
+    {
+        JurisdictionKind.city,
+        JurisdictionKind.town,
+        JurisdictionKind.village,
+        JurisdictionKind.borough,
+        JurisdictionKind.township,
+        JurisdictionKind.city_county,
+    }
+)
+
+
+def parse_choice(enum: type[StrEnum], value: str, field: str) -> StrEnum:
+    """The member named ``value`` exactly, or an InvalidValue listing the choices."""
+    from tracker.errors import InvalidValue
+
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in enum)
+        raise InvalidValue(f"{field}: {value!r} is not one of: {choices}") from None
