@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -62,8 +61,17 @@ def _on_sqlite_begin(conn) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-@cache
+_ENGINES: dict[str, Engine] = {}
+
+
 def engine_for(url: str) -> Engine:
+    """One engine per URL for the life of the process."""
+    if url not in _ENGINES:
+        _ENGINES[url] = _create_engine(url)
+    return _ENGINES[url]
+
+
+def _create_engine(url: str) -> Engine:
     url = normalize_url(url)
     try:
         parsed = make_url(url)
@@ -182,3 +190,10 @@ def revision_of(url: str) -> str | None:
             return current_revision(conn)
     except sa.exc.DBAPIError as exc:
         raise _connect_error(url, exc) from None
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests drop databases between runs)."""
+    for engine in _ENGINES.values():
+        engine.dispose()
+    _ENGINES.clear()

@@ -1,0 +1,32 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   create .venv, install, create the embedded database, seed it, print the status report
+#   make test   create .venv with the test dependencies and run the whole suite (SQLite and PostgreSQL)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/tracker db upgrade
+	$(BIN)/tracker seed
+	$(BIN)/tracker report status
+
+test: $(VENV)/.installed
+	$(BIN)/ruff check tracker tests migrations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check tracker tests migrations
+	$(BIN)/ruff format --check tracker tests migrations
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -1,0 +1,175 @@
+"""Every test runs against SQLite and PostgreSQL, each on a new database.
+
+No test can touch a real database: TRACKER_HOME points at a temporary
+directory and TRACKER_DATABASE_URL is cleared. PostgreSQL tests need a server
+(TRACKER_TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres);
+without one they are skipped with a message, unless TRACKER_REQUIRE_POSTGRES=1
+(set by CI), where they fail.
+"""
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from tracker import db
+
+PG_ADMIN_URL = os.environ.get(
+    "TRACKER_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REQUIRE_PG = os.environ.get("TRACKER_REQUIRE_POSTGRES") == "1"
+ENGINES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(autouse=True)
+def _isolate(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    monkeypatch.setenv("_TYPER_FORCE_DISABLE_TERMINAL", "1")
+    monkeypatch.setenv("TERMINAL_WIDTH", "200")
+    monkeypatch.setenv("COLUMNS", "200")
+    yield
+    db.dispose_all()
+
+
+class Postgres:
+    """Creates databases on the test server; each test gets its own."""
+
+    def __init__(self, admin_url: str):
+        self.admin = sa.create_engine(db.normalize_url(admin_url), isolation_level="AUTOCOMMIT")
+        self.base = sa.engine.make_url(db.normalize_url(admin_url))
+        self.template: str | None = None
+
+    def url(self, name: str) -> str:
+        return self.base.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, template: str | None = None) -> str:
+        name = f"tracker_test_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            tmpl = f" TEMPLATE {template}" if template else ""
+            conn.exec_driver_sql(f"CREATE DATABASE {name}{tmpl}")
+        return name
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def migrated(self) -> str:
+        """A new database at the head revision (copied from a migrated template)."""
+        if self.template is None:
+            self.template = self.create()
+            db.upgrade(self.url(self.template))
+            db.dispose_all()
+        return self.create(self.template)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    try:
+        server = Postgres(PG_ADMIN_URL)
+        with server.admin.connect():
+            pass
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
+        message = f"PostgreSQL tests need a server at {PG_ADMIN_URL}: {exc.__class__.__name__}"
+        if REQUIRE_PG:
+            pytest.fail(message + " (TRACKER_REQUIRE_POSTGRES=1)", pytrace=False)
+        pytest.skip(message + "; skipping PostgreSQL tests")
+    yield server
+    if server.template:
+        db.dispose_all()
+        server.drop(server.template)
+    server.admin.dispose()
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def empty_url(engine_name, tmp_path, request):
+    """The URL of a new, empty database (no schema) on each engine."""
+    if engine_name == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    pg = request.getfixturevalue("postgres")
+    name = pg.create()
+    yield pg.url(name)
+    db.dispose_all()
+    pg.drop(name)
+
+
+@pytest.fixture
+def url(engine_name, tmp_path, request):
+    """The URL of a new database at the head revision, on each engine."""
+    if engine_name == "sqlite":
+        u = f"sqlite:///{tmp_path / 'tracker.db'}"
+        db.upgrade(u)
+        yield u
+        return
+    pg = request.getfixturevalue("postgres")
+    name = pg.migrated()
+    yield pg.url(name)
+    db.dispose_all()
+    pg.drop(name)
+
+
+@pytest.fixture
+def seeded_url(url):
+    from tracker import csvio
+
+    with db.session(url, write=True) as s:
+        csvio.import_files(s, db.resource_dir("seed"))
+    return url
+
+
+@pytest.fixture
+def cli(url):
+    """Run tracker's CLI in-process against the test database."""
+    return CLI(url)
+
+
+@pytest.fixture
+def seeded_cli(seeded_url):
+    return CLI(seeded_url)
+
+
+class CLI:
+    def __init__(self, url: str):
+        self.url = url
+
+    def __call__(self, *args: str, input: str | None = None):
+        from typer.testing import CliRunner
+
+        from tracker.cli import app
+
+        return CliRunner().invoke(app, ["--db", self.url, *args], input=input)
+
+
+def table_counts(url: str) -> dict[str, int]:
+    """Row counts of every tracker table: the database's state, for before/after checks."""
+    from sqlmodel import SQLModel
+
+    import tracker.models  # noqa: F401
+
+    engine = db.engine_for(url)
+    with engine.connect() as conn:
+        return {
+            name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            for name, table in SQLModel.metadata.tables.items()
+        }
+
+
+def dump(url: str) -> dict[str, list[tuple]]:
+    """Every row of every tracker table, sorted: compare before and after."""
+    from sqlmodel import SQLModel
+
+    import tracker.models  # noqa: F401
+
+    engine = db.engine_for(url)
+    with engine.connect() as conn:
+        return {
+            name: sorted(tuple(map(repr, row)) for row in conn.execute(sa.select(table)))
+            for name, table in SQLModel.metadata.tables.items()
+        }
