@@ -28,5 +28,10 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check tracker tests migrations
 	$(BIN)/ruff format --check tracker tests migrations
 
+# The benchmark (see bench/run.py); BENCH_ARGS=--quick for a smaller run.
+bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet sqlite-utils
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -1,0 +1,264 @@
+"""tracker's benchmark: tracker and its baselines side by side, interleaved.
+
+    python bench/run.py [--quick] [--rounds N] [--data DIR] [--no-postgres]
+
+Each operation is timed as a whole process (start-up included), round after
+round with tracker and the baselines interleaved; the table gives the median,
+min-max, the ratio of medians to the first baseline, and peak memory (max RSS
+of the process). Data comes from bench/generate.py and is cached in bench/data/.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+BIN = Path(PY).parent
+TRACKER = [str(BIN / "tracker")] if (BIN / "tracker").exists() else [PY, "-m", "tracker"]
+SQLITE_UTILS = BIN / "sqlite-utils"
+PG_ADMIN = os.environ.get("TRACKER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+STATUS_SQL = """
+WITH ranked AS (
+  SELECT p.jurisdiction_id, p.status, coalesce(p.effective, p.observed, s.published, '') AS since, s.key,
+         row_number() OVER (PARTITION BY p.jurisdiction_id
+                            ORDER BY coalesce(p.effective, p.observed, s.published, '') DESC, p.recorded_at DESC, p.id DESC) AS rn
+  FROM policy_status p JOIN source s ON s.id = p.source_id
+  WHERE coalesce(p.effective, p.observed, s.published, '') <= '{as_of}')
+SELECT j.ocd_id, j.name, j.kind, j.state, coalesce(r.status, 'no status recorded'), r.since, r.key
+FROM jurisdiction j LEFT JOIN ranked r ON r.jurisdiction_id = j.id AND r.rn = 1
+ORDER BY j.state, j.name, j.ocd_id;
+"""
+
+
+def run(cmd, *, stdout=None, env=None) -> tuple[float, int]:
+    """Seconds and peak RSS (MiB) of one process."""
+    start = time.perf_counter()
+    out = open(stdout, "wb") if stdout else subprocess.DEVNULL
+    try:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        err = proc.stderr.read().decode(errors="replace")
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        if stdout:
+            out.close()
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{err[-2000:]}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+class Bench:
+    def __init__(self, rounds: int):
+        self.rounds = rounds
+        self.results: list[tuple[str, list[tuple[str, list[float], int]]]] = []
+
+    def compare(self, title: str, contenders: list[tuple[str, callable]]) -> None:
+        """contenders: (label, fn) where fn() prepares and returns (cmd, stdout or None)."""
+        times: dict[str, list[float]] = {label: [] for label, _ in contenders}
+        peak: dict[str, int] = {label: 0 for label, _ in contenders}
+        for _ in range(self.rounds):
+            for label, prepare in contenders:
+                cmd, stdout = prepare()
+                t, rss = run(cmd, stdout=stdout)
+                times[label].append(t)
+                peak[label] = max(peak[label], rss)
+        self.results.append(
+            (title, [(label, times[label], peak[label]) for label, _ in contenders])
+        )
+        self.print_one(title, self.results[-1][1])
+
+    @staticmethod
+    def print_one(title, rows) -> None:
+        base = statistics.median(rows[-1][1]) if rows else 1
+        print(f"\n{title}")
+        print(f"  {'':38} {'median':>8} {'min-max':>15} {'ratio':>7} {'peak MiB':>9}")
+        tracker_median = statistics.median(rows[0][1])
+        for label, ts, rss in rows:
+            med = statistics.median(ts)
+            ratio = med / statistics.median(rows[1][1]) if len(rows) > 1 else 1.0
+            print(f"  {label:38} {med:8.3f} {min(ts):7.3f}-{max(ts):<7.3f} {ratio:7.2f} {rss:9d}")
+        del base, tracker_median
+
+
+def data_dir(quick: bool, given: Path | None) -> Path:
+    sizes = (10_000, 100_000, 20_000) if quick else (100_000, 1_000_000, 200_000)
+    d = given or HERE / "data" / ("quick" if quick else "full")
+    if not (d / "status.csv").exists():
+        print(f"generating data in {d} ...", file=sys.stderr)
+        subprocess.run(
+            [PY, str(HERE / "generate.py"), str(d), "--jurisdictions", str(sizes[0]),
+             "--statuses", str(sizes[1]), "--grants", str(sizes[2])],
+            check=True,
+        )  # fmt: skip
+    return d
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--quick", action="store_true", help="10k jurisdictions, 100k statuses")
+    p.add_argument("--rounds", type=int, default=None)
+    p.add_argument("--data", type=Path)
+    p.add_argument("--no-postgres", action="store_true")
+    args = p.parse_args()
+    rounds = args.rounds or (3 if args.quick else 3)
+    data = data_dir(args.quick, args.data)
+    work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    env = dict(os.environ, TRACKER_HOME=str(work / "home"))
+    os.environ.update(env)
+    bench = Bench(rounds)
+    n = sum(1 for _ in open(data / "jurisdictions.csv", encoding="utf-8")) - 1
+    m = sum(1 for _ in open(data / "status.csv", encoding="utf-8")) - 1
+    print(
+        f"tracker benchmark: {n:,} jurisdictions, {m:,} status rows, {rounds} rounds, data {data}"
+    )
+    try:
+        # Template databases, built once outside the timings.
+        empty = work / "empty.db"
+        subprocess.run(
+            [*TRACKER, "--db", f"sqlite:///{empty}", "db", "upgrade"],
+            check=True,
+            capture_output=True,
+        )
+        with_j = work / "with_jurisdictions.db"
+        shutil.copy(empty, with_j)
+        subprocess.run(
+            [*TRACKER, "--db", f"sqlite:///{with_j}", "import", str(data / "sources.csv")],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [*TRACKER, "--db", f"sqlite:///{with_j}", "import", str(data / "jurisdictions.csv")],
+            check=True,
+            capture_output=True,
+        )
+        full = work / "full.db"
+        shutil.copy(with_j, full)
+        subprocess.run(
+            [*TRACKER, "--db", f"sqlite:///{full}", "import", str(data / "status.csv")],
+            check=True,
+            capture_output=True,
+        )
+
+        def fresh(template: Path | None, name: str) -> Path:
+            target = work / name
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+            if template:
+                shutil.copy(template, target)
+            return target
+
+        jcsv, scsv = str(data / "jurisdictions.csv"), str(data / "status.csv")
+        bench.compare(
+            f"import {n:,} jurisdictions (SQLite)",
+            [
+                ("tracker import", lambda: ([*TRACKER, "--db", f"sqlite:///{fresh(empty, 't.db')}", "import", jcsv], None)),
+                ("stdlib sqlite3 executemany", lambda: ([PY, str(HERE / "baseline_sqlite.py"), "load", str(fresh(None, 'b.db')), jcsv, "j"], None)),
+                ("sqlite3 shell .import", lambda: (["sqlite3", str(fresh(None, 's.db')), f".import --csv --skip 1 {jcsv} j"], None)),
+                *([("sqlite-utils insert", lambda: ([str(SQLITE_UTILS), "insert", str(fresh(None, 'u.db')), "j", jcsv, "--csv"], None))] if SQLITE_UTILS.exists() else []),
+            ],
+        )  # fmt: skip
+        bench.compare(
+            f"import {m:,} status assertions (SQLite)",
+            [
+                ("tracker import", lambda: ([*TRACKER, "--db", f"sqlite:///{fresh(with_j, 't.db')}", "import", scsv], None)),
+                ("stdlib sqlite3 executemany", lambda: ([PY, str(HERE / "baseline_sqlite.py"), "load", str(fresh(None, 'b.db')), scsv, "s"], None)),
+                ("sqlite3 shell .import", lambda: (["sqlite3", str(fresh(None, 's.db')), f".import --csv --skip 1 {scsv} s"], None)),
+            ],
+        )  # fmt: skip
+        out = str(work / "out.csv")
+        bench.compare(
+            f"export {m:,} status assertions (SQLite)",
+            [
+                ("tracker export status", lambda: ([*TRACKER, "--db", f"sqlite:///{full}", "export", "status"], out)),
+                ("stdlib csv.writer over a cursor", lambda: ([PY, str(HERE / "baseline_sqlite.py"), "export", str(full), out], None)),
+            ],
+        )  # fmt: skip
+        today = time.strftime("%Y-%m-%d")
+        bench.compare(
+            f"report status over {n:,} jurisdictions, {m:,} assertions (SQLite)",
+            [
+                ("tracker report status --format csv", lambda: ([*TRACKER, "--db", f"sqlite:///{full}", "report", "status", "--format", "csv"], out)),
+                ("sqlite3 shell, hand-written SQL", lambda: (["sqlite3", "-csv", str(full), STATUS_SQL.format(as_of=today)], out)),
+            ],
+        )  # fmt: skip
+        seeded = work / "seeded.db"
+        subprocess.run(
+            [*TRACKER, "--db", f"sqlite:///{seeded}", "seed"], check=True, capture_output=True
+        )
+        bench.compare(
+            "start-up",
+            [
+                ("tracker --help", lambda: ([*TRACKER, "--help"], None)),
+                ('python -c "import sqlmodel"', lambda: ([PY, "-c", "import sqlmodel"], None)),
+                ("tracker --version", lambda: ([*TRACKER, "--version"], None)),
+                ("tracker jurisdictions show 'Chicago, IL'", lambda: ([*TRACKER, "--db", f"sqlite:///{seeded}", "jurisdictions", "show", "Chicago, IL"], None)),
+            ],
+        )  # fmt: skip
+        if not args.no_postgres and shutil.which("psql"):
+            pg_bench(bench, work, jcsv, n)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def pg_bench(bench: Bench, work: Path, jcsv: str, n: int) -> None:
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(
+        PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    base = sa.engine.make_url(PG_ADMIN)
+    names = ["tracker_bench_t", "tracker_bench_b", "tracker_bench_tmpl"]
+
+    def sql(statement: str) -> None:
+        with admin.connect() as c:
+            c.exec_driver_sql(statement)
+
+    for name in names:
+        sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    sql("CREATE DATABASE tracker_bench_tmpl")
+    tmpl_url = base.set(database="tracker_bench_tmpl").render_as_string(hide_password=False)
+    subprocess.run([*TRACKER, "--db", tmpl_url, "db", "upgrade"], check=True, capture_output=True)
+    t_url = base.set(database="tracker_bench_t").render_as_string(hide_password=False)
+    b_url = base.set(database="tracker_bench_b").render_as_string(hide_password=False)
+
+    def tracker_run():
+        sql("DROP DATABASE IF EXISTS tracker_bench_t WITH (FORCE)")
+        sql("CREATE DATABASE tracker_bench_t TEMPLATE tracker_bench_tmpl")
+        return [*TRACKER, "--db", t_url, "import", jcsv], None
+
+    def psql_run():
+        sql("DROP DATABASE IF EXISTS tracker_bench_b WITH (FORCE)")
+        sql("CREATE DATABASE tracker_bench_b")
+        with sa.create_engine(b_url.replace("postgresql://", "postgresql+psycopg://")).begin() as c:
+            c.exec_driver_sql(
+                "CREATE TABLE j (name text, kind text, state text, fips text, population text)"
+            )
+        return [
+            "psql",
+            "-q",
+            b_url,
+            "-c",
+            f"\\copy j FROM '{jcsv}' WITH (FORMAT csv, HEADER true)",
+        ], None
+
+    bench.compare(
+        f"import {n:,} jurisdictions (PostgreSQL)",
+        [("tracker import", tracker_run), ("psql \\copy", psql_run)],
+    )
+    for name in names:
+        sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()
