@@ -162,10 +162,13 @@ def _alembic_config(engine: Engine):
 
 def upgrade(url: str, revision: str = "head") -> None:
     from alembic import command
+    from alembic.util import CommandError
 
     engine = engine_for(url)
     try:
         command.upgrade(_alembic_config(engine), revision)
+    except CommandError as exc:
+        raise TrackerError(f"cannot upgrade to {revision!r}: {exc}") from None
     except sa.exc.OperationalError as exc:
         raise _connect_error(url, exc) from None
 
