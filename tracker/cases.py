@@ -1,5 +1,6 @@
 """Litigation: cases, their parties and rulings."""
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker import jurisdictions as jur
@@ -41,8 +42,12 @@ def resolve_party(session: Session, text: str, role: str) -> tuple[Jurisdiction 
     except Ambiguous:
         raise
     except (NotFound, InvalidValue):
+        # Text that can only be a reference (an id, a FIPS or OCD id, or
+        # "Name, ST") must find a jurisdiction: a typo never becomes a person.
         head, comma, tail = value.rpartition(",")
         if comma and head.strip() and jur.lookup_state(tail) is not None:
+            raise
+        if value.isdigit() or value.lower().startswith("ocd-division/"):
             raise
         return None, value
 
@@ -138,7 +143,7 @@ def rule(
         select(Ruling).where(Ruling.case_id == case.id, Ruling.date == date, Ruling.kind == kind)
     ).first()
     if clash is not None:
-        raise Duplicate(f"{case.caption} already has a {kind} ruling dated {date}")
+        raise Duplicate(f"{case.caption} already has a ruling of kind {kind} dated {date}")
     ruling = Ruling(
         case_id=case.id,
         source_id=source.id,
@@ -198,7 +203,9 @@ def rulings_of(session: Session, case: LegalCase) -> list[Ruling]:
 
 
 def list_cases(session: Session) -> list[LegalCase]:
-    return list(session.exec(select(LegalCase).order_by(LegalCase.filed, LegalCase.key)))
+    # Undated cases last on both engines (SQLite and PostgreSQL order NULLs differently).
+    undated = sa.case((LegalCase.filed.is_(None), 1), else_=0)
+    return list(session.exec(select(LegalCase).order_by(undated, LegalCase.filed, LegalCase.key)))
 
 
 def cases_of(session: Session, jurisdiction: Jurisdiction) -> list[tuple[LegalCase, str]]:
@@ -211,3 +218,12 @@ def cases_of(session: Session, jurisdiction: Jurisdiction) -> list[tuple[LegalCa
             .order_by(LegalCase.key)
         )
     )
+
+
+def party_label(party: CaseParty, jurisdiction: Jurisdiction | None) -> str:
+    """A party as shown: ``Chicago, IL``, ``California``, or the name as given."""
+    if jurisdiction is None:
+        return party.name
+    if jurisdiction.kind in jur.STATE_LEVEL:
+        return jurisdiction.name
+    return f"{jurisdiction.name}, {jurisdiction.state}"

@@ -111,3 +111,19 @@ def list_grants(
     return list(
         session.exec(q.order_by(GrantAmount.fiscal_year, GrantAmount.program, GrantAmount.id))
     )
+
+
+def coverage(
+    grant: GrantAmount,
+    members: list[Jurisdiction],
+    action: FederalAction | None,
+) -> str:
+    """What an amount covers, in words: one jurisdiction's own money, or an
+    aggregate total that belongs to several and is never a per-jurisdiction share."""
+    if grant.scope != vocab.GrantScope.aggregate:
+        return "own amount"
+    if members:
+        return f"aggregate over {len(members)} jurisdictions, not split"
+    if action is not None and action.target_count:
+        return f"aggregate over the {action.target_count} jurisdictions targeted by the action, not split"
+    return "aggregate over the action's targets, not split"

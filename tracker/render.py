@@ -29,6 +29,15 @@ def _cell(value) -> str:
     return str(value)
 
 
+# Control characters (escape sequences, carriage returns, tabs) would let stored
+# text move the cursor or recolour a terminal, and break column alignment.
+_CONTROLS = {c: " " for c in range(32)} | {127: " "}
+
+
+def _plain(value) -> str:
+    return _cell(value).translate(_CONTROLS)
+
+
 def render(
     rows: Iterable[dict],
     fmt: Format,
@@ -61,9 +70,12 @@ def render(
     if not rows:
         if columns and fmt == Format.markdown:
             out.write("| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n")
+        elif columns:
+            # An empty table still names its columns, like CSV's header row.
+            out.write("  ".join(columns) + "\n")
         return
     columns = columns or list(rows[0])
-    cells = [[_cell(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
+    cells = [[_plain(r.get(c)) for c in columns] for r in rows]
     if fmt == Format.markdown:
         esc = [[c.replace("|", "\\|") for c in line] for line in cells]
         out.write("| " + " | ".join(columns) + " |\n")

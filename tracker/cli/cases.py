@@ -10,38 +10,47 @@ from tracker.vocab import CaseStatus, RulingKind
 app = typer.Typer(help="Record and read lawsuits, their parties and rulings.", no_args_is_help=True)
 
 CASE_COLUMNS = [
-    "id",
-    "key",
-    "caption",
-    "court",
-    "docket",
-    "filed",
-    "status",
-    "parties",
-    "latest_ruling",
+    "id", "key", "caption", "court", "docket", "filed", "status", "parties", "latest_ruling",
+]  # fmt: skip
+PARTY_HELP = (
+    "A jurisdiction REF (linked to it), or a person or agency by name, e.g. 'Jeff Sessions' "
+    "(repeatable). 'Name, ST' that matches no jurisdiction is an error."
+)
+CaseArg = Annotated[
+    str,
+    typer.Argument(metavar="CASE", help="The case's id, key, docket number or caption."),
 ]
-PARTY_HELP = "A jurisdiction REF, or a person or agency by name (repeatable)."
+SourceOpt = Annotated[
+    str, typer.Option(metavar="SRC", help="The source's id or key (its url when it has one).")
+]
+PartyOpt = Annotated[list[str] | None, typer.Option(metavar="P", help=PARTY_HELP)]
 
 
 @app.command()
 def add(
     caption: Annotated[
-        str, typer.Argument(help="The case caption, e.g. 'City of Chicago v. Sessions'.")
+        str,
+        typer.Argument(
+            metavar="CAPTION", help="The case caption, e.g. 'City of Chicago v. Sessions'."
+        ),
     ],
-    court: Annotated[str, typer.Option(help="The court.")],
-    source: Annotated[str, typer.Option(help="The source's id or key.")],
+    court: Annotated[str, typer.Option(metavar="TEXT", help="The court, e.g. 'N.D. Ill.'.")],
+    source: SourceOpt,
     docket: Annotated[
-        str | None, typer.Option(help="Docket number; it becomes the case's key.")
+        str | None,
+        typer.Option(metavar="NUMBER", help="Docket number; it becomes the case's key."),
     ] = None,
     filed: Annotated[
-        str | None, typer.Option(help="Filing date: YYYY, YYYY-MM or YYYY-MM-DD.")
+        str | None, typer.Option(metavar="DATE", help="Filing date: YYYY, YYYY-MM or YYYY-MM-DD.")
     ] = None,
     status: Annotated[CaseStatus, typer.Option(help="Where the case stands.")] = CaseStatus.pending,
-    summary: Annotated[str | None, typer.Option(help="What the case is about.")] = None,
-    plaintiff: Annotated[list[str] | None, typer.Option(help=PARTY_HELP)] = None,
-    defendant: Annotated[list[str] | None, typer.Option(help=PARTY_HELP)] = None,
-    intervenor: Annotated[list[str] | None, typer.Option(help=PARTY_HELP)] = None,
-    amicus: Annotated[list[str] | None, typer.Option(help=PARTY_HELP)] = None,
+    summary: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="What the case is about.")
+    ] = None,
+    plaintiff: PartyOpt = None,
+    defendant: PartyOpt = None,
+    intervenor: PartyOpt = None,
+    amicus: PartyOpt = None,
 ) -> None:
     """Add a case with its parties and print its key (the docket, else the caption).
 
@@ -49,6 +58,7 @@ def add(
     a named person or agency. Text like 'Name, ST' that matches no
     jurisdiction is an error.
 
+    \b
     Example: tracker cases add "City of Chicago v. Sessions" --court "N.D. Ill." --docket 1:17-cv-05720 --source 1 --plaintiff "Chicago, IL" --defendant "Jeff Sessions"
     """
     from tracker import cases, sources
@@ -69,22 +79,25 @@ def add(
             s, src, parties, caption=caption, court=court, docket=docket, filed=filed,
             status=status.value, summary=summary,
         )  # fmt: skip
-        common.out(c.key)
+    common.out(c.key)
 
 
 @app.command()
 def update(
-    case: Annotated[
-        str, typer.Argument(metavar="CASE", help="The case's id, docket number or caption.")
-    ],
-    docket: Annotated[str | None, typer.Option(help="Docket number.")] = None,
+    case: CaseArg,
+    docket: Annotated[str | None, typer.Option(metavar="NUMBER", help="Docket number.")] = None,
     status: Annotated[CaseStatus | None, typer.Option(help="Where the case stands.")] = None,
-    court: Annotated[str | None, typer.Option(help="The court.")] = None,
-    filed: Annotated[str | None, typer.Option(help="Filing date.")] = None,
-    summary: Annotated[str | None, typer.Option(help="What the case is about.")] = None,
+    court: Annotated[str | None, typer.Option(metavar="TEXT", help="The court.")] = None,
+    filed: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Filing date: YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    summary: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="What the case is about.")
+    ] = None,
 ) -> None:
-    """Change a case's docket, status, court, filing date or summary.
+    """Change a case's docket, status, court, filing date or summary; prints its key.
 
+    \b
     Example: tracker cases update "City of Chicago v. Sessions" --status on_appeal
     """
     from tracker import cases
@@ -100,22 +113,27 @@ def update(
             filed=filed,
             summary=summary,
         )
-        common.out(c.key)
+    common.out(c.key)
 
 
 @app.command()
 def rule(
-    case: Annotated[
-        str, typer.Argument(metavar="CASE", help="The case's id, docket number or caption.")
+    case: CaseArg,
+    date: Annotated[
+        str,
+        typer.Option(metavar="DATE", help="Date of the ruling: YYYY, YYYY-MM or YYYY-MM-DD."),
     ],
-    date: Annotated[str, typer.Option(help="Date of the ruling: YYYY, YYYY-MM or YYYY-MM-DD.")],
     kind: Annotated[RulingKind, typer.Option(help="What kind of ruling.")],
-    source: Annotated[str, typer.Option(help="The source's id or key.")],
-    judge: Annotated[str | None, typer.Option(help="The judge.")] = None,
-    summary: Annotated[str | None, typer.Option(help="What the court decided.")] = None,
+    source: SourceOpt,
+    judge: Annotated[str | None, typer.Option(metavar="NAME", help="The judge.")] = None,
+    summary: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="What the court decided.")
+    ] = None,
 ) -> None:
-    """Record a ruling in a case.
+    """Record a ruling in a case and print the ruling's id. Run it again for
+    each later ruling; `cases show` lists them all by date.
 
+    \b
     Example: tracker cases rule "City of Chicago v. Sessions" --date 2017-09-15 --kind preliminary_injunction --judge "Harry Leinenweber" --source 1
     """
     from tracker import cases, sources
@@ -124,17 +142,14 @@ def rule(
         c = cases.resolve(s, case)
         src = sources.resolve(s, source)
         r = cases.rule(s, c, src, date=date, kind=kind.value, judge=judge, summary=summary)
-        common.out(str(r.id))
-
-
-def _party_text(party, jurisdiction) -> str:
-    return f"{jurisdiction.name}, {jurisdiction.state}" if jurisdiction else party.name
+    common.out(str(r.id))
 
 
 @app.command("list")
 def list_(format: common.FormatOption = None) -> None:
     """List cases with their parties and latest ruling.
 
+    \b
     Example: tracker cases list --format json
     """
     from tracker import cases, records
@@ -144,7 +159,9 @@ def list_(format: common.FormatOption = None) -> None:
     with common.session() as s:
         for c in cases.list_cases(s):
             row = records.case(c)
-            row["parties"] = [f"{p.role}: {_party_text(p, j)}" for p, j in cases.parties_of(s, c)]
+            row["parties"] = [
+                f"{p.role}: {cases.party_label(p, j)}" for p, j in cases.parties_of(s, c)
+            ]
             rulings = cases.rulings_of(s, c)
             row["latest_ruling"] = f"{rulings[-1].date} {rulings[-1].kind}" if rulings else None
             rows.append(row)
@@ -152,14 +169,11 @@ def list_(format: common.FormatOption = None) -> None:
 
 
 @app.command()
-def show(
-    case: Annotated[
-        str, typer.Argument(metavar="CASE", help="The case's id, docket number or caption.")
-    ],
-    format: common.FormatOption = None,
-) -> None:
-    """Show a case: its details, parties and every ruling.
+def show(case: CaseArg, format: common.FormatOption = None) -> None:
+    """Show a case: its details, parties (jurisdictions with their OCD ids) and
+    every ruling, oldest first.
 
+    \b
     Example: tracker cases show "City of Chicago v. Sessions"
     """
     from tracker import cases, records
@@ -168,18 +182,19 @@ def show(
 
     with common.session() as s:
         c = cases.resolve(s, case)
+        rulings = cases.rulings_of(s, c)
+        row = records.case(c, s.get(Source, c.source_id))
+        row["latest_ruling"] = f"{rulings[-1].date} {rulings[-1].kind}" if rulings else None
         doc = {
-            "case": records.case(c, s.get(Source, c.source_id)),
+            "case": row,
             "parties": [
                 {
                     "role": p.role,
-                    "party": _party_text(p, j),
+                    "party": cases.party_label(p, j),
                     "jurisdiction": j.ocd_id if j else None,
                 }
                 for p, j in cases.parties_of(s, c)
             ],
-            "rulings": [
-                records.ruling(r, s.get(Source, r.source_id)) for r in cases.rulings_of(s, c)
-            ],
+            "rulings": [records.ruling(r, s.get(Source, r.source_id)) for r in rulings],
         }
     render_sections(doc, common.fmt(format))

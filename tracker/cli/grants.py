@@ -11,7 +11,7 @@ app = typer.Typer(help="Record and list federal grant money.", no_args_is_help=T
 
 GRANT_COLUMNS = [
     "id", "program", "assistance_listing", "fiscal_year", "amount", "amount_type", "scope",
-    "jurisdiction", "aggregate_over", "action", "source", "note",
+    "covers", "jurisdiction", "aggregate_over", "action", "source", "note",
 ]  # fmt: skip
 
 
@@ -19,34 +19,63 @@ GRANT_COLUMNS = [
 def add(
     refs: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[REF]...", help="The jurisdiction; several make an aggregate."),
+        typer.Argument(
+            metavar="REF",
+            help="The jurisdiction (id, OCD id, FIPS, 'Name, ST', state or alias); "
+            "several make one aggregate.",
+            show_default=False,
+        ),
     ] = None,
     program: Annotated[
         str,
-        typer.Option(help="Grant program, e.g. 'Edward Byrne Memorial Justice Assistance Grant'."),
+        typer.Option(
+            metavar="TEXT",
+            help="Grant program, e.g. 'Edward Byrne Memorial Justice Assistance Grant'.",
+        ),
     ] = ...,
-    fiscal_year: Annotated[str, typer.Option(help="Federal fiscal year, YYYY.")] = ...,
+    fiscal_year: Annotated[
+        str, typer.Option(metavar="YYYY", help="Federal fiscal year, e.g. 2017.")
+    ] = ...,
     amount: Annotated[
-        str, typer.Option(help="US dollars: 39000000, 39,000,000.00 or $39,000,000.")
+        str,
+        typer.Option(
+            metavar="DOLLARS",
+            help="US dollars, exact: 39000000, 39,000,000.00 or $39,000,000 "
+            "(never negative, at most two decimals).",
+        ),
     ] = ...,
     type: Annotated[AmountType, typer.Option("--type", help="What the amount is.")] = ...,
-    source: Annotated[str, typer.Option(help="The source's id or key.")] = ...,
+    source: Annotated[
+        str, typer.Option(metavar="SRC", help="The source's id or key (its url when it has one).")
+    ] = ...,
     action: Annotated[
-        str | None, typer.Option(help="The federal action it is tied to (makes an aggregate).")
+        str | None,
+        typer.Option(
+            metavar="ACTION",
+            help="The federal action (id or key) the money is tied to; makes an aggregate.",
+        ),
     ] = None,
     assistance_listing: Annotated[
-        str | None, typer.Option(help="Assistance Listing (CFDA) number, e.g. 16.738.")
+        str | None,
+        typer.Option(metavar="NN.NNN", help="Assistance Listing (CFDA) number, e.g. 16.738."),
     ] = None,
     note: Annotated[
-        str | None, typer.Option(help="A note, e.g. who the source attributes the figure to.")
+        str | None,
+        typer.Option(metavar="TEXT", help="A note, e.g. who the source attributes the figure to."),
     ] = None,
 ) -> None:
-    """Record an amount for one jurisdiction, or an aggregate over several
-    jurisdictions or an action. An aggregate is stored once and never split.
+    """Record an amount for one jurisdiction, or one aggregate total over several
+    jurisdictions or an action, and print its id. An aggregate is stored once and
+    never split into per-jurisdiction shares.
 
-    Example: tracker grants add "Chicago, IL" --program "Byrne JAG" --fiscal-year 2017 --amount 2,300,000 --type withheld --source 1
+    \b
+    Example: tracker grants add "Chicago, IL" --program "Byrne JAG" --fiscal-year 2017 --amount '$2,300,000' --type withheld --source 1
+
+    \b
+    Example (aggregate): tracker grants add CA IL --action 2018-01-24-doj-threatens-subpoenas --program "Federal grants" --fiscal-year 2016 --amount 39,000,000 --type threatened --source 1
     """
     from tracker import actions, grants, jurisdictions, sources
+    from tracker.values import format_amount
 
     with common.session(write=True) as s:
         members = [jurisdictions.resolve(s, r) for r in refs or []]
@@ -64,18 +93,28 @@ def add(
             assistance_listing=assistance_listing,
             note=note,
         )
-        common.out(str(g.id))
+        label = grants.coverage(g, grants.members_of(s, g), act)
+    common.out(str(g.id))
+    common.message(f"Recorded {format_amount(g.amount_cents)} {g.amount_type} ({label}).")
 
 
 @app.command("list")
 def list_(
     jurisdiction: Annotated[
-        str | None, typer.Option(help="Only money tied to this jurisdiction, aggregates included.")
+        str | None,
+        typer.Option(
+            metavar="REF",
+            help="Only money tied to this jurisdiction: its own amounts and the aggregates "
+            "that cover it (labelled in the 'covers' column, never split).",
+        ),
     ] = None,
-    fiscal_year: Annotated[str | None, typer.Option(help="Only this fiscal year.")] = None,
+    fiscal_year: Annotated[
+        str | None, typer.Option(metavar="YYYY", help="Only this fiscal year.")
+    ] = None,
     format: common.FormatOption = None,
 ) -> None:
     """List grant amounts; aggregates show the jurisdictions they cover.
+    Amounts are exact decimal strings (39000000.00).
 
     Example: tracker grants list --jurisdiction "Chicago, IL" --format json
     """
@@ -89,13 +128,15 @@ def list_(
         j = jurisdictions.resolve(s, jurisdiction) if jurisdiction else None
         rows = []
         for g in grants.list_grants(s, jurisdiction=j, fiscal_year=year):
-            rows.append(
-                records.grant(
-                    g,
-                    s.get(Source, g.source_id),
-                    s.get(Jurisdiction, g.jurisdiction_id) if g.jurisdiction_id else None,
-                    grants.members_of(s, g),
-                    s.get(FederalAction, g.action_id) if g.action_id else None,
-                )
+            members = grants.members_of(s, g)
+            act = s.get(FederalAction, g.action_id) if g.action_id else None
+            row = records.grant(
+                g,
+                s.get(Source, g.source_id),
+                s.get(Jurisdiction, g.jurisdiction_id) if g.jurisdiction_id else None,
+                members,
+                act,
             )
+            row["covers"] = grants.coverage(g, members, act)
+            rows.append(row)
     render(rows, common.fmt(format), columns=GRANT_COLUMNS)
