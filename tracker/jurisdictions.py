@@ -32,16 +32,29 @@ FIPS_LENGTHS = {
 }
 
 
+def _state_key(text: str) -> str:
+    """A state name or code for matching: folded, dots dropped (``D.C.`` is ``dc``)."""
+    return fold(text).replace(".", "")
+
+
+_STATE_INDEX: dict[str, object] = {}
+
+
 def lookup_state(text: str):
-    """The ``us`` package's state, territory or DC for a code, name or FIPS code."""
+    """The ``us`` package's state, territory or DC for a postal code, name or FIPS code.
+
+    Exact matches only: ``us.states.lookup`` matches names by sound, which
+    would read "Main" as Maine and let a typo pass as a state.
+    """
     import us
 
-    if not text or not text.strip():
+    if not isinstance(text, str) or not text.strip():
         return None
-    found = us.states.lookup(text.strip())
-    if found is None or found not in us.states.STATES_AND_TERRITORIES:
-        return None
-    return found
+    if not _STATE_INDEX:
+        for st in us.states.STATES_AND_TERRITORIES:
+            for key in (st.abbr, st.name, st.fips):
+                _STATE_INDEX[_state_key(key)] = st
+    return _STATE_INDEX.get(_state_key(text))
 
 
 def parse_state(text: str, field: str = "state"):
@@ -76,6 +89,9 @@ def derive_ocd_id(kind: str, state_code: str, name: str) -> str:
         segment = {"la": "parish", "ak": "borough"}.get(st, "county")
         return f"{base}/state:{st}/{segment}:{_ocd_segment(_COUNTY_SUFFIX.sub('', name))}"
     return f"{base}/state:{st}/place:{_ocd_segment(name)}"
+
+
+_OCD_RE = re.compile(r"ocd-division/country:us(/[a-z_]+:[^/\s:]+)+")
 
 
 def validate_fips(fips: str | None, kind: str, state_fips: str) -> str | None:
@@ -135,8 +151,20 @@ def validate(
     ocd = clean_text(ocd_id, "ocd_id")
     if ocd is None:
         ocd = derive_ocd_id(kind, st.abbr, name)
-    elif not ocd.startswith("ocd-division/country:us"):
-        raise InvalidValue(f"ocd_id: {ocd_id!r} is not a US OCD division id")
+    else:
+        # OCD ids are lower case; REFs are matched that way.
+        ocd = ocd.lower()
+        if not _OCD_RE.fullmatch(ocd):
+            raise InvalidValue(
+                f"ocd_id: {ocd_id!r} is not a US OCD division id "
+                "(e.g. ocd-division/country:us/state:ca/place:los_angeles)"
+            )
+        if ocd != "ocd-division/country:us" and not (
+            f"/state:{st.abbr.lower()}" in ocd
+            or f"/district:{st.abbr.lower()}" in ocd
+            or f"/territory:{st.abbr.lower()}" in ocd
+        ):
+            raise InvalidValue(f"ocd_id: {ocd_id!r} is not in {st.name} ({st.abbr})")
     cleaned = []
     for a in aliases:
         a = clean_text(a, "alias")
@@ -169,8 +197,61 @@ def check_unique(session: Session, data: JurisdictionInput, exclude_id: int | No
             raise Duplicate(f"fips {data.fips} already belongs to {label(clash)}")
 
 
+_PREFIXES = ("city and county of", "city-county of", "county of", "city of")
+_SUFFIXES = ("city and county", "city-county", "county", "parish", "borough", "municipio", "city")
+
+
+def _base_name(folded: str) -> str:
+    """ "San Francisco County" and "City of San Francisco" are both "san francisco"."""
+    for p in _PREFIXES:
+        if folded.startswith(p + " "):
+            return folded[len(p) + 1 :]
+    for suffix in _SUFFIXES:
+        if folded.endswith(" " + suffix):
+            return folded[: -len(suffix) - 1]
+    return folded
+
+
+def _name_forms(base: str) -> list[str]:
+    return [base, *(f"{p} {base}" for p in _PREFIXES), *(f"{base} {x}" for x in _SUFFIXES)]
+
+
+def check_city_county(session: Session, data: JurisdictionInput) -> None:
+    """A consolidated city-county is one jurisdiction: refuse its city or county
+    as a second record (and a city-county over an already tracked one)."""
+    if data.kind in STATE_LEVEL:
+        return
+    forms = _name_forms(_base_name(fold(data.name)))
+    if data.kind == K.city_county:
+        kinds = [k.value for k in K if k not in STATE_LEVEL]
+    else:
+        kinds = [K.city_county.value]
+    aliased = select(JurisdictionAlias.jurisdiction_id).where(
+        JurisdictionAlias.alias_folded.in_(forms)
+    )
+    clash = session.exec(
+        select(Jurisdiction).where(
+            Jurisdiction.state == data.state,
+            Jurisdiction.kind.in_(kinds),
+            sa.or_(Jurisdiction.name_folded.in_(forms), Jurisdiction.id.in_(aliased)),
+        )
+    ).first()
+    if clash is None:
+        return
+    if clash.kind == K.city_county:
+        raise Duplicate(
+            f"name: {data.name!r} is the consolidated city-county already tracked as "
+            f"{label(clash)}; add it as an alias instead"
+        )
+    raise Duplicate(
+        f"name: {label(clash)} is already tracked as a {clash.kind}; a consolidated "
+        "city-county is one record, so remove that one first or add this name as its alias"
+    )
+
+
 def add(session: Session, data: JurisdictionInput) -> Jurisdiction:
     check_unique(session, data)
+    check_city_county(session, data)
     j = Jurisdiction(
         ocd_id=data.ocd_id,
         name=data.name,
@@ -253,18 +334,92 @@ def _state_level(session: Session, code: str) -> Jurisdiction | None:
     ).first()
 
 
-def _suggest(session: Session, folded: str, state: str | None) -> list[Jurisdiction]:
-    q = select(Jurisdiction.name_folded)
+def _loose(text: str) -> str:
+    """Letters and digits only: "Washington, DC" and "Washington D.C." agree."""
+    return re.sub(r"[\W_]+", "", fold(text))
+
+
+def _names(session: Session, state: str | None) -> list[tuple[str, int]]:
+    """Every (name or alias, jurisdiction id), optionally within one state."""
+    by_name = select(Jurisdiction.name_folded, Jurisdiction.id)
+    by_alias = select(JurisdictionAlias.alias_folded, Jurisdiction.id).join(
+        Jurisdiction, JurisdictionAlias.jurisdiction_id == Jurisdiction.id
+    )
     if state:
-        q = q.where(Jurisdiction.state == state)
-    names = set(session.exec(q))
-    close = difflib.get_close_matches(folded, names, n=3, cutoff=0.6)
-    if not close:
+        by_name = by_name.where(Jurisdiction.state == state)
+        by_alias = by_alias.where(Jurisdiction.state == state)
+    return [tuple(r) for r in session.exec(by_name)] + [tuple(r) for r in session.exec(by_alias)]
+
+
+def _by_ids(session: Session, ids) -> list[Jurisdiction]:
+    if not ids:
         return []
-    rows = session.exec(select(Jurisdiction).where(Jurisdiction.name_folded.in_(close)))
-    if state:
-        rows = [j for j in rows if j.state == state]
-    return sorted(rows, key=lambda j: (close.index(j.name_folded), j.ocd_id))[:5]
+    rows = session.exec(select(Jurisdiction).where(Jurisdiction.id.in_(list(ids))))
+    return sorted(rows, key=lambda j: j.ocd_id)
+
+
+def _loose_matches(session: Session, text: str, state: str | None) -> list[Jurisdiction]:
+    key = _loose(text)
+    if not key:
+        return []
+    return _by_ids(session, {jid for name, jid in _names(session, state) if _loose(name) == key})
+
+
+def _suggest(session: Session, folded: str, state: str | None) -> list[Jurisdiction]:
+    names = _names(session, state)
+    close = difflib.get_close_matches(folded, {n for n, _ in names}, n=5, cutoff=0.6)
+    if not close and state:
+        # "Chicago, IN": the name exists, in another state.
+        return _suggest(session, folded, None)
+    ids: list[int] = []
+    for c in close:
+        ids.extend(jid for n, jid in names if n == c and jid not in ids)
+    rank = {jid: i for i, jid in enumerate(ids)}
+    return sorted(_by_ids(session, ids), key=lambda j: rank[j.id])[:5]
+
+
+def _ambiguous(field: str, ref: str, matches: list[Jurisdiction]) -> Ambiguous:
+    listed = "; ".join(label(j) for j in matches[:10])
+    more = f"; and {len(matches) - 10} more" if len(matches) > 10 else ""
+    return Ambiguous(
+        f"{field}: {ref!r} matches {len(matches)} jurisdictions: {listed}{more}; "
+        "use the OCD id or 'Name, ST'"
+    )
+
+
+def _by_ocd_id(session: Session, text: str, field: str) -> Jurisdiction:
+    j = session.exec(select(Jurisdiction).where(Jurisdiction.ocd_id == text.lower())).first()
+    if j is not None:
+        return j
+    # Accents and case do not matter here either: ".../county:dona_ana".
+    key = fold(text)
+    ids = [
+        jid
+        for ocd, jid in session.exec(select(Jurisdiction.ocd_id, Jurisdiction.id))
+        if fold(ocd) == key
+    ]
+    if len(ids) == 1:
+        return session.get(Jurisdiction, ids[0])
+    if ids:
+        raise _ambiguous(field, text, _by_ids(session, ids))
+    raise NotFound(f"{field}: no jurisdiction has the OCD id {text!r}")
+
+
+def _by_number(session: Session, text: str, field: str) -> Jurisdiction:
+    """A FIPS code (2, 5 or 7 digits) or a database id; both matching is ambiguous."""
+    by_fips = None
+    if len(text) in (2, 5, 7):
+        by_fips = session.exec(select(Jurisdiction).where(Jurisdiction.fips == text)).first()
+    by_id = session.get(Jurisdiction, int(text)) if len(text) < 19 else None
+    if by_fips is not None and by_id is not None and by_fips.id != by_id.id:
+        raise Ambiguous(
+            f"{field}: {text!r} is the FIPS code of {label(by_fips)} and the id of "
+            f"{label(by_id)}; use the OCD id"
+        )
+    found = by_fips or by_id
+    if found is None:
+        raise NotFound(f"{field}: no jurisdiction has the id or FIPS code {text!r}")
+    return found
 
 
 def resolve(session: Session, ref: str, field: str = "jurisdiction") -> Jurisdiction:
@@ -275,55 +430,53 @@ def resolve(session: Session, ref: str, field: str = "jurisdiction") -> Jurisdic
     if "\x00" in text:
         raise InvalidValue(f"{field}: contains a NUL character")
     if text.lower().startswith("ocd-division/"):
-        j = session.exec(select(Jurisdiction).where(Jurisdiction.ocd_id == text.lower())).first()
-        if j is None:
-            raise NotFound(f"{field}: no jurisdiction has the OCD id {text!r}")
-        return j
+        return _by_ocd_id(session, text, field)
     if text.isascii() and text.isdigit():
-        # FIPS codes are 2, 5 or 7 digits; anything else, or a FIPS that
-        # matches nothing, is a database id.
-        if len(text) in (2, 5, 7):
-            j = session.exec(select(Jurisdiction).where(Jurisdiction.fips == text)).first()
-            if j is not None:
-                return j
-        j = session.get(Jurisdiction, int(text)) if len(text) < 19 else None
-        if j is None:
-            raise NotFound(f"{field}: no jurisdiction has the id or FIPS code {text!r}")
-        return j
-    name, state = text, None
-    if "," in text:
-        head, _, tail = text.rpartition(",")
-        st = lookup_state(tail)
-        if st is not None and head.strip():
-            name, state = head.strip(), st.abbr
-    folded = fold(name)
-    matches = _name_matches(session, folded, state)
-    if state and len(matches) > 1:
-        # "New York, NY": prefer the local government over the state itself.
-        local = [j for j in matches if j.kind not in STATE_LEVEL]
-        matches = local or matches
-    if not matches and state is None:
-        st = lookup_state(name)
-        if st is not None:
-            j = _state_level(session, st.abbr)
-            if j is not None:
-                return j
+        return _by_number(session, text, field)
+
+    matches: list[Jurisdiction] = []
+    head, comma, tail = text.rpartition(",")
+    split_state = lookup_state(tail) if comma and head.strip() else None
+    if split_state is not None:
+        matches = _name_matches(session, fold(head), split_state.abbr)
+        if len(matches) > 1:
+            # "New York, NY": prefer the local government over the state itself.
+            matches = [j for j in matches if j.kind not in STATE_LEVEL] or matches
+    if not matches:
+        # The whole text as a name or alias: "Washington, D.C.", "Jeff Sessions, AG".
+        matches = _name_matches(session, fold(text), None)
+        if len(matches) > 1 and lookup_state(text) is not None:
+            # A bare "New York" is the state when the state is tracked.
+            states = [j for j in matches if j.kind in STATE_LEVEL]
+            matches = states if len(states) == 1 else matches
+    if not matches:
+        st = lookup_state(text)
+        found = _state_level(session, st.abbr) if st is not None else None
+        if found is not None:
+            return found
+    if not matches and split_state is not None:
+        matches = _loose_matches(session, head, split_state.abbr)
+    if not matches:
+        matches = _loose_matches(session, text, None)
     if len(matches) == 1:
         return matches[0]
-    if len(matches) > 1:
-        if state is None:
-            exact_state = lookup_state(name)
-            if exact_state is not None:
-                states = [j for j in matches if j.kind in STATE_LEVEL]
-                if len(states) == 1:
-                    return states[0]
-        listed = "; ".join(label(j) for j in matches[:10])
-        raise Ambiguous(f"{field}: {ref!r} matches {len(matches)} jurisdictions: {listed}")
-    if "," in text and state is None:
-        raise NotFound(f"{field}: {ref!r}: {text.rpartition(',')[2].strip()!r} is not a state code")
+    if matches:
+        raise _ambiguous(field, ref, matches)
+
+    if comma and head.strip() and split_state is None:
+        folded, state = fold(head), None
+        bad = f"; {tail.strip()!r} is not a state code"
+    else:
+        folded = fold(head) if split_state else fold(text)
+        state = split_state.abbr if split_state else None
+        bad = ""
     close = _suggest(session, folded, state)
-    hint = f"; did you mean: {'; '.join(label(j) for j in close)}" if close else ""
-    raise NotFound(f"{field}: no jurisdiction matches {ref!r}{hint}")
+    hint = (
+        f"; did you mean: {'; '.join(label(j) for j in close)}"
+        if close
+        else "; see `tracker jurisdictions list`"
+    )
+    raise NotFound(f"{field}: no jurisdiction matches {ref!r}{bad}{hint}")
 
 
 # --- changes ------------------------------------------------------------------
