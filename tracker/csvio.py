@@ -278,7 +278,7 @@ def export_rows(session: Session, entity: str) -> Iterator[tuple[str, ...]]:
             .join(s, s.c.id == t.c.source_id)
             .order_by(_c(session, t.c.key))
         )
-        for aid, *rest in conn.execute(q):
+        for aid, *rest in conn.execution_options(yield_per=2000).execute(q):
             yield (*(_text(v) for v in rest), join_list(targets.get(aid, ())))
     elif e.name == "grants":
         g, gm, fa = GrantAmount.__table__, GrantMember.__table__, FederalAction.__table__
@@ -308,7 +308,7 @@ def export_rows(session: Session, entity: str) -> Iterator[tuple[str, ...]]:
                 g.c.fiscal_year,
                 _c(session, g.c.program),
                 _c(session, sa.func.coalesce(j.c.ocd_id, "")),
-                g.c.amount_type,
+                _c(session, g.c.amount_type),
                 g.c.recorded_at,
                 g.c.id,
             )
@@ -344,7 +344,7 @@ def export_rows(session: Session, entity: str) -> Iterator[tuple[str, ...]]:
             .join(s, s.c.id == c.c.source_id)
             .order_by(_c(session, c.c.key))
         )
-        for row in conn.execute(q):
+        for row in conn.execution_options(yield_per=2000).execute(q):
             yield tuple(_text(v) for v in row)
     elif e.name == "parties":
         c, cp = LegalCase.__table__, CaseParty.__table__
@@ -352,9 +352,14 @@ def export_rows(session: Session, entity: str) -> Iterator[tuple[str, ...]]:
             sa.select(c.c.key, cp.c.role, j.c.ocd_id, cp.c.name)
             .join(c, c.c.id == cp.c.case_id)
             .join(j, j.c.id == cp.c.jurisdiction_id, isouter=True)
-            .order_by(_c(session, c.c.key), cp.c.id)
+            .order_by(
+                _c(session, c.c.key),
+                _c(session, cp.c.role),
+                _c(session, sa.func.coalesce(j.c.ocd_id, "")),
+                _c(session, sa.func.coalesce(cp.c.name, "")),
+            )
         )
-        for row in conn.execute(q):
+        for row in conn.execution_options(yield_per=2000).execute(q):
             yield tuple(_text(v) for v in row)
     elif e.name == "rulings":
         c, r = LegalCase.__table__, Ruling.__table__
@@ -362,9 +367,9 @@ def export_rows(session: Session, entity: str) -> Iterator[tuple[str, ...]]:
             sa.select(c.c.key, r.c.date, r.c.kind, r.c.judge, r.c.summary, s.c.key)
             .join(c, c.c.id == r.c.case_id)
             .join(s, s.c.id == r.c.source_id)
-            .order_by(_c(session, c.c.key), r.c.date, r.c.kind)
+            .order_by(_c(session, c.c.key), _c(session, r.c.date), _c(session, r.c.kind))
         )
-        for row in conn.execute(q):
+        for row in conn.execution_options(yield_per=2000).execute(q):
             yield tuple(_text(v) for v in row)
 
 
@@ -389,20 +394,32 @@ def excel_neutralise(row: Iterable[str]) -> tuple[str, ...]:
 def export_dir(
     session: Session, out_dir: Path, *, excel_safe: bool = False, progress=None
 ) -> dict[str, int]:
-    """Write every entity to ``out_dir``; each file appears whole or not at all."""
+    """Write every entity to ``out_dir``: all files or none.
+
+    Each file is written beside its target under a hidden name and the set is
+    moved into place only when every file is complete, so a failure (disk
+    full, interrupted, database gone) never leaves partial or mixed files.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
+    if session.get_bind().dialect.name == "postgresql":
+        # One snapshot for every file, so references agree across files.
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     counts = {}
-    for name, e in ENTITIES.items():
-        target = out_dir / e.filename
-        partial = target.with_name(f".{e.filename}.partial")
-        try:
+    partials: list[tuple[Path, Path]] = []
+    try:
+        for name, e in ENTITIES.items():
+            target = out_dir / e.filename
+            partial = target.with_name(f".{e.filename}.partial")
+            partials.append((partial, target))
             with partial.open("w", encoding="utf-8", newline="") as fh:
                 rows = export_rows(session, name)
                 if progress is not None:
                     rows = progress(rows, name)
                 counts[name] = write_csv(fh, name, rows, excel_safe)
+        for partial, target in partials:
             partial.replace(target)
-        finally:
+    finally:
+        for partial, _ in partials:
             partial.unlink(missing_ok=True)
     return counts
 
@@ -438,21 +455,43 @@ class Row:
     values: dict[str, str | None]
 
 
+class _NotUTF8(Exception):
+    def __init__(self, line: int, byte: int, column: int):
+        self.line, self.byte, self.column = line, byte, column
+
+
+def _decoded_lines(fh) -> Iterator[str]:
+    """Physical lines decoded one at a time, so a bad byte is reported on its own line.
+
+    (A text wrapper decodes in large chunks and would blame the wrong line.)
+    Splitting bytes on newline is safe: no UTF-8 sequence contains 0x0A.
+    """
+    for number, raw in enumerate(fh, 1):
+        if number == 1:
+            if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise _NotUTF8(1, raw[0], 1)
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
+            raise _NotUTF8(number, raw[exc.start], column) from None
+
+
 def read_csv(path: Path, entity: Entity, problems: Problems) -> Iterator[Row]:
     """The rows of one CSV file, header checked; problems recorded, not raised."""
     name = path.name
     try:
-        fh = path.open("r", encoding="utf-8-sig", newline="")
+        fh = path.open("rb")
     except OSError as exc:
         problems.add(f"{name}: cannot read: {exc.strerror}")
         return
     with fh:
-        reader = csv.reader(fh, strict=True)
-        line = 1
+        reader = csv.reader(_decoded_lines(fh), strict=True)
         try:
             header = next(reader, None)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            problems.add(f"{name}, line 1: {_read_error(exc)}")
+        except (_NotUTF8, csv.Error) as exc:
+            problems.add(_read_error(name, exc, 1))
             return
         if not header or all(not h.strip() for h in header):
             problems.add(f"{name}: the file is empty; the first line must name the columns")
@@ -461,13 +500,17 @@ def read_csv(path: Path, entity: Entity, problems: Problems) -> Iterator[Row]:
         bad = False
         seen = set()
         for i, col in enumerate(columns, 1):
+            if not col:
+                problems.add(f"{name}, line 1, column {i}: the column has no name")
+                bad = True
+                continue
             if col in seen:
-                problems.add(f"{name}, line 1: column {col!r} appears twice")
+                problems.add(f"{name}, line 1, column {i}: column {col!r} appears twice")
                 bad = True
             seen.add(col)
             if col not in entity.columns:
                 problems.add(
-                    f"{name}, line 1: unknown column {header[i - 1]!r}; "
+                    f"{name}, line 1, column {i}: unknown column {header[i - 1].strip()!r}; "
                     f"{entity.name} columns are: {', '.join(entity.columns)}"
                 )
                 bad = True
@@ -481,8 +524,8 @@ def read_csv(path: Path, entity: Entity, problems: Problems) -> Iterator[Row]:
             line = reader.line_num + 1
             try:
                 fields = next(reader, None)
-            except (UnicodeDecodeError, csv.Error) as exc:
-                problems.add(f"{name}, line {line}: {_read_error(exc)}")
+            except (_NotUTF8, csv.Error) as exc:
+                problems.add(_read_error(name, exc, line))
                 return
             if fields is None:
                 return
@@ -499,10 +542,13 @@ def read_csv(path: Path, entity: Entity, problems: Problems) -> Iterator[Row]:
             yield Row(line, values)
 
 
-def _read_error(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save the file as UTF-8"
-    return f"malformed CSV: {exc}"
+def _read_error(name: str, exc: Exception, line: int) -> str:
+    if isinstance(exc, _NotUTF8):
+        return (
+            f"{name}, line {exc.line}, character {exc.column}: not UTF-8 text "
+            f"(byte 0x{exc.byte:02x}); save the file as UTF-8 (CSV UTF-8 in Excel)"
+        )
+    return f"{name}, line {line}: malformed CSV: {exc}"
 
 
 class Importer:
@@ -516,14 +562,28 @@ class Importer:
         self.progress = progress
         self._jur_by_ocd: dict[str, int] | None = None
         self._keys: dict[str, dict[str, int]] = {}
+        self._next_placeholder = 0
+
+    def placeholder(self) -> int:
+        """A stand-in id for a record that would be added.
+
+        Once any problem is found nothing more is written, but later rows and
+        files are still checked; references to records the import would have
+        added resolve to these (negative, never stored) ids.
+        """
+        self._next_placeholder -= 1
+        return self._next_placeholder
+
+    def _jurisdictions_by_ocd(self) -> dict[str, int]:
+        if self._jur_by_ocd is None:
+            j = Jurisdiction.__table__
+            self._jur_by_ocd = dict(self.conn.execute(sa.select(j.c.ocd_id, j.c.id)).all())
+        return self._jur_by_ocd
 
     # references -----------------------------------------------------------
 
     def jurisdiction_id(self, ref: str, column: str) -> int:
-        if self._jur_by_ocd is None:
-            j = Jurisdiction.__table__
-            self._jur_by_ocd = dict(self.conn.execute(sa.select(j.c.ocd_id, j.c.id)).all())
-        found = self._jur_by_ocd.get(ref.strip().lower())
+        found = self._jurisdictions_by_ocd().get(ref.strip().lower())
         if found is not None:
             return found
         # Any other REF form a spreadsheet might hold: "Chicago, IL", FIPS, alias.
@@ -583,6 +643,7 @@ class Importer:
 
         t = Source.__table__
         existing = {r.key: r for r in self.conn.execute(sa.select(t))}
+        urls = {r.url: r.key for r in existing.values() if r.url}
         seen: dict = {}
         cache = self._keys.setdefault("source", {k: r.id for k, r in existing.items()})
         for row, data in self._each(
@@ -600,7 +661,20 @@ class Importer:
         ):
             if not self._dedupe(filename, seen, data["key"], row):
                 continue
+            if data["url"]:
+                owner = urls.get(data["url"])
+                if owner is not None and owner != data["key"]:
+                    self.problems.add(
+                        f"{filename}, line {row.line}: url: {data['url']!r} already belongs to "
+                        f"source {owner!r}"
+                    )
+                    continue
+                urls[data["url"]] = data["key"]
             old = existing.get(data["key"])
+            if self.problems.total:
+                if old is None:
+                    cache[data["key"]] = self.placeholder()
+                continue
             if old is None:
                 data["created_at"] = datetime.now(UTC)
                 new_id = self.conn.execute(t.insert().returning(t.c.id), data).scalar_one()
@@ -673,6 +747,9 @@ class Importer:
             else:
                 counts.unchanged += 1
         if self.problems.total:
+            known = self._jurisdictions_by_ocd()
+            for values in new_rows:
+                known[values["ocd_id"]] = self.placeholder()
             return
         ids = {}
         for chunk in _chunks(new_rows, 1000):
@@ -697,17 +774,59 @@ class Importer:
 
     # status -----------------------------------------------------------------
 
+    def _match(
+        self,
+        filename: str,
+        parsed: list[tuple[Row, dict, tuple]],
+        matcher: "_Matcher",
+        compared: tuple[str, ...],
+        what: str,
+        ambiguous_is_error: bool,
+    ) -> Iterator[tuple[Row, dict, tuple, object | None]]:
+        """Pair each parsed row with the stored record it is, or None for a new one.
+
+        Rows whose recorded_at names a stored record claim it first; the rest
+        match on what they say, preferring a record with the same values.
+        """
+        found: dict[int, object] = {}
+        for i, (_row, data, sem) in enumerate(parsed):
+            old = matcher.exact(sem, data["recorded_at"])
+            if old is not None:
+                found[i] = old
+        for i, (row, data, sem) in enumerate(parsed):
+            if i in found:
+                continue
+            candidates = matcher.candidates(sem)
+            same = [c for c in candidates if all(getattr(c, k) == data[k] for k in compared)]
+            if same:
+                old = same[-1]
+            elif len(candidates) > 1 and ambiguous_is_error:
+                self.problems.add(
+                    f"{filename}, line {row.line}: matches {len(candidates)} stored {what}; "
+                    "give recorded_at (as exported) to say which one this row updates"
+                )
+                continue
+            else:
+                old = candidates[-1] if candidates else None
+            if old is not None:
+                matcher.claim(old)
+                found[i] = old
+        for i, (row, data, sem) in enumerate(parsed):
+            yield row, data, sem, found.get(i)
+
     def load_status(self, filename: str, rows, counts: Counts) -> None:
         t = PolicyStatus.__table__
         key_cols = ("jurisdiction_id", "source_id", "status", "effective", "observed")
-        existing = {
-            tuple(getattr(r, c) for c in key_cols): r
-            for r in self.conn.execute(
-                sa.select(t.c.id, *[t.c[c] for c in key_cols], t.c.citation, t.c.quote, t.c.note)
-            )
-        }
+        compared = ("citation", "quote", "note")
+        stored = self.conn.execute(
+            sa.select(t.c.id, *[t.c[c] for c in key_cols], *[t.c[c] for c in compared],
+                      t.c.recorded_at).order_by(t.c.recorded_at, t.c.id)
+        )  # fmt: skip
+        matcher = _Matcher(
+            (tuple(r._mapping[c] for c in key_cols), r.recorded_at, r) for r in stored
+        )
         seen: dict = {}
-        inserts, updates = [], []
+        parsed = []
 
         def parse(v):
             recorded = v["recorded_at"]
@@ -726,27 +845,20 @@ class Importer:
             }
 
         for row, data in self._each(filename, rows, parse):
-            key = tuple(data[c] for c in key_cols)
-            if not self._dedupe(filename, seen, key, row):
-                continue
-            old = existing.get(key)
+            sem = tuple(data[c] for c in key_cols)
+            if self._dedupe(filename, seen, (*sem, data["recorded_at"]), row):
+                parsed.append((row, data, sem))
+        inserts, updates = [], []
+        now = datetime.now(UTC)
+        for _row, data, _sem, old in self._match(
+            filename, parsed, matcher, compared, "status assertions", False
+        ):
             if old is None:
-                data["recorded_at"] = data["recorded_at"] or datetime.now(UTC)
+                data["recorded_at"] = data["recorded_at"] or now
                 inserts.append(data)
                 counts.added += 1
-            elif (old.citation, old.quote, old.note) != (
-                data["citation"],
-                data["quote"],
-                data["note"],
-            ):
-                updates.append(
-                    {
-                        "_id": old.id,
-                        "citation": data["citation"],
-                        "quote": data["quote"],
-                        "note": data["note"],
-                    }
-                )
+            elif any(getattr(old, k) != data[k] for k in compared):
+                updates.append({"_id": old.id, **{k: data[k] for k in compared}})
                 counts.updated += 1
             else:
                 counts.unchanged += 1
@@ -758,11 +870,7 @@ class Importer:
             self.conn.execute(
                 t.update()
                 .where(t.c.id == sa.bindparam("_id"))
-                .values(
-                    citation=sa.bindparam("citation"),
-                    quote=sa.bindparam("quote"),
-                    note=sa.bindparam("note"),
-                ),
+                .values(**{k: sa.bindparam(k) for k in compared}),
                 updates,
             )
 
@@ -803,6 +911,8 @@ class Importer:
                 continue
             old = existing.get(data["key"])
             if self.problems.total:
+                if old is None:
+                    cache[data["key"]] = self.placeholder()
                 continue
             if old is None:
                 data["created_at"] = datetime.now(UTC)
@@ -831,28 +941,43 @@ class Importer:
     # grants -----------------------------------------------------------------
 
     def load_grants(self, filename: str, rows, counts: Counts) -> None:
+        """Grant amounts have no key column. A row is the amount a source gives
+        for a program, fiscal year and amount type, to one jurisdiction, to
+        several (an aggregate) or to an action; recorded_at, when given, tells
+        apart amounts that say the same thing."""
         t, gm = GrantAmount.__table__, GrantMember.__table__
         members: dict[int, frozenset[int]] = {}
         for gid, jid in self.conn.execute(sa.select(gm.c.grant_id, gm.c.jurisdiction_id)):
             members[gid] = members.get(gid, frozenset()) | {jid}
+        compared = ("assistance_listing", "amount_cents", "note")
 
-        def natural(program, fy, atype, source_id, covered, action_id):
-            return (program, fy, atype, source_id, covered, action_id)
-
-        existing = {}
-        for r in self.conn.execute(sa.select(t)):
-            covered = (
-                frozenset([r.jurisdiction_id])
-                if r.jurisdiction_id
-                else members.get(r.id, frozenset())
+        def natural(data, covered) -> tuple:
+            return (
+                data["program"],
+                data["fiscal_year"],
+                data["amount_type"],
+                data["source_id"],
+                covered,
+                data["action_id"],
             )
-            existing[
-                natural(r.program, r.fiscal_year, r.amount_type, r.source_id, covered, r.action_id)
-            ] = r
+
+        def stored():
+            for r in self.conn.execute(sa.select(t).order_by(t.c.recorded_at, t.c.id)):
+                covered = (
+                    frozenset([r.jurisdiction_id])
+                    if r.jurisdiction_id
+                    else members.get(r.id, frozenset())
+                )
+                yield natural(r._mapping, covered), r.recorded_at, r
+
+        matcher = _Matcher(stored())
         seen: dict = {}
+        parsed = []
 
         def parse(v):
             listing = clean_text(v["assistance_listing"], "assistance_listing")
+            if listing and not (listing.replace(".", "").isdigit() and listing.count(".") == 1):
+                raise InvalidValue(f"assistance_listing: {listing!r} is not like 16.738")
             covered = frozenset(
                 self.jurisdiction_id(ref, "jurisdictions") for ref in split_list(v["jurisdictions"])
             )
@@ -880,42 +1005,33 @@ class Importer:
             }
 
         for row, data in self._each(filename, rows, parse):
+            sem = natural(data, data["covered"])
+            if self._dedupe(filename, seen, (*sem, data["recorded_at"]), row):
+                parsed.append((row, data, sem))
+        now = datetime.now(UTC)
+        for _row, data, _sem, old in self._match(
+            filename, parsed, matcher, compared, "grant amounts", True
+        ):
             covered = data.pop("covered")
-            key = natural(
-                data["program"],
-                data["fiscal_year"],
-                data["amount_type"],
-                data["source_id"],
-                covered,
-                data["action_id"],
-            )
-            if not self._dedupe(filename, seen, key, row):
+            if old is not None:
+                change = {k: data[k] for k in compared if getattr(old, k) != data[k]}
+                if change and not self.problems.total:
+                    self.conn.execute(t.update().where(t.c.id == old.id).values(**change))
+                counts.updated += bool(change)
+                counts.unchanged += not change
                 continue
+            counts.added += 1
             if self.problems.total:
                 continue
-            old = existing.get(key)
-            if old is None:
-                single = len(covered) == 1 and data["action_id"] is None
-                data["scope"] = "jurisdiction" if single else "aggregate"
-                data["jurisdiction_id"] = next(iter(covered)) if single else None
-                data["recorded_at"] = data["recorded_at"] or datetime.now(UTC)
-                gid = self.conn.execute(t.insert().returning(t.c.id), data).scalar_one()
-                if not single and covered:
-                    self.conn.execute(
-                        gm.insert(), [{"grant_id": gid, "jurisdiction_id": j} for j in covered]
-                    )
-                counts.added += 1
-                continue
-            change = {
-                k: data[k]
-                for k in ("assistance_listing", "amount_cents", "note")
-                if getattr(old, k) != data[k]
-            }
-            if change:
-                self.conn.execute(t.update().where(t.c.id == old.id).values(**change))
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+            single = len(covered) == 1 and data["action_id"] is None
+            data["scope"] = "jurisdiction" if single else "aggregate"
+            data["jurisdiction_id"] = next(iter(covered)) if single else None
+            data["recorded_at"] = data["recorded_at"] or now
+            gid = self.conn.execute(t.insert().returning(t.c.id), data).scalar_one()
+            if not single and covered:
+                self.conn.execute(
+                    gm.insert(), [{"grant_id": gid, "jurisdiction_id": j} for j in covered]
+                )
 
     # cases ------------------------------------------------------------------
 
@@ -952,9 +1068,11 @@ class Importer:
                     )
                     continue
                 dockets[data["docket"]] = data["key"]
-            if self.problems.total:
-                continue
             old = existing.get(data["key"])
+            if self.problems.total:
+                if old is None:
+                    cache[data["key"]] = self.placeholder()
+                continue
             if old is None:
                 data["created_at"] = datetime.now(UTC)
                 cache[data["key"]] = self.conn.execute(
@@ -1038,6 +1156,31 @@ class Importer:
                 counts.updated += 1
             else:
                 counts.unchanged += 1
+
+
+class _Matcher:
+    """Stored records by what they say (``sem``) and by (``sem``, recorded_at)."""
+
+    def __init__(self, stored: Iterable[tuple[tuple, datetime, object]]):
+        self.by_full: dict[tuple, object] = {}
+        self.by_sem: dict[tuple, list] = {}
+        self.claimed: set[int] = set()
+        for sem, recorded, r in stored:
+            self.by_full[(sem, recorded)] = r
+            self.by_sem.setdefault(sem, []).append(r)
+
+    def exact(self, sem: tuple, recorded: datetime | None):
+        r = self.by_full.get((sem, recorded)) if recorded is not None else None
+        if r is None or r.id in self.claimed:
+            return None
+        self.claim(r)
+        return r
+
+    def candidates(self, sem: tuple) -> list:
+        return [r for r in self.by_sem.get(sem, ()) if r.id not in self.claimed]
+
+    def claim(self, r) -> None:
+        self.claimed.add(r.id)
 
 
 def _show_key(key) -> str:
