@@ -547,14 +547,22 @@ def history_counts(session: Session, jurisdiction_id: int) -> dict[str, int]:
     }
 
 
-def remove(session: Session, j: Jurisdiction, *, cascade: bool = False) -> dict[str, int]:
-    """Delete a jurisdiction; with ``cascade`` also every record about it."""
+def removal_summary(session: Session, j: Jurisdiction, *, cascade: bool = False) -> str:
+    """What removing ``j`` would also remove ("2 status assertions, ..."), or
+    an error when it has history and ``cascade`` is not given."""
     counts = {k: v for k, v in history_counts(session, j.id).items() if v}
+    what = ", ".join(f"{n} {k}" for k, n in counts.items())
     if counts and not cascade:
-        what = ", ".join(f"{n} {k}" for k, n in counts.items())
         raise TrackerError(
             f"{label(j)} has history ({what}); use --cascade to remove it and its records"
         )
+    return what
+
+
+def remove(session: Session, j: Jurisdiction, *, cascade: bool = False) -> dict[str, int]:
+    """Delete a jurisdiction; with ``cascade`` also every record about it."""
+    removal_summary(session, j, cascade=cascade)
+    counts = {k: v for k, v in history_counts(session, j.id).items() if v}
     for table in (
         PolicyStatus,
         GrantAmount,

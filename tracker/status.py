@@ -49,19 +49,15 @@ def set_status(
 
 
 def history(session: Session, jurisdiction: Jurisdiction) -> list[tuple[PolicyStatus, Source]]:
-    """Every assertion about a jurisdiction, oldest first by effective date then recording."""
+    """Every assertion about a jurisdiction, oldest first: by when it counts from
+    (effective, else observed, else published; partial dates by their first
+    day), then by when it was recorded."""
     rows = session.exec(
         select(PolicyStatus, Source)
         .join(Source, Source.id == PolicyStatus.source_id)
         .where(PolicyStatus.jurisdiction_id == jurisdiction.id)
-        .order_by(
-            PolicyStatus.effective.is_(None).desc(),
-            PolicyStatus.effective,
-            PolicyStatus.recorded_at,
-            PolicyStatus.id,
-        )
     )
-    return list(rows)
+    return sorted(rows, key=lambda p: (start_of(*p), p[0].recorded_at, p[0].id))
 
 
 @dataclass

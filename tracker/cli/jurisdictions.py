@@ -53,8 +53,8 @@ def add(
         ocd_id=ocd_id,
     )
     with common.session(write=True) as s:
-        j = jur.add(s, data)
-        common.out(j.ocd_id)
+        key = jur.add(s, data).ocd_id
+    common.out(key)
 
 
 @app.command("list")
@@ -145,7 +145,8 @@ def update(
             notes=notes,
             add_aliases=add_alias or (),
         )
-        common.out(j.ocd_id)
+        key = j.ocd_id
+    common.out(key)
 
 
 @app.command()
@@ -164,13 +165,18 @@ def remove(
     """
     from tracker import jurisdictions as jur
 
-    with common.session(write=True) as s:
+    # Look first and ask outside the write transaction: a question waiting
+    # for an answer must not hold the database's write lock.
+    with common.session() as s:
         j = jur.resolve(s, ref)
-        counts = {k: v for k, v in jur.history_counts(s, j.id).items() if v}
-        if counts and not cascade:
-            jur.remove(s, j, cascade=False)
-        what = ", ".join(f"{n} {k}" for k, n in counts.items())
-        also = f" and its {what}" if counts else ""
-        common.confirm(f"Remove {jur.label(j)}{also}?", yes)
-        jur.remove(s, j, cascade=cascade)
-        common.message(f"Removed {jur.label(j)}{also}.")
+        what = jur.removal_summary(s, j, cascade=cascade)
+        key, name = j.ocd_id, jur.label(j)
+    also = f" and its {what}" if what else ""
+    try:
+        common.confirm(f"Remove {name}{also}?", yes)
+    except typer.Exit:
+        common.message("Nothing removed.")
+        raise
+    with common.session(write=True) as s:
+        jur.remove(s, jur.resolve(s, key), cascade=cascade)
+    common.message(f"Removed {name}{also}.")

@@ -41,7 +41,8 @@ def add(
             published=published,
             kind=kind.value,
         )
-        common.out(src.key)
+        key = src.key
+    common.out(key)
 
 
 @app.command("list")

@@ -57,8 +57,9 @@ def set_(
             quote=quote,
             note=note,
         )
-        common.out(str(row.id))
-        common.message(f"Recorded {j.name}, {j.state}: {row.status} (assertion {row.id}).")
+        row_id, said = row.id, f"Recorded {j.name}, {j.state}: {row.status} (assertion {row.id})."
+    common.out(str(row_id))
+    common.message(said)
 
 
 @app.command()
