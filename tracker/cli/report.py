@@ -5,21 +5,30 @@ from typing import Annotated
 import typer
 
 from tracker.cli import common
-from tracker.vocab import JurisdictionKind
+from tracker.vocab import CaseStatus, JurisdictionKind
 
 app = typer.Typer(help="Reports over the whole database.", no_args_is_help=True)
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        help="The date: YYYY, YYYY-MM or YYYY-MM-DD (default today). "
+        "A partial date means its first day: 2018-01 is 2018-01-01."
+    ),
+]
 
 
 @app.command()
 def status(
-    as_of: Annotated[
-        str | None, typer.Option(help="The date: YYYY, YYYY-MM or YYYY-MM-DD (default today).")
-    ] = None,
-    state: Annotated[str | None, typer.Option(help="Only this state.")] = None,
+    as_of: AsOfOption = None,
+    state: Annotated[str | None, typer.Option(help="Only this state (code or name).")] = None,
     kind: Annotated[JurisdictionKind | None, typer.Option(help="Only this kind.")] = None,
     format: common.FormatOption = None,
 ) -> None:
     """Each jurisdiction's status in force on a date, since when, according to which source.
+
+    Jurisdictions with no status on that date say "no status recorded"; the
+    disagreement column lists other sources that say something different.
 
     Example: tracker report status --as-of 2018-01 --state CA
     """
@@ -29,3 +38,56 @@ def status(
     with common.session() as s:
         rows = reports.status_report(s, as_of=as_of, state=state, kind=kind.value if kind else None)
     render(rows, common.fmt(format), columns=reports.STATUS_COLUMNS)
+
+
+@app.command()
+def grants(
+    fiscal_year: Annotated[int | None, typer.Option(help="Only this fiscal year.")] = None,
+    format: common.FormatOption = None,
+) -> None:
+    """Money by program, fiscal year and amount type.
+
+    Amounts for single jurisdictions are summed in one "jurisdictions" row;
+    each aggregate (a total over several jurisdictions or an action's targets)
+    is a row of its own with the number of jurisdictions it covers. Nothing is
+    split or counted twice.
+
+    Example: tracker report grants --format markdown
+    """
+    from tracker import reports
+    from tracker.render import render
+
+    with common.session() as s:
+        rows = reports.grants_report(s, fiscal_year=fiscal_year)
+    render(rows, common.fmt(format), columns=reports.GRANT_COLUMNS)
+
+
+@app.command()
+def litigation(
+    status: Annotated[CaseStatus | None, typer.Option(help="Only cases with this status.")] = None,
+    format: common.FormatOption = None,
+) -> None:
+    """Each case with its parties, its status, and its latest ruling with the date.
+
+    Example: tracker report litigation --status pending
+    """
+    from tracker import reports
+    from tracker.render import render
+
+    with common.session() as s:
+        rows = reports.litigation_report(s, status=status.value if status else None)
+    render(rows, common.fmt(format), columns=reports.LITIGATION_COLUMNS)
+
+
+@app.command()
+def summary(as_of: AsOfOption = None, format: common.FormatOption = None) -> None:
+    """Counts by status and kind, money totals, open cases and the latest actions.
+
+    Example: tracker report summary --format markdown
+    """
+    from tracker import reports
+    from tracker.render import render_sections
+
+    with common.session() as s:
+        sections = reports.summary_report(s, as_of=as_of)
+    render_sections(sections, common.fmt(format))
