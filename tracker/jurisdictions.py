@@ -410,7 +410,9 @@ def _by_number(session: Session, text: str, field: str) -> Jurisdiction:
     by_fips = None
     if len(text) in (2, 5, 7):
         by_fips = session.exec(select(Jurisdiction).where(Jurisdiction.fips == text)).first()
-    by_id = session.get(Jurisdiction, int(text)) if len(text) < 19 else None
+    # "06" is California's FIPS code, never id 6: ids have no leading zero.
+    is_id = len(text) < 19 and not text.startswith("0")
+    by_id = session.get(Jurisdiction, int(text)) if is_id else None
     if by_fips is not None and by_id is not None and by_fips.id != by_id.id:
         raise Ambiguous(
             f"{field}: {text!r} is the FIPS code of {label(by_fips)} and the id of "
