@@ -64,6 +64,7 @@ app = typer.Typer(
     "tied to them, the federal actions aimed at them and the litigation around them, "
     "with a source on every fact.",
     no_args_is_help=True,
+    epilog='\b\nExample: tracker seed && tracker jurisdictions show "Chicago, IL"',
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -111,14 +112,20 @@ def _register() -> None:
         status,
     )
 
-    app.add_typer(db.app, name="db")
-    app.add_typer(sources.app, name="sources")
-    app.add_typer(jurisdictions.app, name="jurisdictions")
-    app.add_typer(status.app, name="status")
-    app.add_typer(grants.app, name="grants")
-    app.add_typer(actions.app, name="actions")
-    app.add_typer(cases.app, name="cases")
-    app.add_typer(report.app, name="report")
+    groups = [
+        (db, "db", "tracker db upgrade"),
+        (sources, "sources", 'tracker sources add "Judge blocks grant conditions" --url https://example.org/a'),
+        (jurisdictions, "jurisdictions", 'tracker jurisdictions show "Denver, CO"'),
+        (status, "status", 'tracker status history "Chicago, IL" --format csv'),
+        (grants, "grants", 'tracker grants list --jurisdiction "Chicago, IL"'),
+        (actions, "actions", "tracker actions list --format json"),
+        (cases, "cases", 'tracker cases show "Chicago v. Sessions"'),
+        (report, "report", "tracker report status --as-of 2018-01-25"),
+    ]  # fmt: skip
+    for module, name, example in groups:
+        # The example sits in the epilog so each group's --help shows one;
+        # \b keeps click from re-wrapping the command line.
+        app.add_typer(module.app, name=name, epilog=f"\b\nExample: {example}")
     data.register(app)
 
 
