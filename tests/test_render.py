@@ -1,0 +1,104 @@
+"""render: one path to table, CSV, JSON and markdown; user text shown exactly."""
+
+import csv
+import io
+import json
+
+from tracker.render import Format, render, render_record, render_sections
+
+ROWS = [
+    {"id": 1, "key": "a", "caption": "Doña Ana County v. [United States]", "amount": "39000000.00",
+     "parties": ["plaintiff: Doña Ana County, NM", "defendant: Jeff Sessions"], "filed": "2017-11"},
+    {"id": 2, "key": "b", "caption": "O'Fallon v. X", "amount": "0.50", "parties": [],
+     "filed": None},
+]  # fmt: skip
+
+
+def run(fmt, rows=ROWS, **kw):
+    out = io.StringIO()
+    render(rows, fmt, out, **kw)
+    return out.getvalue()
+
+
+def test_table_is_plain_aligned_text_with_text_exactly_as_given():
+    text = run(Format.table)
+    lines = text.splitlines()
+    assert lines[0].split() == ["id", "key", "caption", "amount", "parties", "filed"]
+    assert set(lines[1].replace(" ", "")) == {"-"}
+    assert "Doña Ana County v. [United States]" in lines[2]
+    assert "plaintiff: Doña Ana County, NM; defendant: Jeff Sessions" in lines[2]
+    assert "O'Fallon v. X" in lines[3]
+    # Columns line up: every value starts where its header does.
+    start = lines[0].index("amount")
+    assert lines[2][start:].startswith("39000000.00")
+    assert lines[3][start:].startswith("0.50")
+
+
+def test_table_neutralises_control_characters():
+    text = run(Format.table, [{"id": 1, "caption": "evil\x1b[31mred\ttab\nnewline\rcr"}])
+    assert "\x1b" not in text and "\t" not in text and "\r" not in text
+    assert len(text.splitlines()) == 3
+    assert "evil [31mred tab newline cr" in text
+
+
+def test_csv_round_trips_through_csv_module():
+    rows = list(csv.DictReader(io.StringIO(run(Format.csv))))
+    assert rows[0]["caption"] == "Doña Ana County v. [United States]"
+    assert rows[0]["amount"] == "39000000.00"
+    assert rows[0]["filed"] == "2017-11"
+    assert rows[1]["filed"] == ""
+    assert rows[1]["parties"] == ""
+
+
+def test_json_keeps_keys_types_and_strings():
+    data = json.loads(run(Format.json))
+    assert list(data[0]) == ["id", "key", "caption", "amount", "parties", "filed"]
+    assert data[0]["id"] == 1
+    assert data[0]["amount"] == "39000000.00"
+    assert data[0]["parties"][0] == "plaintiff: Doña Ana County, NM"
+    assert data[1]["filed"] is None
+
+
+def test_markdown_escapes_pipes():
+    text = run(Format.markdown, [{"id": 1, "caption": "A | B"}])
+    assert text.splitlines() == ["| id | caption |", "|---|---|", "| 1 | A \\| B |"]
+
+
+def test_empty_rows_still_name_columns_except_json():
+    cols = ["id", "key"]
+    assert run(Format.table, [], columns=cols).split() == cols
+    assert run(Format.csv, [], columns=cols) == "id,key\n"
+    assert json.loads(run(Format.json, [], columns=cols)) == []
+    assert run(Format.markdown, [], columns=cols).startswith("| id | key |")
+
+
+def test_columns_choose_and_order_fields():
+    text = run(Format.csv, columns=["key", "id"])
+    assert text.splitlines()[:2] == ["key,id", "a,1"]
+
+
+def test_record_is_field_value_table_or_one_json_object():
+    out = io.StringIO()
+    render_record({"id": 3, "caption": "[x]"}, Format.table, out)
+    assert [line.split() for line in out.getvalue().splitlines()[2:]] == [
+        ["id", "3"],
+        ["caption", "[x]"],
+    ]
+    out = io.StringIO()
+    render_record({"id": 3, "caption": "[x]"}, Format.json, out)
+    assert json.loads(out.getvalue()) == {"id": 3, "caption": "[x]"}
+
+
+def test_sections_titles_and_empty_sections():
+    out = io.StringIO()
+    render_sections({"case": {"id": 1}, "rulings": []}, Format.table, out)
+    text = out.getvalue()
+    assert text.startswith("Case\n")
+    assert "Rulings\n(none)" in text
+    out = io.StringIO()
+    render_sections({"case": {"id": 1}, "rulings": [{"id": 2}]}, Format.csv, out)
+    assert list(csv.reader(io.StringIO(out.getvalue()))) == [
+        ["section", "item", "field", "value"],
+        ["case", "1", "id", "1"],
+        ["rulings", "1", "id", "2"],
+    ]
