@@ -49,6 +49,9 @@ from tracker.values import (
 )
 
 MAX_PROBLEMS = 50
+# Checking goes on past the problems listed, so the count of the rest is true,
+# but stops here: a file that is wrong throughout need not be read to the end.
+MAX_COUNTED = 10_000
 LIST_SEP = ";"
 
 
@@ -446,7 +449,7 @@ class Problems:
 
     @property
     def full(self) -> bool:
-        return self.total >= MAX_PROBLEMS
+        return self.total >= MAX_COUNTED
 
 
 @dataclass
@@ -563,6 +566,8 @@ class Importer:
         self._jur_by_ocd: dict[str, int] | None = None
         self._keys: dict[str, dict[str, int]] = {}
         self._next_placeholder = 0
+        # Jurisdictions the import would add, by folded name: (state, placeholder id).
+        self._pending: dict[str, list[tuple[str, int]]] = {}
 
     def placeholder(self) -> int:
         """A stand-in id for a record that would be added.
@@ -587,7 +592,22 @@ class Importer:
         if found is not None:
             return found
         # Any other REF form a spreadsheet might hold: "Chicago, IL", FIPS, alias.
-        return jur.resolve(self.session, ref, field=column).id
+        try:
+            return jur.resolve(self.session, ref, field=column).id
+        except NotFound:
+            pending = self._pending_ref(ref)
+            if pending is None:
+                raise
+            return pending
+
+    def _pending_ref(self, ref: str) -> int | None:
+        """A name or ``Name, ST`` naming one jurisdiction this import would add."""
+        name, state = ref.strip(), None
+        head, comma, tail = name.rpartition(",")
+        if comma and (st := jur.lookup_state(tail)) is not None:
+            name, state = head, st.abbr
+        hits = [i for s, i in self._pending.get(fold(name), ()) if state in (None, s)]
+        return hits[0] if len(hits) == 1 else None
 
     def key_id(self, table, ref: str, column: str, what: str) -> int:
         cache = self._keys.get(table.name)
@@ -627,10 +647,11 @@ class Importer:
             except TrackerError as exc:
                 self.problems.add(f"{filename}, line {row.line}: {exc}")
 
-    def _dedupe(self, filename, seen: dict, key, row: Row) -> bool:
+    def _dedupe(self, filename, seen: dict, key, row: Row, shown: str | None = None) -> bool:
         if key in seen:
+            shown = shown or _show_key(key)
             self.problems.add(
-                f"{filename}, line {row.line}: same record as line {seen[key]} ({_show_key(key)})"
+                f"{filename}, line {row.line}: same record as line {seen[key]} ({shown})"
             )
             return False
         seen[key] = row.line
@@ -750,6 +771,9 @@ class Importer:
             known = self._jurisdictions_by_ocd()
             for values in new_rows:
                 known[values["ocd_id"]] = self.placeholder()
+                self._pending.setdefault(values["name_folded"], []).append(
+                    (values["state"], known[values["ocd_id"]])
+                )
             return
         ids = {}
         for chunk in _chunks(new_rows, 1000):
@@ -846,7 +870,8 @@ class Importer:
 
         for row, data in self._each(filename, rows, parse):
             sem = tuple(data[c] for c in key_cols)
-            if self._dedupe(filename, seen, (*sem, data["recorded_at"]), row):
+            shown = f"{v_status(data)}"
+            if self._dedupe(filename, seen, (*sem, data["recorded_at"]), row, shown):
                 parsed.append((row, data, sem))
         inserts, updates = [], []
         now = datetime.now(UTC)
@@ -1006,7 +1031,8 @@ class Importer:
 
         for row, data in self._each(filename, rows, parse):
             sem = natural(data, data["covered"])
-            if self._dedupe(filename, seen, (*sem, data["recorded_at"]), row):
+            shown = f"{data['program']}, {data['fiscal_year']}, {data['amount_type']}"
+            if self._dedupe(filename, seen, (*sem, data["recorded_at"]), row, shown):
                 parsed.append((row, data, sem))
         now = datetime.now(UTC)
         for _row, data, _sem, old in self._match(
@@ -1181,6 +1207,11 @@ class _Matcher:
 
     def claim(self, r) -> None:
         self.claimed.add(r.id)
+
+
+def v_status(data: dict) -> str:
+    dates = [f"{k} {data[k]}" for k in ("effective", "observed") if data[k]]
+    return ", ".join([data["status"], *dates])
 
 
 def _show_key(key) -> str:
