@@ -8,6 +8,8 @@ from tracker import config as tracker_config
 from tracker import db
 
 target_metadata = SQLModel.metadata
+# An arbitrary constant: the PostgreSQL advisory lock that serialises migrations.
+MIGRATION_LOCK = 740_211_820
 
 
 def _engine():
@@ -38,6 +40,10 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Concurrent upgrades queue here; the next one then finds the
+                # schema at head instead of failing on tables that already exist.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             context.run_migrations()
 
 

@@ -281,3 +281,53 @@ def test_db_downgrade_to_unknown_revision_is_a_user_error(url):
 def test_db_upgrade_to_unknown_revision_is_a_user_error(empty_url):
     result = _run("--db", empty_url, "db", "upgrade", "nonexistent")
     _assert_user_error(result, "nonexistent")
+
+
+def test_second_upgrade_waits_for_a_running_upgrade_instead_of_failing(empty_url):
+    """Two processes opening a new database at once: the second queues, then finds head."""
+    import subprocess
+    import sys
+    import threading
+
+    engine = db.engine_for(empty_url)
+    paused, proceed = threading.Event(), threading.Event()
+    first_thread: list[threading.Thread] = []
+    errors: list[BaseException] = []
+
+    @sa.event.listens_for(engine, "after_cursor_execute")
+    def _pause(conn, cursor, statement, *args):
+        # Hold the first upgrade's transaction open in the middle of the migration.
+        if threading.current_thread() in first_thread and "CREATE TABLE jurisdiction" in statement:
+            paused.set()
+            proceed.wait(30)
+
+    def first():
+        try:
+            db.upgrade(empty_url)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=first)
+    first_thread.append(thread)
+    thread.start()
+    try:
+        assert paused.wait(30), "the first upgrade never reached CREATE TABLE"
+        second = subprocess.Popen(
+            [sys.executable, "-m", "tracker", "--db", empty_url, "db", "upgrade"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        # Let the second process start and reach the database before the first commits.
+        import time
+
+        time.sleep(2.5)
+    finally:
+        proceed.set()
+        thread.join(60)
+    out, err = second.communicate(timeout=60)
+    assert errors == []
+    assert second.returncode == 0, err
+    assert "Traceback" not in err
+    assert db.revision_of(empty_url) == schema.HEAD
+    assert _tables(empty_url) == TABLES | {"alembic_version"}

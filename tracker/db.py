@@ -156,6 +156,11 @@ def _alembic_config(engine: Engine):
 
     cfg = Config()
     cfg.set_main_option("script_location", str(resource_dir("migrations")))
+    if engine.dialect.name == "sqlite":
+        # Take the write lock before reading the revision: two processes opening
+        # a new embedded database at once then queue instead of one failing with
+        # "database is locked". (PostgreSQL: an advisory lock in env.py.)
+        engine = engine.execution_options(tracker_write=True)
     cfg.attributes["engine"] = engine
     return cfg
 
