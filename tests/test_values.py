@@ -298,3 +298,27 @@ def test_format_amount_always_shows_two_places(cents):
     text = format_amount(cents)
     assert len(text.split(".")[1]) == 2
     assert parse_amount(text) == cents
+
+
+# --- digits other than 0-9 -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["٢٠١٧", "２０１７-１１", "2017-１1"])
+def test_date_in_non_ascii_digits_is_rejected(text):
+    # Stored as entered, such a date would pass the length check and sort wrongly.
+    with pytest.raises(InvalidValue, match="is not a date"):
+        parse_partial_date(text)
+
+
+@pytest.mark.parametrize("text", ["٣٩", "３９,０００", "$39,000,000.٠٠"])
+def test_amount_in_non_ascii_digits_is_rejected(text):
+    with pytest.raises(InvalidValue, match="is not an amount"):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize("text", ["２０１６", "٢٠١٦"])
+def test_fiscal_year_in_non_ascii_digits_is_rejected(text):
+    from tracker.values import parse_year
+
+    with pytest.raises(InvalidValue, match="is not a four-digit year"):
+        parse_year(text)

@@ -12,7 +12,9 @@ from decimal import Decimal, InvalidOperation
 
 from tracker.errors import InvalidValue
 
-_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# re.ASCII: \d would otherwise match any script's digits ("٢٠١٧"), which int()
+# accepts but which would be stored as entered and sort wrongly.
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 
 
 def parse_partial_date(text: str, field: str = "date") -> str:
@@ -66,7 +68,7 @@ def last_day(partial: str) -> date:
     return date(*parts)
 
 
-_AMOUNT_RE = re.compile(r"\$?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?")
+_AMOUNT_RE = re.compile(r"\$?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?", re.ASCII)
 # Cents are stored in a 64-bit integer; stay well inside it.
 MAX_CENTS = 10**17
 
@@ -80,7 +82,7 @@ def parse_amount(text: str, field: str = "amount") -> int:
         raise InvalidValue(f"{field}: {text!r} is negative; amounts must be zero or more")
     m = _AMOUNT_RE.fullmatch(value)
     if not m:
-        if re.fullmatch(r"\$?[\d,]*\.\d{3,}", value):
+        if re.fullmatch(r"\$?[\d,]*\.\d{3,}", value, re.ASCII):
             raise InvalidValue(f"{field}: {text!r} has more than two decimal places")
         raise InvalidValue(
             f"{field}: {text!r} is not an amount in dollars (e.g. 39000000, 39,000,000.00)"
@@ -125,7 +127,7 @@ def parse_count(text: str, field: str) -> int:
 
 def parse_year(text: str, field: str = "fiscal year") -> int:
     value = text.strip() if isinstance(text, str) else str(text)
-    if not re.fullmatch(r"\d{4}", value) or int(value) < 1789:
+    if not re.fullmatch(r"\d{4}", value, re.ASCII) or int(value) < 1789:
         raise InvalidValue(f"{field}: {text!r} is not a four-digit year")
     return int(value)
 
