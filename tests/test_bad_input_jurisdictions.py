@@ -37,6 +37,8 @@ CASES = [
     ("unknown kind", ["jurisdictions", "add", "Cook County", "--kind", "shire", "--state", "IL"], 2, ["kind"]),
     ("empty name", ["jurisdictions", "add", "  ", "--kind", "county", "--state", "IL"], 1, ["name"]),
     ("NUL in name", ["jurisdictions", "add", "Cook\x00County", "--kind", "county", "--state", "IL"], 1, ["name"]),
+    ("newline in name", ["jurisdictions", "add", "Cook\nCounty", "--kind", "county", "--state", "IL"], 1, ["name", "control character"]),
+    ("escape code in alias", ["jurisdictions", "update", "Chicago, IL", "--add-alias", "\x1b[31mRed"], 1, ["alias", "control character"]),
     ("second record for a city-county", ["jurisdictions", "add", "San Francisco County", "--kind", "county", "--state", "CA"], 1,
      ["name", "San Francisco, CA"]),
     ("bad OCD id", ["jurisdictions", "add", "Cook County", "--kind", "county", "--state", "IL", "--ocd-id", "cook"], 1, ["ocd_id"]),

@@ -223,3 +223,38 @@ def test_status_help_offers_the_vocabulary(cli):
     for status in ("sanctuary", "partial", "cooperative", "anti_sanctuary", "unknown"):
         assert status in text
     assert "Example:" in text
+
+
+def test_an_assertion_effective_in_the_future_is_not_current_yet(two_sources):
+    cli = two_sources
+    ok(
+        cli(
+            "status",
+            "set",
+            "Dona Ana County, NM",
+            "sanctuary",
+            "--source",
+            A,
+            "--effective",
+            "2017",
+        )
+    )
+    ok(
+        cli(
+            "status",
+            "set",
+            "Dona Ana County, NM",
+            "anti_sanctuary",
+            "--source",
+            B,
+            "--effective",
+            "2999-01",
+        )
+    )
+    d = json.loads(
+        ok(cli("jurisdictions", "show", "Dona Ana County, NM", "--format", "json")).stdout
+    )
+    assert d["current_status"][0]["status"] == "sanctuary"
+    assert [r["status"] for r in d["status_history"]] == ["sanctuary", "anti_sanctuary"]
+    listed = json.loads(ok(cli("jurisdictions", "list", "--format", "json")).stdout)
+    assert listed[0]["status"] == "sanctuary"

@@ -123,6 +123,13 @@ class JurisdictionInput:
     notes: str | None = None
 
 
+def _one_line(text: str | None, field: str) -> str | None:
+    """Names are shown in tables and messages: no line breaks or escape codes."""
+    if text is not None and any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise InvalidValue(f"{field}: {text!r} contains a control character (tab, newline, escape)")
+    return text
+
+
 def validate(
     name: str,
     kind: str,
@@ -134,7 +141,7 @@ def validate(
     notes: str | None = None,
     ocd_id: str | None = None,
 ) -> JurisdictionInput:
-    name = clean_text(name, "name", required=True)
+    name = _one_line(clean_text(name, "name", required=True), "name")
     kind = vocab.parse_choice(K, kind, "kind")
     st = parse_state(state)
     if kind == K.federal_district and st.abbr != "DC":
@@ -167,7 +174,7 @@ def validate(
             raise InvalidValue(f"ocd_id: {ocd_id!r} is not in {st.name} ({st.abbr})")
     cleaned = []
     for a in aliases:
-        a = clean_text(a, "alias")
+        a = _one_line(clean_text(a, "alias"), "alias")
         if a and fold(a) not in {fold(x) for x in cleaned} and fold(a) != fold(name):
             cleaned.append(a)
     return JurisdictionInput(
@@ -280,7 +287,7 @@ def aliases_of(session: Session, jurisdiction_id: int) -> list[str]:
 
 
 def add_alias(session: Session, j: Jurisdiction, alias: str) -> None:
-    alias = clean_text(alias, "alias", required=True)
+    alias = _one_line(clean_text(alias, "alias", required=True), "alias")
     folded = fold(alias)
     if folded == j.name_folded or folded in {fold(a) for a in aliases_of(session, j.id)}:
         raise Duplicate(f"alias: {label(j)} already has the name {alias!r}")
@@ -498,7 +505,7 @@ def update(
 
     st = us.states.lookup(j.state)
     if name is not None:
-        name = clean_text(name, "name", required=True)
+        name = _one_line(clean_text(name, "name", required=True), "name")
         # The old name stays findable as an alias.
         if fold(name) != j.name_folded and j.name not in add_aliases:
             add_aliases = [*add_aliases, j.name]
@@ -523,7 +530,7 @@ def update(
     session.flush()
     existing = {fold(a) for a in aliases_of(session, j.id)}
     for alias in add_aliases:
-        alias = clean_text(alias, "alias", required=True)
+        alias = _one_line(clean_text(alias, "alias", required=True), "alias")
         if fold(alias) in existing or fold(alias) == j.name_folded:
             continue
         existing.add(fold(alias))

@@ -1,7 +1,7 @@
 """Policy status: dated, sourced, append-only assertions."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
@@ -77,12 +77,15 @@ def start_of(ps: PolicyStatus, src: Source) -> str:
 
 def in_force(assertions: list[tuple[PolicyStatus, Source]], as_of: str | None = None) -> InForce:
     """The status in force on ``as_of`` (a partial date, compared by its first
-    day; None means today and everything recorded).
+    day; None means today).
 
     The latest assertion on or before ``as_of`` wins, later recordings
     breaking ties. A source's later word replaces its own earlier one.
     """
-    eligible = [p for p in assertions if as_of is None or start_of(*p) <= as_of]
+    # "Current" means today, as in `report status`: a law that takes effect
+    # next year is not in force yet.
+    day = as_of or date.today().isoformat()
+    eligible = [p for p in assertions if start_of(*p) <= day]
     if not eligible:
         return InForce(None, [])
     ordered = sorted(eligible, key=lambda p: (start_of(*p), p[0].recorded_at, p[0].id))
