@@ -181,3 +181,24 @@ def test_duplicate_docket_on_update_is_refused(seeded_cli):
     assert result.exit_code == 1
     assert result.stderr == f"Error: docket '{DOCKET}' already belongs to {CAPTION}\n"
     assert dump(seeded_cli.url) == before
+
+
+def test_ambiguous_party_and_caption_are_errors_listing_candidates(seeded_cli):
+    for state in ("OH", "PA"):
+        added = seeded_cli("jurisdictions", "add", "Franklin County", "--kind", "county",
+                           "--state", state)  # fmt: skip
+        assert added.exit_code == 0, added.output
+    before = dump(seeded_cli.url)
+    party = add_case(seeded_cli, "--plaintiff", "Franklin County")
+    assert party.exit_code == 1
+    assert party.stderr.startswith("Error: plaintiff: 'Franklin County' matches 2 jurisdictions")
+    assert "state:oh/county:franklin" in party.stderr and "state:pa/county:franklin" in party.stderr
+    assert dump(seeded_cli.url) == before
+    # The same caption under two dockets: the caption alone is ambiguous.
+    assert add_case(seeded_cli, "--docket", "1:17-cv-1", caption="Doe v. Sessions").exit_code == 0
+    assert add_case(seeded_cli, "--docket", "2:17-cv-2", caption="Doe v. Sessions").exit_code == 0
+    shown = seeded_cli("cases", "show", "Doe v. Sessions")
+    assert shown.exit_code == 1
+    assert shown.stderr.startswith("Error: case: 'Doe v. Sessions' matches 2 cases")
+    assert "1:17-cv-1" in shown.stderr and "2:17-cv-2" in shown.stderr
+    assert seeded_cli("cases", "show", "2:17-cv-2").exit_code == 0
