@@ -322,3 +322,18 @@ def test_fiscal_year_in_non_ascii_digits_is_rejected(text):
 
     with pytest.raises(InvalidValue, match="is not a four-digit year"):
         parse_year(text)
+
+
+@pytest.mark.parametrize("text", ["16.7³8", "١٦.٧٣٨", "16738", "16.73", "1.738", "abc"])
+def test_assistance_listing_rejects_anything_but_nn_dot_nnn(text):
+    from tracker.values import parse_assistance_listing
+
+    with pytest.raises(InvalidValue, match="Assistance Listing number like 16.738"):
+        parse_assistance_listing(text)
+
+
+def test_assistance_listing_accepts_the_standard_form():
+    from tracker.values import parse_assistance_listing
+
+    assert parse_assistance_listing(" 16.738 ") == "16.738"
+    assert parse_assistance_listing("") is None

@@ -47,7 +47,7 @@ def resolve_party(session: Session, text: str, role: str) -> tuple[Jurisdiction 
         head, comma, tail = value.rpartition(",")
         if comma and head.strip() and jur.lookup_state(tail) is not None:
             raise
-        if value.isdigit() or value.lower().startswith("ocd-division/"):
+        if (value.isascii() and value.isdigit()) or value.lower().startswith("ocd-division/"):
             raise
         return None, value
 

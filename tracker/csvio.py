@@ -43,6 +43,7 @@ from tracker.values import (
     format_amount,
     optional_date,
     parse_amount,
+    parse_assistance_listing,
     parse_count,
     parse_partial_date,
     parse_year,
@@ -1000,9 +1001,7 @@ class Importer:
         parsed = []
 
         def parse(v):
-            listing = clean_text(v["assistance_listing"], "assistance_listing")
-            if listing and not (listing.replace(".", "").isdigit() and listing.count(".") == 1):
-                raise InvalidValue(f"assistance_listing: {listing!r} is not like 16.738")
+            listing = parse_assistance_listing(v["assistance_listing"], "assistance_listing")
             covered = frozenset(
                 self.jurisdiction_id(ref, "jurisdictions") for ref in split_list(v["jurisdictions"])
             )

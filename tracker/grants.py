@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from tracker import vocab
 from tracker.errors import InvalidValue
 from tracker.models import FederalAction, GrantAmount, GrantMember, Jurisdiction, Source
-from tracker.values import clean_text, parse_amount, parse_year
+from tracker.values import clean_text, parse_amount, parse_assistance_listing, parse_year
 
 
 def validate(
@@ -24,9 +24,7 @@ def validate(
     assistance_listing: str | None = None,
     note: str | None = None,
 ) -> dict:
-    listing = clean_text(assistance_listing, "assistance listing")
-    if listing and not (listing.replace(".", "").isdigit() and listing.count(".") == 1):
-        raise InvalidValue(f"assistance listing: {listing!r} is not like 16.738")
+    listing = parse_assistance_listing(assistance_listing)
     return {
         "program": clean_text(program, "program", required=True),
         "fiscal_year": parse_year(str(fiscal_year), "fiscal year"),

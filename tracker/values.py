@@ -132,6 +132,14 @@ def parse_year(text: str, field: str = "fiscal year") -> int:
     return int(value)
 
 
+def parse_assistance_listing(text: str | None, field: str = "assistance listing") -> str | None:
+    """An Assistance Listing (formerly CFDA) number such as ``16.738``, or None."""
+    value = clean_text(text, field)
+    if value is not None and not re.fullmatch(r"\d{2}\.\d{3}", value, re.ASCII):
+        raise InvalidValue(f"{field}: {value!r} is not an Assistance Listing number like 16.738")
+    return value
+
+
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
