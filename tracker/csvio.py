@@ -660,38 +660,25 @@ class Importer:
 
     # sources --------------------------------------------------------------
 
-    def load_sources(self, filename: str, rows, counts: Counts) -> None:
-        from tracker import sources
-
-        t = Source.__table__
-        existing = {r.key: r for r in self.conn.execute(sa.select(t))}
-        urls = {r.url: r.key for r in existing.values() if r.url}
+    def _load_keyed(self, filename, rows, counts: Counts, table, parse, unique: str, what: str):
+        """Rows matched by their ``key`` column, with a second unique column
+        (a source's url, a case's docket) that must not belong to another key."""
+        existing = {r.key: r for r in self.conn.execute(sa.select(table))}
+        owners = {getattr(r, unique): r.key for r in existing.values() if getattr(r, unique)}
+        cache = self._keys.setdefault(table.name, {k: r.id for k, r in existing.items()})
         seen: dict = {}
-        cache = self._keys.setdefault("source", {k: r.id for k, r in existing.items()})
-        for row, data in self._each(
-            filename,
-            rows,
-            lambda v: sources.validate(
-                v["title"],
-                url=v["url"],
-                publisher=v["publisher"],
-                author=v["author"],
-                published=v["published"],
-                kind=v["kind"] or "news",
-                key=v["key"],
-            ),
-        ):
+        for row, data in self._each(filename, rows, parse):
             if not self._dedupe(filename, seen, data["key"], row):
                 continue
-            if data["url"]:
-                owner = urls.get(data["url"])
+            if data[unique]:
+                owner = owners.get(data[unique])
                 if owner is not None and owner != data["key"]:
                     self.problems.add(
-                        f"{filename}, line {row.line}: url: {data['url']!r} already belongs to "
-                        f"source {owner!r}"
+                        f"{filename}, line {row.line}: {unique}: {data[unique]!r} already belongs to "
+                        f"{what} {owner!r}"
                     )
                     continue
-                urls[data["url"]] = data["key"]
+                owners[data[unique]] = data["key"]
             old = existing.get(data["key"])
             if self.problems.total:
                 if old is None:
@@ -699,14 +686,31 @@ class Importer:
                 continue
             if old is None:
                 data["created_at"] = datetime.now(UTC)
-                new_id = self.conn.execute(t.insert().returning(t.c.id), data).scalar_one()
-                cache[data["key"]] = new_id
+                cache[data["key"]] = self.conn.execute(
+                    table.insert().returning(table.c.id), data
+                ).scalar_one()
                 counts.added += 1
             elif any(getattr(old, k) != v for k, v in data.items()):
-                self.conn.execute(t.update().where(t.c.id == old.id).values(**data))
+                self.conn.execute(table.update().where(table.c.id == old.id).values(**data))
                 counts.updated += 1
             else:
                 counts.unchanged += 1
+
+    def load_sources(self, filename: str, rows, counts: Counts) -> None:
+        from tracker import sources
+
+        def parse(v):
+            return sources.validate(
+                v["title"],
+                url=v["url"],
+                publisher=v["publisher"],
+                author=v["author"],
+                published=v["published"],
+                kind=v["kind"] or "news",
+                key=v["key"],
+            )
+
+        self._load_keyed(filename, rows, counts, Source.__table__, parse, "url", "source")
 
     # jurisdictions ----------------------------------------------------------
 
@@ -1063,12 +1067,6 @@ class Importer:
     def load_cases(self, filename: str, rows, counts: Counts) -> None:
         from tracker import cases
 
-        t = LegalCase.__table__
-        existing = {r.key: r for r in self.conn.execute(sa.select(t))}
-        dockets = {r.docket: r.key for r in existing.values() if r.docket}
-        cache = self._keys.setdefault("legal_case", {k: r.id for k, r in existing.items()})
-        seen: dict = {}
-
         def parse(v):
             data = cases.validate(
                 v["caption"],
@@ -1082,33 +1080,7 @@ class Importer:
             data["source_id"] = self.source_id(v["source"])
             return data
 
-        for row, data in self._each(filename, rows, parse):
-            if not self._dedupe(filename, seen, data["key"], row):
-                continue
-            if data["docket"]:
-                owner = dockets.get(data["docket"])
-                if owner is not None and owner != data["key"]:
-                    self.problems.add(
-                        f"{filename}, line {row.line}: docket: {data['docket']!r} already belongs to case {owner!r}"
-                    )
-                    continue
-                dockets[data["docket"]] = data["key"]
-            old = existing.get(data["key"])
-            if self.problems.total:
-                if old is None:
-                    cache[data["key"]] = self.placeholder()
-                continue
-            if old is None:
-                data["created_at"] = datetime.now(UTC)
-                cache[data["key"]] = self.conn.execute(
-                    t.insert().returning(t.c.id), data
-                ).scalar_one()
-                counts.added += 1
-            elif any(getattr(old, k) != v for k, v in data.items()):
-                self.conn.execute(t.update().where(t.c.id == old.id).values(**data))
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+        self._load_keyed(filename, rows, counts, LegalCase.__table__, parse, "docket", "case")
 
     def case_id(self, ref: str) -> int:
         return self.key_id(LegalCase.__table__, ref, "case", "case")
