@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker import vocab
@@ -100,14 +101,24 @@ def in_force(assertions: list[tuple[PolicyStatus, Source]], as_of: str | None = 
 def current_all(
     session: Session, jurisdiction_ids: list[int] | None = None, as_of: str | None = None
 ) -> dict[int, InForce]:
-    """The status in force for many jurisdictions at once."""
-    q = select(PolicyStatus, Source).join(Source, Source.id == PolicyStatus.source_id)
-    if jurisdiction_ids is not None:
-        if not jurisdiction_ids:
-            return {}
-        if len(jurisdiction_ids) < 1000:
-            q = q.where(PolicyStatus.jurisdiction_id.in_(jurisdiction_ids))
-    grouped: dict[int, list[tuple[PolicyStatus, Source]]] = {}
-    for ps, src in session.exec(q):
-        grouped.setdefault(ps.jurisdiction_id, []).append((ps, src))
+    """The status in force for many jurisdictions at once.
+
+    Reads plain rows, not ORM objects: a national database holds millions of
+    assertions from a few hundred sources. The rows carry the same attribute
+    names ``in_force`` reads.
+    """
+    if jurisdiction_ids is not None and not jurisdiction_ids:
+        return {}
+    p, s = PolicyStatus.__table__, Source.__table__
+    conn = session.connection()
+    sources = {row.id: row for row in conn.execute(sa.select(s.c.id, s.c.key, s.c.published))}
+    q = sa.select(
+        p.c.id, p.c.jurisdiction_id, p.c.source_id, p.c.status, p.c.effective, p.c.observed,
+        p.c.recorded_at,
+    )  # fmt: skip
+    if jurisdiction_ids is not None and len(jurisdiction_ids) < 1000:
+        q = q.where(p.c.jurisdiction_id.in_(jurisdiction_ids))
+    grouped: dict[int, list] = {}
+    for row in conn.execute(q):
+        grouped.setdefault(row.jurisdiction_id, []).append((row, sources[row.source_id]))
     return {jid: in_force(rows, as_of) for jid, rows in grouped.items()}
