@@ -165,13 +165,36 @@ def _alembic_config(engine: Engine):
     return cfg
 
 
+def _backup_before_migration(url: str, engine: Engine, cfg, revision: str) -> None:
+    """An embedded database holding data is copied aside before its schema changes."""
+    if engine.dialect.name != "sqlite":
+        return
+    from alembic.script import ScriptDirectory
+    from alembic.script.revision import RevisionError
+    from alembic.util import CommandError
+
+    from tracker import backup
+
+    try:
+        script = ScriptDirectory.from_config(cfg).get_revision(revision)
+        target = script.revision if script is not None else None
+    except (CommandError, RevisionError):
+        # A relative or unknown target: back up anyway; alembic reports bad ones.
+        target = ""
+    with engine.connect() as conn:
+        current = current_revision(conn)
+    backup.before_migration(url, current, target)
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     from alembic import command
     from alembic.util import CommandError
 
     engine = engine_for(url)
     try:
-        command.upgrade(_alembic_config(engine), revision)
+        cfg = _alembic_config(engine)
+        _backup_before_migration(url, engine, cfg, revision)
+        command.upgrade(cfg, revision)
     except CommandError as exc:
         raise TrackerError(f"cannot upgrade to {revision!r}: {exc}") from None
     except sa.exc.OperationalError as exc:
@@ -184,7 +207,9 @@ def downgrade(url: str, revision: str) -> None:
 
     engine = engine_for(url)
     try:
-        command.downgrade(_alembic_config(engine), revision)
+        cfg = _alembic_config(engine)
+        _backup_before_migration(url, engine, cfg, revision)
+        command.downgrade(cfg, revision)
     except CommandError as exc:
         raise TrackerError(f"cannot downgrade to {revision!r}: {exc}") from None
     except sa.exc.OperationalError as exc:

@@ -1,12 +1,13 @@
 """tracker db: the schema's revision, upgrades and downgrades."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from tracker.cli import common
 
-app = typer.Typer(help="Manage the database schema (migrations).", no_args_is_help=True)
+app = typer.Typer(help="Manage the database: schema migrations and backups.", no_args_is_help=True)
 
 
 @app.command()
@@ -62,3 +63,33 @@ def current() -> None:
     common.out(revision or "none")
     state = "up to date" if revision == schema.HEAD else f"code is at {schema.HEAD}"
     common.message(f"{mask_url(url)}: revision {revision or 'none'} ({state})")
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the copy (a new file).")],
+    force: Annotated[bool, typer.Option(help="Replace FILE if it already exists.")] = False,
+) -> None:
+    """Write a consistent copy of the SQLite database to FILE, even while others use it.
+
+    Uses SQLite's online backup: the copy holds every committed change and
+    nothing half-written. For PostgreSQL, use pg_dump instead.
+
+    Example: tracker db backup ~/tracker-2024-06-01.db
+    """
+    from tracker import backup as backups
+    from tracker import db
+    from tracker.config import mask_url
+    from tracker.errors import TrackerError
+
+    url = db.normalize_url(common.url())
+    if not db.is_sqlite(url):
+        raise TrackerError(
+            f"tracker db backup copies SQLite databases only; for {mask_url(url)} use pg_dump "
+            "(e.g. pg_dump --format=custom --file=FILE DBNAME)"
+        )
+    source = backups.sqlite_file(url)
+    if source is None:
+        raise TrackerError(f"{mask_url(url)} is not a database file; there is nothing to copy")
+    backups.copy(source, file, force=force)
+    common.message(f"Backed up {source} to {file}.")
