@@ -33,18 +33,44 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = _engine()
     with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=True,
-            compare_type=True,
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a SQLite table by copy, drop and rename. With
+            # foreign keys on, the drop deletes the old rows first: it fails on
+            # a referenced table, or cascades and silently empties its children.
+            # The pragma only takes effect outside a transaction, hence the
+            # driver connection (autocommit) before Alembic begins one.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=True,
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                if connection.dialect.name == "postgresql":
+                    # Concurrent upgrades queue here; the next one then finds the
+                    # schema at head instead of failing on tables that already exist.
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+                context.run_migrations()
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                # The connection goes back to the pool: restore enforcement.
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(connection) -> None:
+    """With enforcement off, prove the migrated rows still reference rows that exist."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise RuntimeError(
+            f"migration left {len(broken)} row(s) with dangling references in "
+            f"{', '.join(tables)}; nothing was changed"
         )
-        with context.begin_transaction():
-            if connection.dialect.name == "postgresql":
-                # Concurrent upgrades queue here; the next one then finds the
-                # schema at head instead of failing on tables that already exist.
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
-            context.run_migrations()
 
 
 if context.is_offline_mode():
