@@ -62,3 +62,15 @@ def confirm(question: str, yes: bool) -> None:
         raise TrackerError(f"{question} Not confirmed: pass --yes to confirm without a terminal")
     if not typer.confirm(question, default=False, err=True):
         raise typer.Exit(1)
+
+
+ExcelSafeOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel-safe",
+        help="With --format csv: prefix a ' to cells starting with = + - @, tab or carriage "
+        "return, so Excel, LibreOffice or Google Sheets shows them as text instead of running "
+        "them as formulas (CSV injection). Use it for files people open in a spreadsheet; "
+        "leave it off for files meant to be imported back.",
+    ),
+]
