@@ -86,7 +86,7 @@ def build(session: Session, j: Jurisdiction) -> dict:
     }
 
 
-def render(d: dict, fmt) -> None:
+def render(d: dict, fmt, *, excel_safe: bool = False) -> None:
     from tracker.render import render_sections
 
-    render_sections(d, fmt)
+    render_sections(d, fmt, excel_safe=excel_safe)

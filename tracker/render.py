@@ -38,6 +38,31 @@ def _plain(value) -> str:
     return _cell(value).translate(_CONTROLS)
 
 
+class _CSVWriter:
+    """csv.writer with "\n" line endings that still quotes a cell holding a carriage return.
+
+    With lineterminator "\n" the csv module leaves a bare "\r" unquoted, and every
+    reader (Python's, Excel's) then splits the row there. Such rows are written
+    fully quoted instead: same values, still plain CSV.
+    """
+
+    def __init__(self, out):
+        self._minimal = csv.writer(out, lineterminator="\n")
+        self._quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, cells) -> None:
+        cells = list(cells)
+        risky = any("\r" in c for c in cells if isinstance(c, str))
+        (self._quoted if risky else self._minimal).writerow(cells)
+
+
+def _neutralise(cells: list[str]) -> tuple[str, ...]:
+    # One rule for exports and printed CSV (OWASP's advice on CSV injection).
+    from tracker.csvio import excel_neutralise
+
+    return excel_neutralise(cells)
+
+
 def render(
     rows: Iterable[dict],
     fmt: Format,
@@ -53,9 +78,7 @@ def render(
         out.write("\n")
         return
     if fmt == Format.csv:
-        from tracker.csvio import excel_neutralise
-
-        writer = csv.writer(out, lineterminator="\n")
+        writer = _CSVWriter(out)
         header_written = False
         for row in rows:
             if not header_written:
@@ -63,7 +86,7 @@ def render(
                 writer.writerow(columns)
                 header_written = True
             cells = [_cell(row.get(c)) for c in columns]
-            writer.writerow(excel_neutralise(cells) if excel_safe else cells)
+            writer.writerow(_neutralise(cells) if excel_safe else cells)
         if not header_written and columns:
             writer.writerow(columns)
         return
@@ -90,14 +113,14 @@ def render(
         out.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n")
 
 
-def render_record(record: dict, fmt: Format, out=None) -> None:
+def render_record(record: dict, fmt: Format, out=None, *, excel_safe: bool = False) -> None:
     """One record: a field/value table on a terminal, one object in JSON."""
     out = out or sys.stdout
     if fmt == Format.json:
         json.dump(record, out, ensure_ascii=False, indent=2, default=str)
         out.write("\n")
     elif fmt == Format.csv:
-        render([record], fmt, out)
+        render([record], fmt, out, excel_safe=excel_safe)
     else:
         render(
             [{"field": k, "value": _cell(v)} for k, v in record.items()],
@@ -121,7 +144,7 @@ SECTION_TITLES = {
 }
 
 
-def render_sections(sections: dict, fmt: Format, out=None) -> None:
+def render_sections(sections: dict, fmt: Format, out=None, *, excel_safe: bool = False) -> None:
     """A document of named sections (a dict record or lists of rows)."""
     out = out or sys.stdout
     if fmt == Format.json:
@@ -130,13 +153,14 @@ def render_sections(sections: dict, fmt: Format, out=None) -> None:
         return
     if fmt == Format.csv:
         # One long table a spreadsheet can filter: section, item, field, value.
-        writer = csv.writer(out, lineterminator="\n")
+        writer = _CSVWriter(out)
         writer.writerow(["section", "item", "field", "value"])
         for name, body in sections.items():
             items = [body] if isinstance(body, dict) else body
             for i, item in enumerate(items, 1):
                 for k, v in item.items():
-                    writer.writerow([name, i, k, _cell(v)])
+                    cells = [name, str(i), k, _cell(v)]
+                    writer.writerow(_neutralise(cells) if excel_safe else cells)
         return
     first = True
     for name, body in sections.items():

@@ -98,7 +98,7 @@ def _record(s, a, *, names: bool = False):
 
 
 @app.command("list")
-def list_(format: common.FormatOption = None) -> None:
+def list_(format: common.FormatOption = None, excel_safe: common.ExcelSafeOption = False) -> None:
     """List federal actions by date, with the stated target count and the named targets.
 
     \b
@@ -109,11 +109,15 @@ def list_(format: common.FormatOption = None) -> None:
 
     with common.session() as s:
         rows = [_record(s, a) for a in actions.list_actions(s)]
-    render(rows, common.fmt(format), columns=ACTION_COLUMNS)
+    render(rows, common.fmt(format), excel_safe=excel_safe, columns=ACTION_COLUMNS)
 
 
 @app.command()
-def show(action: ActionArg, format: common.FormatOption = None) -> None:
+def show(
+    action: ActionArg,
+    format: common.FormatOption = None,
+    excel_safe: common.ExcelSafeOption = False,
+) -> None:
     """Show one action with its named targets and stated target count.
 
     \b
@@ -124,4 +128,4 @@ def show(action: ActionArg, format: common.FormatOption = None) -> None:
 
     with common.session() as s:
         record = _record(s, actions.resolve(s, action), names=True)
-    render_record(record, common.fmt(format))
+    render_record(record, common.fmt(format), excel_safe=excel_safe)

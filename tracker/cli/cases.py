@@ -146,7 +146,7 @@ def rule(
 
 
 @app.command("list")
-def list_(format: common.FormatOption = None) -> None:
+def list_(format: common.FormatOption = None, excel_safe: common.ExcelSafeOption = False) -> None:
     """List cases with their parties and latest ruling.
 
     \b
@@ -165,11 +165,13 @@ def list_(format: common.FormatOption = None) -> None:
             rulings = cases.rulings_of(s, c)
             row["latest_ruling"] = f"{rulings[-1].date} {rulings[-1].kind}" if rulings else None
             rows.append(row)
-    render(rows, common.fmt(format), columns=CASE_COLUMNS)
+    render(rows, common.fmt(format), excel_safe=excel_safe, columns=CASE_COLUMNS)
 
 
 @app.command()
-def show(case: CaseArg, format: common.FormatOption = None) -> None:
+def show(
+    case: CaseArg, format: common.FormatOption = None, excel_safe: common.ExcelSafeOption = False
+) -> None:
     """Show a case: its details, parties (jurisdictions with their OCD ids) and
     every ruling, oldest first.
 
@@ -197,4 +199,4 @@ def show(case: CaseArg, format: common.FormatOption = None) -> None:
             ],
             "rulings": [records.ruling(r, s.get(Source, r.source_id)) for r in rulings],
         }
-    render_sections(doc, common.fmt(format))
+    render_sections(doc, common.fmt(format), excel_safe=excel_safe)

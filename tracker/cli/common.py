@@ -68,7 +68,7 @@ ExcelSafeOption = Annotated[
     bool,
     typer.Option(
         "--excel-safe",
-        help="With --format csv: prefix a ' to cells starting with = + - @, tab or carriage "
+        help="In CSV output: prefix a ' to cells starting with = + - @, tab or carriage "
         "return, so Excel, LibreOffice or Google Sheets shows them as text instead of running "
         "them as formulas (CSV injection). Use it for files people open in a spreadsheet; "
         "leave it off for files meant to be imported back.",

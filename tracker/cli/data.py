@@ -93,13 +93,7 @@ def export(
     out: Annotated[
         Path | None, typer.Option("--out", help="Directory to write one CSV per entity into.")
     ] = None,
-    excel_safe: Annotated[
-        bool,
-        typer.Option(
-            help="Neutralise cells a spreadsheet would run as a formula (leading = + - @). "
-            "Use it for files opened in Excel or similar; leave it off for files meant to be imported back."
-        ),
-    ] = False,
+    excel_safe: common.ExcelSafeOption = False,
 ) -> None:
     """Export to CSV: every entity to --out DIR, or one ENTITY to stdout.
 

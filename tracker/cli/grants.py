@@ -112,6 +112,7 @@ def list_(
         str | None, typer.Option(metavar="YYYY", help="Only this fiscal year.")
     ] = None,
     format: common.FormatOption = None,
+    excel_safe: common.ExcelSafeOption = False,
 ) -> None:
     """List grant amounts; aggregates show the jurisdictions they cover.
     Amounts are exact decimal strings (39000000.00).
@@ -139,4 +140,4 @@ def list_(
             )
             row["covers"] = grants.coverage(g, members, act)
             rows.append(row)
-    render(rows, common.fmt(format), columns=GRANT_COLUMNS)
+    render(rows, common.fmt(format), excel_safe=excel_safe, columns=GRANT_COLUMNS)

@@ -65,6 +65,7 @@ def list_(
         Status | None, typer.Option(help="Only those whose current status is this.")
     ] = None,
     format: common.FormatOption = None,
+    excel_safe: common.ExcelSafeOption = False,
 ) -> None:
     """List jurisdictions with their current status.
 
@@ -88,13 +89,14 @@ def list_(
             row.pop("notes")
             row["status"] = value
             out.append(row)
-    render(out, common.fmt(format), columns=LIST_COLUMNS)
+    render(out, common.fmt(format), excel_safe=excel_safe, columns=LIST_COLUMNS)
 
 
 @app.command()
 def show(
     ref: Annotated[str, typer.Argument(metavar="REF", help=REF_HELP)],
     format: common.FormatOption = None,
+    excel_safe: common.ExcelSafeOption = False,
 ) -> None:
     """Show the dossier: identity, current status and disagreements, status
     history, money (aggregates labelled), actions that targeted it, and cases
@@ -108,7 +110,7 @@ def show(
     with common.session() as s:
         j = jur.resolve(s, ref)
         d = dossier.build(s, j)
-    dossier.render(d, common.fmt(format))
+    dossier.render(d, common.fmt(format), excel_safe=excel_safe)
 
 
 @app.command()

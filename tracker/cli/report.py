@@ -24,6 +24,7 @@ def status(
     state: Annotated[str | None, typer.Option(help="Only this state (code or name).")] = None,
     kind: Annotated[JurisdictionKind | None, typer.Option(help="Only this kind.")] = None,
     format: common.FormatOption = None,
+    excel_safe: common.ExcelSafeOption = False,
 ) -> None:
     """Each jurisdiction's status in force on a date, since when, according to which source.
 
@@ -37,13 +38,14 @@ def status(
 
     with common.session() as s:
         rows = reports.status_report(s, as_of=as_of, state=state, kind=kind.value if kind else None)
-    render(rows, common.fmt(format), columns=reports.STATUS_COLUMNS)
+    render(rows, common.fmt(format), excel_safe=excel_safe, columns=reports.STATUS_COLUMNS)
 
 
 @app.command()
 def grants(
     fiscal_year: Annotated[int | None, typer.Option(help="Only this fiscal year.")] = None,
     format: common.FormatOption = None,
+    excel_safe: common.ExcelSafeOption = False,
 ) -> None:
     """Money by program, fiscal year and amount type.
 
@@ -59,13 +61,14 @@ def grants(
 
     with common.session() as s:
         rows = reports.grants_report(s, fiscal_year=fiscal_year)
-    render(rows, common.fmt(format), columns=reports.GRANT_COLUMNS)
+    render(rows, common.fmt(format), excel_safe=excel_safe, columns=reports.GRANT_COLUMNS)
 
 
 @app.command()
 def litigation(
     status: Annotated[CaseStatus | None, typer.Option(help="Only cases with this status.")] = None,
     format: common.FormatOption = None,
+    excel_safe: common.ExcelSafeOption = False,
 ) -> None:
     """Each case with its parties, its status, and its latest ruling with the date.
 
@@ -76,11 +79,15 @@ def litigation(
 
     with common.session() as s:
         rows = reports.litigation_report(s, status=status.value if status else None)
-    render(rows, common.fmt(format), columns=reports.LITIGATION_COLUMNS)
+    render(rows, common.fmt(format), excel_safe=excel_safe, columns=reports.LITIGATION_COLUMNS)
 
 
 @app.command()
-def summary(as_of: AsOfOption = None, format: common.FormatOption = None) -> None:
+def summary(
+    as_of: AsOfOption = None,
+    format: common.FormatOption = None,
+    excel_safe: common.ExcelSafeOption = False,
+) -> None:
     """Counts by status and kind, money totals, open cases and the latest actions.
 
     Example: tracker report summary --format markdown
@@ -90,4 +97,4 @@ def summary(as_of: AsOfOption = None, format: common.FormatOption = None) -> Non
 
     with common.session() as s:
         sections = reports.summary_report(s, as_of=as_of)
-    render_sections(sections, common.fmt(format))
+    render_sections(sections, common.fmt(format), excel_safe=excel_safe)

@@ -46,7 +46,7 @@ def add(
 
 
 @app.command("list")
-def list_(format: common.FormatOption = None) -> None:
+def list_(format: common.FormatOption = None, excel_safe: common.ExcelSafeOption = False) -> None:
     """List sources by publication date.
 
     Example: tracker sources list --format json
@@ -56,7 +56,7 @@ def list_(format: common.FormatOption = None) -> None:
 
     with common.session() as s:
         rows = [records.source(src) for src in sources.list_sources(s)]
-    render(rows, common.fmt(format), columns=SOURCE_COLUMNS)
+    render(rows, common.fmt(format), excel_safe=excel_safe, columns=SOURCE_COLUMNS)
 
 
 SOURCE_COLUMNS = ["id", "key", "title", "publisher", "author", "url", "published", "kind"]

@@ -66,6 +66,7 @@ def set_(
 def history(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The jurisdiction.")],
     format: common.FormatOption = None,
+    excel_safe: common.ExcelSafeOption = False,
 ) -> None:
     """Show every status assertion about a jurisdiction, oldest first, with sources.
 
@@ -78,4 +79,4 @@ def history(
     with common.session() as s:
         j = jurisdictions.resolve(s, ref)
         rows = [records.status(ps, src) for ps, src in st.history(s, j)]
-    render(rows, common.fmt(format), columns=STATUS_COLUMNS)
+    render(rows, common.fmt(format), excel_safe=excel_safe, columns=STATUS_COLUMNS)
