@@ -58,8 +58,11 @@ def run_migrations_online() -> None:
                     _check_foreign_keys(connection)
         finally:
             if sqlite:
-                # The connection goes back to the pool: restore enforcement.
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+                # Never hand a connection with enforcement off back to the pool
+                # (the pragma is a no-op inside a transaction, so it cannot
+                # reliably be switched back here): discard it; the next one is
+                # opened with tracker's pragmas.
+                connection.invalidate()
 
 
 def _check_foreign_keys(connection) -> None:
