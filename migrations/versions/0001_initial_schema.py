@@ -32,11 +32,11 @@ def upgrade() -> None:
         sa.Column("notes", sa.String(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "fips IS NULL OR (kind IN ('state', 'territory', 'federal_district') AND length(fips) = 2) OR (kind = 'county' AND length(fips) = 5) OR (kind = 'city_county' AND length(fips) IN (5, 7)) OR (kind IN ('city', 'town', 'village', 'borough', 'township') AND length(fips) = 7)",
+            "fips IS NULL OR (length(fips) = 2 AND (kind = 'state' OR kind = 'territory' OR kind = 'federal_district')) OR (length(fips) = 5 AND (kind = 'county' OR kind = 'city_county')) OR (length(fips) = 7 AND (kind = 'city_county' OR kind = 'city' OR kind = 'town' OR kind = 'village' OR kind = 'borough' OR kind = 'township'))",
             name=op.f("ck_jurisdiction_fips_fits_kind"),
         ),
         sa.CheckConstraint(
-            "kind IN ('state', 'territory', 'federal_district', 'county', 'city_county', 'city', 'town', 'village', 'borough', 'township')",
+            "kind = 'state' OR kind = 'territory' OR kind = 'federal_district' OR kind = 'county' OR kind = 'city_county' OR kind = 'city' OR kind = 'town' OR kind = 'village' OR kind = 'borough' OR kind = 'township'",
             name=op.f("ck_jurisdiction_kind"),
         ),
         sa.CheckConstraint("length(state) = 2", name=op.f("ck_jurisdiction_state_code")),
@@ -66,11 +66,11 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "kind IN ('news', 'court_record', 'government_release', 'dataset', 'other')",
+            "kind = 'news' OR kind = 'court_record' OR kind = 'government_release' OR kind = 'dataset' OR kind = 'other'",
             name=op.f("ck_source_kind"),
         ),
         sa.CheckConstraint(
-            "published IS NULL OR length(published) IN (4, 7, 10)",
+            "published IS NULL OR length(published) = 4 OR length(published) = 7 OR length(published) = 10",
             name=op.f("ck_source_published_partial_date"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_source")),
@@ -90,11 +90,12 @@ def upgrade() -> None:
         sa.Column("target_count", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "kind IN ('letter', 'subpoena_threat', 'grant_condition', 'funding_withheld', 'executive_order', 'enforcement_operation', 'statement')",
+            "kind = 'letter' OR kind = 'subpoena_threat' OR kind = 'grant_condition' OR kind = 'funding_withheld' OR kind = 'executive_order' OR kind = 'enforcement_operation' OR kind = 'statement'",
             name=op.f("ck_federal_action_kind"),
         ),
         sa.CheckConstraint(
-            "length(date) IN (4, 7, 10)", name=op.f("ck_federal_action_date_partial_date")
+            "length(date) = 4 OR length(date) = 7 OR length(date) = 10",
+            name=op.f("ck_federal_action_date_partial_date"),
         ),
         sa.CheckConstraint(
             "target_count IS NULL OR target_count >= 0",
@@ -143,11 +144,11 @@ def upgrade() -> None:
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "status IN ('pending', 'decided', 'dismissed', 'settled', 'on_appeal', 'closed')",
+            "status = 'pending' OR status = 'decided' OR status = 'dismissed' OR status = 'settled' OR status = 'on_appeal' OR status = 'closed'",
             name=op.f("ck_legal_case_status"),
         ),
         sa.CheckConstraint(
-            "filed IS NULL OR length(filed) IN (4, 7, 10)",
+            "filed IS NULL OR length(filed) = 4 OR length(filed) = 7 OR length(filed) = 10",
             name=op.f("ck_legal_case_filed_partial_date"),
         ),
         sa.ForeignKeyConstraint(
@@ -170,15 +171,15 @@ def upgrade() -> None:
         sa.Column("note", sa.String(), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "status IN ('sanctuary', 'partial', 'cooperative', 'anti_sanctuary', 'unknown')",
+            "status = 'sanctuary' OR status = 'partial' OR status = 'cooperative' OR status = 'anti_sanctuary' OR status = 'unknown'",
             name=op.f("ck_policy_status_status"),
         ),
         sa.CheckConstraint(
-            "effective IS NULL OR length(effective) IN (4, 7, 10)",
+            "effective IS NULL OR length(effective) = 4 OR length(effective) = 7 OR length(effective) = 10",
             name=op.f("ck_policy_status_effective_partial_date"),
         ),
         sa.CheckConstraint(
-            "observed IS NULL OR length(observed) IN (4, 7, 10)",
+            "observed IS NULL OR length(observed) = 4 OR length(observed) = 7 OR length(observed) = 10",
             name=op.f("ck_policy_status_observed_partial_date"),
         ),
         sa.ForeignKeyConstraint(
@@ -227,7 +228,7 @@ def upgrade() -> None:
         sa.Column("jurisdiction_id", sa.Integer(), nullable=True),
         sa.Column("name", sa.String(), nullable=True),
         sa.CheckConstraint(
-            "role IN ('plaintiff', 'defendant', 'intervenor', 'amicus')",
+            "role = 'plaintiff' OR role = 'defendant' OR role = 'intervenor' OR role = 'amicus'",
             name=op.f("ck_case_party_role"),
         ),
         sa.CheckConstraint(
@@ -285,11 +286,11 @@ def upgrade() -> None:
             name=op.f("ck_grant_amount_scope_target"),
         ),
         sa.CheckConstraint(
-            "amount_type IN ('awarded', 'threatened', 'withheld', 'restored', 'repayment_demanded')",
+            "amount_type = 'awarded' OR amount_type = 'threatened' OR amount_type = 'withheld' OR amount_type = 'restored' OR amount_type = 'repayment_demanded'",
             name=op.f("ck_grant_amount_amount_type"),
         ),
         sa.CheckConstraint(
-            "scope IN ('jurisdiction', 'aggregate')", name=op.f("ck_grant_amount_scope")
+            "scope = 'jurisdiction' OR scope = 'aggregate'", name=op.f("ck_grant_amount_scope")
         ),
         sa.CheckConstraint("amount_cents >= 0", name=op.f("ck_grant_amount_amount_non_negative")),
         sa.CheckConstraint(
@@ -327,10 +328,13 @@ def upgrade() -> None:
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "kind IN ('temporary_restraining_order', 'preliminary_injunction', 'permanent_injunction', 'summary_judgment', 'dismissal', 'appellate_decision', 'other')",
+            "kind = 'temporary_restraining_order' OR kind = 'preliminary_injunction' OR kind = 'permanent_injunction' OR kind = 'summary_judgment' OR kind = 'dismissal' OR kind = 'appellate_decision' OR kind = 'other'",
             name=op.f("ck_ruling_kind"),
         ),
-        sa.CheckConstraint("length(date) IN (4, 7, 10)", name=op.f("ck_ruling_date_partial_date")),
+        sa.CheckConstraint(
+            "length(date) = 4 OR length(date) = 7 OR length(date) = 10",
+            name=op.f("ck_ruling_date_partial_date"),
+        ),
         sa.ForeignKeyConstraint(
             ["case_id"],
             ["legal_case.id"],
