@@ -610,12 +610,15 @@ class Importer:
         hits = [i for s, i in self._pending.get(fold(name), ()) if state in (None, s)]
         return hits[0] if len(hits) == 1 else None
 
-    def key_id(self, table, ref: str, column: str, what: str) -> int:
+    def _key_cache(self, table) -> dict[str, int]:
         cache = self._keys.get(table.name)
         if cache is None:
             cache = dict(self.conn.execute(sa.select(table.c.key, table.c.id)).all())
             self._keys[table.name] = cache
-        found = cache.get(ref.strip())
+        return cache
+
+    def key_id(self, table, ref: str, column: str, what: str) -> int:
+        found = self._key_cache(table).get(ref.strip())
         if found is None:
             raise NotFound(f"{column}: no {what} has the key {ref!r}")
         return found
@@ -633,6 +636,7 @@ class Importer:
             if self.progress is not None:
                 rows = self.progress(rows, entity.name)
             counts = self.summary.setdefault(entity.name, Counts())
+            self._path = path
             getattr(self, f"load_{entity.name}")(path.name, rows, counts)
         if self.problems.total:
             raise ImportFailed(self.problems.items, self.problems.total)
@@ -843,8 +847,17 @@ class Importer:
         for i, (row, data, sem) in enumerate(parsed):
             yield row, data, sem, found.get(i)
 
+    def _is_empty(self, table) -> bool:
+        return (
+            self.conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is None
+        )
+
     def load_status(self, filename: str, rows, counts: Counts) -> None:
         t = PolicyStatus.__table__
+        if not self.problems.total and self._is_empty(t):
+            # Nothing stored to match against: stream straight to the driver.
+            self._bulk_status(filename, rows, counts)
+            return
         key_cols = ("jurisdiction_id", "source_id", "status", "effective", "observed")
         compared = ("citation", "quote", "note")
         stored = self.conn.execute(
@@ -903,6 +916,135 @@ class Importer:
                 .values(**{k: sa.bindparam(k) for k in compared}),
                 updates,
             )
+
+    def _bulk_status(self, filename: str, rows: Iterable[Row], counts: Counts) -> None:
+        """Status rows into an empty table: validated row by row, written in
+        chunks through the driver (COPY on PostgreSQL), memory flat.
+
+        The caller's transaction still makes it all or nothing: once a problem
+        is found nothing more is written, and the import is rolled back.
+        """
+        columns = STATUS_COLUMNS
+        writer = BulkWriter(self.conn, PolicyStatus.__table__.name, columns)
+        jurisdictions = self._jurisdictions_by_ocd()
+        sources = self._key_cache(Source.__table__)
+        statuses = frozenset(s.value for s in vocab.Status)
+        dates: dict[str, str] = {}
+        now = datetime.now(UTC)
+        # Hashes, not keys, keep memory flat; a repeated hash is confirmed
+        # (and its first line found) by reading the file again.
+        seen: set[int] = set()
+        suspects: list[tuple[int, tuple]] = []
+        problems = self.problems
+
+        def date(value: str | None, column: str) -> str | None:
+            if value is None:
+                return None
+            found = dates.get(value)
+            if found is None:
+                found = optional_date(value, column)
+                if len(dates) < 100_000 and found is not None:
+                    dates[value] = found
+            return found
+
+        def text(value: str | None, column: str) -> str | None:
+            if value is None:
+                return None
+            if "\x00" in value or value[0].isspace() or value[-1].isspace():
+                return clean_text(value, column)
+            return value
+
+        for row in rows:
+            if problems.full:
+                break
+            v = row.values
+            try:
+                ref = v["jurisdiction"] or ""
+                jid = jurisdictions.get(ref.strip().lower())
+                if jid is None:
+                    jid = self.jurisdiction_id(ref, "jurisdiction")
+                src = v["source"] or ""
+                sid = sources.get(src) or self.source_id(src)
+                status = v["status"] or ""
+                if status not in statuses:
+                    status = vocab.parse_choice(vocab.Status, status.strip(), "status").value
+                recorded = v["recorded_at"]
+                record = (
+                    jid,
+                    status,
+                    sid,
+                    date(v["effective"], "effective"),
+                    date(v["observed"], "observed"),
+                    text(v["citation"], "citation"),
+                    text(v["quote"], "quote"),
+                    text(v["note"], "note"),
+                    parse_timestamp(recorded, "recorded_at") if recorded else None,
+                )
+            except TrackerError as exc:
+                problems.add(f"{filename}, line {row.line}: {exc}")
+                continue
+            key = (jid, sid, status, record[3], record[4], record[8])
+            h = _row_hash(key)
+            if h in seen:
+                suspects.append((row.line, key, record))
+                continue
+            seen.add(h)
+            counts.added += 1
+            if not problems.total:
+                writer.add(record if record[8] is not None else (*record[:8], now))
+        if suspects:
+            self._confirm_suspects(filename, suspects, counts, writer, now)
+        writer.close(write=not problems.total)
+
+    def _confirm_suspects(self, filename, suspects, counts: Counts, writer, now) -> None:
+        """Rows whose key hashed like an earlier row's: a duplicate names the
+        earlier line; a mere hash collision is written after all."""
+        wanted = {key: line for line, key, _record in suspects}
+        first: dict[tuple, int] = {}
+        problems = Problems()
+        for row, data in self._each_silently(self._path, problems):
+            key = (
+                data["jurisdiction_id"], data["source_id"], data["status"],
+                data["effective"], data["observed"], data["recorded_at"],
+            )  # fmt: skip
+            if key in wanted and key not in first and row.line < wanted[key]:
+                first[key] = row.line
+        for line, key, record in suspects:
+            if key in first:
+                self.problems.add(
+                    f"{filename}, line {line}: same record as line {first[key]} "
+                    f"({', '.join(str(k) for k in (key[2], key[3], key[4]) if k)})"
+                )
+            else:
+                counts.added += 1
+                if not self.problems.total:
+                    writer.add(record if record[8] is not None else (*record[:8], now))
+
+    def _each_silently(self, path: Path, problems: "Problems"):
+        """Re-read a status file, parsing rows the way the loader did."""
+        for row in read_csv(path, ENTITIES["status"], problems):
+            v = row.values
+            try:
+                recorded = v["recorded_at"]
+                yield (
+                    row,
+                    {
+                        "jurisdiction_id": self.jurisdiction_id(
+                            v["jurisdiction"] or "", "jurisdiction"
+                        ),
+                        "source_id": self.source_id(v["source"] or ""),
+                        "status": vocab.parse_choice(
+                            vocab.Status, (v["status"] or "").strip(), "status"
+                        ).value,
+                        "effective": optional_date(v["effective"], "effective"),
+                        "observed": optional_date(v["observed"], "observed"),
+                        "recorded_at": parse_timestamp(recorded, "recorded_at")
+                        if recorded
+                        else None,
+                    },
+                )
+            except TrackerError:
+                continue
 
     # actions ----------------------------------------------------------------
 
@@ -1189,6 +1331,60 @@ def _show_key(key) -> str:
     if isinstance(key, tuple):
         return ", ".join(str(k) for k in key if k is not None and not isinstance(k, frozenset))
     return str(key)
+
+
+# The hash the bulk loader remembers rows by (a test replaces it to force collisions).
+_row_hash = hash
+
+STATUS_COLUMNS = (
+    "jurisdiction_id", "status", "source_id", "effective", "observed",
+    "citation", "quote", "note", "recorded_at",
+)  # fmt: skip
+
+
+class BulkWriter:
+    """Rows straight to the driver inside the caller's transaction: chunked
+    ``executemany`` on SQLite, ``COPY`` on PostgreSQL. The last column is a
+    UTC timestamp, stored the way tracker's UTCDateTime type stores it."""
+
+    CHUNK = 20_000
+
+    def __init__(self, conn: sa.Connection, table: str, columns: tuple[str, ...]):
+        self.raw = conn.connection.driver_connection
+        self.postgres = conn.dialect.name == "postgresql"
+        names = ", ".join(columns)
+        if self.postgres:
+            self.sql = f"COPY {table} ({names}) FROM STDIN"
+        else:
+            marks = ", ".join("?" for _ in columns)
+            self.sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+        self.buffer: list[tuple] = []
+
+    def add(self, row: tuple) -> None:
+        self.buffer.append(row)
+        if len(self.buffer) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        if self.postgres:
+            with self.raw.cursor() as cur, cur.copy(self.sql) as copy:
+                for row in self.buffer:
+                    copy.write_row(row)
+        else:
+            # SQLite keeps naive UTC text, as UTCDateTime binds it.
+            rows = [
+                (*r[:-1], r[-1].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
+                for r in self.buffer
+            ]
+            self.raw.executemany(self.sql, rows)
+        self.buffer.clear()
+
+    def close(self, write: bool = True) -> None:
+        if write:
+            self.flush()
+        self.buffer.clear()
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -1,0 +1,88 @@
+"""The bulk path for status rows into an empty table: same results as the
+general path, duplicates reported with both lines, memory kept flat by
+remembering hashes (collisions confirmed, never mistaken for duplicates)."""
+
+from conftest import dump
+
+from tracker import csvio, db
+
+HEADER = "jurisdiction,status,source,effective,observed,quote\n"
+SRC = "Department of Justice Threatens Jurisdictions That Don\u2019t Cooperate With Immigration Officials (2018-01-25)"
+CHI = "ocd-division/country:us/state:il/place:chicago"
+LA = "ocd-division/country:us/state:ca/place:los_angeles"
+
+
+def _seed_without_status(url):
+    with db.session(url, write=True) as s:
+        csvio.import_files(s, db.resource_dir("seed") / "sources.csv")
+        csvio.import_files(s, db.resource_dir("seed") / "jurisdictions.csv")
+
+
+def _write(tmp_path, body: str):
+    path = tmp_path / "status.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def test_bulk_import_stores_every_row_with_its_values(url, tmp_path, cli):
+    _seed_without_status(url)
+    path = _write(
+        tmp_path,
+        f'{CHI},sanctuary,"{SRC}",2017-09,,"a ""quoted"", quote"\n'
+        f'{LA},partial,"{SRC}",2016,2018-01-24,\n'
+        f'"Chicago, IL",cooperative,"{SRC}",2019-02-28,,\n',
+    )
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2].split() == ["status", "3", "0", "0"]
+    out = cli("status", "history", "Chicago, IL", "--format", "csv")
+    lines = out.stdout.splitlines()
+    assert lines[1].split(",")[1:4] == ["sanctuary", "2017-09", ""]
+    assert '"a ""quoted"", quote"' in lines[1]
+    assert lines[2].split(",")[1:3] == ["cooperative", "2019-02-28"]
+
+
+def test_bulk_import_reports_a_repeated_row_with_both_lines_and_writes_nothing(url, tmp_path, cli):
+    _seed_without_status(url)
+    before = dump(url)
+    path = _write(
+        tmp_path,
+        f'{CHI},sanctuary,"{SRC}",2017-09,,\n'
+        f'{LA},partial,"{SRC}",2016,,\n'
+        f'{CHI},sanctuary,"{SRC}",2017-09,,\n',
+    )
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert "status.csv, line 4: same record as line 2" in result.stderr
+    assert dump(url) == before
+
+
+def test_hash_collisions_are_not_mistaken_for_duplicates(url, tmp_path, cli, monkeypatch):
+    _seed_without_status(url)
+    # Every row hashes alike: each must be confirmed by its full key.
+    monkeypatch.setattr(csvio, "_row_hash", lambda key: 0)
+    path = _write(
+        tmp_path,
+        f'{CHI},sanctuary,"{SRC}",2017-09,,\n'
+        f'{LA},partial,"{SRC}",2016,,\n'
+        f'{CHI},partial,"{SRC}",2018,,\n',
+    )
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2].split() == ["status", "3", "0", "0"]
+    assert len(dump(url)["policy_status"]) == 3
+
+
+def test_bulk_import_error_midway_leaves_the_database_unchanged(
+    url, tmp_path, cli, monkeypatch
+):
+    # Small chunks: rows reach the database before the bad line is read.
+    monkeypatch.setattr(csvio.BulkWriter, "CHUNK", 10)
+    _seed_without_status(url)
+    before = dump(url)
+    good = "".join(f'{CHI},sanctuary,"{SRC}",20{10 + i % 10}-0{1 + i % 9},,\n' for i in range(90))
+    path = _write(tmp_path, good + f'{CHI},sanctury,"{SRC}",2017,,\n')
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert "status.csv, line 92: status: 'sanctury' is not one of" in result.stderr
+    assert dump(url) == before
