@@ -111,6 +111,9 @@ def resolve(session: Session, ref: str, field: str = "action") -> FederalAction:
     text = (ref or "").strip() if isinstance(ref, str) else ""
     if not text:
         raise InvalidValue(f"{field}: an action is required (its id or key)")
+    if "\x00" in text:
+        # PostgreSQL cannot even compare text holding NUL: refuse it before any query.
+        raise InvalidValue(f"{field}: contains a NUL character")
     found = session.exec(select(FederalAction).where(FederalAction.key == text)).first()
     if found is None and text.isascii() and text.isdigit() and len(text) < 19:
         found = session.get(FederalAction, int(text))

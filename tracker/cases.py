@@ -162,6 +162,9 @@ def resolve(session: Session, ref: str, field: str = "case") -> LegalCase:
     text = (ref or "").strip() if isinstance(ref, str) else ""
     if not text:
         raise InvalidValue(f"{field}: a case is required (its id, docket or caption)")
+    if "\x00" in text:
+        # PostgreSQL cannot even compare text holding NUL: refuse it before any query.
+        raise InvalidValue(f"{field}: contains a NUL character")
     for column in (LegalCase.key, LegalCase.docket):
         found = session.exec(select(LegalCase).where(column == text)).first()
         if found is not None:

@@ -60,6 +60,9 @@ def resolve(session: Session, ref: str, field: str = "source") -> Source:
     text = (ref or "").strip() if isinstance(ref, str) else ""
     if not text:
         raise InvalidValue(f"{field}: a source is required (its id or key)")
+    if "\x00" in text:
+        # PostgreSQL cannot even compare text holding NUL: refuse it before any query.
+        raise InvalidValue(f"{field}: contains a NUL character")
     found = session.exec(select(Source).where(Source.key == text)).first()
     if found is None and text.isascii() and text.isdigit() and len(text) < 19:
         found = session.get(Source, int(text))
