@@ -73,9 +73,7 @@ def test_hash_collisions_are_not_mistaken_for_duplicates(url, tmp_path, cli, mon
     assert len(dump(url)["policy_status"]) == 3
 
 
-def test_bulk_import_error_midway_leaves_the_database_unchanged(
-    url, tmp_path, cli, monkeypatch
-):
+def test_bulk_import_error_midway_leaves_the_database_unchanged(url, tmp_path, cli, monkeypatch):
     # Small chunks: rows reach the database before the bad line is read.
     monkeypatch.setattr(csvio.BulkWriter, "CHUNK", 10)
     _seed_without_status(url)
@@ -86,3 +84,33 @@ def test_bulk_import_error_midway_leaves_the_database_unchanged(
     assert result.exit_code == 1
     assert "status.csv, line 92: status: 'sanctury' is not one of" in result.stderr
     assert dump(url) == before
+
+
+def _status_indexes(url) -> set[str]:
+    import sqlalchemy as sa
+
+    with db.engine_for(url).connect() as conn:
+        return {ix["name"] for ix in sa.inspect(conn).get_indexes("policy_status")}
+
+
+def test_indexes_are_rebuilt_after_a_bulk_import_and_kept_after_a_failed_one(
+    url, tmp_path, cli, monkeypatch
+):
+    monkeypatch.setattr(csvio.BulkWriter, "CHUNK", 2)
+    _seed_without_status(url)
+    expected = _status_indexes(url)
+    assert {"ix_policy_status_latest", "ix_policy_status_source_id"} <= expected
+    bad = _write(
+        tmp_path,
+        f'{CHI},sanctuary,"{SRC}",2017,,\n{LA},partial,"{SRC}",2016,,\n{CHI},x,"{SRC}",2017,,\n',
+    )
+    assert cli("import", str(bad)).exit_code == 1
+    assert _status_indexes(url) == expected
+    good = _write(
+        tmp_path,
+        f'{CHI},sanctuary,"{SRC}",2017,,\n{LA},partial,"{SRC}",2016,,\n{CHI},partial,"{SRC}",2018,,\n',
+    )
+    assert cli("import", str(good)).exit_code == 0
+    assert _status_indexes(url) == expected
+    assert cli("import", str(good), "--dry-run").exit_code == 0
+    assert _status_indexes(url) == expected
