@@ -75,7 +75,8 @@ def _create_engine(url: str) -> Engine:
     url = normalize_url(url)
     try:
         parsed = make_url(url)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):
+        # ValueError: a port that is not a number.
         raise TrackerError(f"database URL {config.mask_url(url)!r} is not a valid URL") from None
     if parsed.get_backend_name() == "sqlite":
         path = _sqlite_path(url)
@@ -91,7 +92,9 @@ def _create_engine(url: str) -> Engine:
     try:
         return sa.create_engine(url, pool_pre_ping=False)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
-        raise TrackerError(f"cannot use database URL {config.mask_url(url)!r}: {exc}") from None
+        raise TrackerError(
+            config.redact(f"cannot use database URL {config.mask_url(url)!r}: {exc}", url)
+        ) from None
 
 
 def current_revision(conn: sa.Connection) -> str | None:
@@ -100,11 +103,23 @@ def current_revision(conn: sa.Connection) -> str | None:
     return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def describe_error(url: str, exc: BaseException) -> str:
+    """The first line of a driver's error, password masked, with a hint when one helps."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip()
+    reason = text.splitlines()[0] if text else type(orig).__name__
+    if is_sqlite(normalize_url(url)):
+        lowered = reason.lower()
+        if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
+            # SQLite writes beside the file too (-wal, -shm, -journal).
+            reason += " (check that the database file and its directory are writable)"
+        elif "not a database" in lowered or "malformed" in lowered:
+            reason += " (is this a tracker database?)"
+    return config.redact(reason, url)
+
+
 def _connect_error(url: str, exc: Exception) -> TrackerError:
-    reason = (
-        str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
-    )
-    return TrackerError(f"cannot open database {config.mask_url(url)}: {reason}")
+    return TrackerError(f"cannot open database {config.mask_url(url)}: {describe_error(url, exc)}")
 
 
 def ensure_schema(url: str) -> Engine:
@@ -136,18 +151,50 @@ def ensure_schema(url: str) -> Engine:
     )
 
 
+# An arbitrary constant (env.py's migration lock + 1): PostgreSQL writers queue
+# on it, as SQLite writers queue on BEGIN IMMEDIATE.
+WRITE_LOCK = 740_211_821
+# How long a writer waits for another one, as SQLite's busy_timeout.
+LOCK_TIMEOUT = "60s"
+
+
+def lock_writers(s: Session) -> None:
+    """Hold PostgreSQL's tracker write lock until the session's transaction ends.
+
+    Writes check what exists and then insert (natural keys, status history,
+    imports matched row by row); under READ COMMITTED two writers could both
+    find a key missing. One writer at a time makes every write see the last
+    one's result, as on SQLite. A no-op on SQLite, where BEGIN IMMEDIATE does it.
+    """
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    s.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+    s.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+
+
 @contextmanager
 def session(url: str, *, write: bool = False) -> Iterator[Session]:
-    """One transaction: committed if the block ends normally, rolled back otherwise."""
+    """One transaction: committed if the block ends normally, rolled back otherwise.
+
+    Write sessions take the write lock first (SQLite: BEGIN IMMEDIATE;
+    PostgreSQL: an advisory lock), so concurrent writers queue, never collide.
+    """
     engine = ensure_schema(url)
     bind = engine.execution_options(tracker_write=True) if write else engine
     with Session(bind, expire_on_commit=False) as s:
         try:
+            if write:
+                lock_writers(s)
             yield s
             if write:
                 s.commit()
         except BaseException:
-            s.rollback()
+            # The first error is the one to report; a rollback on a dead
+            # connection (server gone, query cancelled by Ctrl-C) must not hide it.
+            try:
+                s.rollback()
+            except Exception:  # noqa: BLE001
+                pass
             raise
 
 
@@ -196,8 +243,8 @@ def upgrade(url: str, revision: str = "head") -> None:
         _backup_before_migration(url, engine, cfg, revision)
         command.upgrade(cfg, revision)
     except CommandError as exc:
-        raise TrackerError(f"cannot upgrade to {revision!r}: {exc}") from None
-    except sa.exc.OperationalError as exc:
+        raise TrackerError(config.redact(f"cannot upgrade to {revision!r}: {exc}", url)) from None
+    except sa.exc.DBAPIError as exc:
         raise _connect_error(url, exc) from None
 
 
@@ -211,8 +258,8 @@ def downgrade(url: str, revision: str) -> None:
         _backup_before_migration(url, engine, cfg, revision)
         command.downgrade(cfg, revision)
     except CommandError as exc:
-        raise TrackerError(f"cannot downgrade to {revision!r}: {exc}") from None
-    except sa.exc.OperationalError as exc:
+        raise TrackerError(config.redact(f"cannot downgrade to {revision!r}: {exc}", url)) from None
+    except sa.exc.DBAPIError as exc:
         raise _connect_error(url, exc) from None
 
 

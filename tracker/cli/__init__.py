@@ -36,11 +36,27 @@ class TrackerGroup(TyperGroup):
 
             if isinstance(exc, sqlalchemy.exc.IntegrityError):
                 _fail(f"the database refused the change: {_first_line(exc.orig)}")
-            if isinstance(exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
+            if _is_users_problem(exc):
                 from tracker.config import mask_url
+                from tracker.db import describe_error
 
-                _fail(f"database error ({mask_url(common.url())}): {_first_line(exc.orig)}")
+                url = common.url()
+                _fail(f"database error ({mask_url(url)}): {describe_error(url, exc)}")
             raise
+
+
+def _is_users_problem(exc: Exception) -> bool:
+    """A database error caused by the surroundings, not by a bug in tracker."""
+    import sqlalchemy.exc
+
+    if isinstance(exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
+        return True
+    if isinstance(exc, sqlalchemy.exc.ProgrammingError):
+        # PostgreSQL's insufficient_privilege (a read-only role); other
+        # programming errors are bugs and keep their traceback.
+        return getattr(exc.orig, "sqlstate", None) == "42501"
+    # The bare DatabaseError: SQLite's "file is not a database", "malformed".
+    return type(exc) is sqlalchemy.exc.DatabaseError
 
 
 def _first_line(exc) -> str:
@@ -49,11 +65,13 @@ def _first_line(exc) -> str:
 
 
 def _fail(text: str) -> None:
-    from tracker.config import mask_url
+    from tracker.config import redact
 
-    url = common.state.db
-    if url:
-        text = text.replace(url, mask_url(url))
+    # Whatever the message quotes, the database password never reaches the screen.
+    try:
+        text = redact(text, common.url())
+    except Exception:  # noqa: BLE001 - masking must never hide the error itself
+        text = redact(text, common.state.db)
     typer.echo(f"Error: {text}", err=True)
     sys.exit(1)
 
