@@ -1,0 +1,133 @@
+"""Interrupted work: a killed or cancelled import changes nothing; a cancelled
+export leaves no partial file.
+
+Each case runs tracker in a real process, waits until it is writing (SQLite:
+its write-ahead log grows; PostgreSQL: its transaction has an id), then
+interrupts it at a random moment and compares every table with before.
+"""
+
+import csv
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import dump
+
+from tracker import db
+
+ROWS = 60_000
+
+
+def _big_import(directory: Path, rows: int = ROWS) -> Path:
+    directory.mkdir()
+    with (directory / "jurisdictions.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["ocd_id", "name", "kind", "state", "fips", "population", "aliases", "notes"])
+        for i in range(rows):
+            w.writerow(["", f"Town {i:05d}", "town", "VT", "", str(i), "", ""])
+    return directory
+
+
+def _start(url: str, *args: str) -> subprocess.Popen:
+    env = dict(os.environ)
+    env.pop("TRACKER_DATABASE_URL", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tracker", "--db", url, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def _writing(url: str) -> bool:
+    """Has another process begun writing to this database (uncommitted)?"""
+    if db.is_sqlite(url):
+        wal = Path(sa.engine.make_url(url).database + "-wal")
+        # 32 bytes is the log's header alone: no page written yet.
+        return wal.exists() and wal.stat().st_size > 32
+    with db.engine_for(url).connect() as conn:
+        return bool(
+            conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+                )
+            ).scalar_one()
+        )
+
+
+def _wait_until(proc: subprocess.Popen, ready, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert proc.poll() is None, f"finished before it could be interrupted: {proc.stderr.read()}"
+        assert time.monotonic() < deadline, "never started writing"
+        time.sleep(0.005)
+
+
+def _interrupt_import(url: str, files: Path, sig: int, rng: random.Random) -> subprocess.Popen:
+    proc = _start(url, "import", str(files))
+    _wait_until(proc, lambda: _writing(url))
+    time.sleep(rng.uniform(0, 0.3))
+    assert proc.poll() is None, "the import finished before the signal: use a larger file"
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    return proc
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_import_killed_at_a_random_moment_leaves_every_table_as_before(
+    seeded_url, tmp_path, attempt
+):
+    seed = random.randrange(1 << 32)
+    files = _big_import(tmp_path / "big")
+    before = dump(seeded_url)
+    db.dispose_all()
+
+    proc = _interrupt_import(seeded_url, files, signal.SIGKILL, random.Random(seed))
+
+    assert proc.returncode == -signal.SIGKILL
+    db.dispose_all()
+    assert dump(seeded_url) == before, f"random seed {seed}"
+
+
+def test_ctrl_c_on_import_says_so_exits_130_and_writes_nothing(seeded_url, tmp_path):
+    files = _big_import(tmp_path / "big")
+    before = dump(seeded_url)
+    db.dispose_all()
+
+    proc = _interrupt_import(seeded_url, files, signal.SIGINT, random.Random())
+
+    err = proc.stderr.read()
+    assert proc.returncode == 130, err
+    assert err.strip() == "Interrupted; nothing was written."
+    db.dispose_all()
+    assert dump(seeded_url) == before
+
+
+def test_ctrl_c_on_export_exits_130_and_leaves_no_partial_file(seeded_url, tmp_path):
+    # A database large enough that the export is still writing when interrupted.
+    files = _big_import(tmp_path / "big")
+    loaded = _start(seeded_url, "import", str(files))
+    assert loaded.wait(timeout=120) == 0, loaded.stderr.read()
+    before = dump(seeded_url)
+    db.dispose_all()
+    out = tmp_path / "out"
+
+    proc = _start(seeded_url, "export", "--out", str(out))
+    _wait_until(proc, lambda: out.is_dir() and any(out.iterdir()))
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=60)
+
+    err = proc.stderr.read()
+    assert proc.returncode == 130, err
+    assert "Interrupted" in err and "Traceback" not in err
+    assert list(out.iterdir()) == []
+    db.dispose_all()
+    assert dump(seeded_url) == before
