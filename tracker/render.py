@@ -38,22 +38,26 @@ def _plain(value) -> str:
     return _cell(value).translate(_CONTROLS)
 
 
-class _CSVWriter:
-    """csv.writer with "\n" line endings that still quotes a cell holding a carriage return.
-
-    With lineterminator "\n" the csv module leaves a bare "\r" unquoted, and every
-    reader (Python's, Excel's) then splits the row there. Such rows are written
-    fully quoted instead: same values, still plain CSV.
-    """
+class _LineEnds:
+    """Ends each CSV record with \\n although the writer is set up for \\r\\n."""
 
     def __init__(self, out):
-        self._minimal = csv.writer(out, lineterminator="\n")
-        self._quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        self.out = out
 
-    def writerow(self, cells) -> None:
-        cells = list(cells)
-        risky = any("\r" in c for c in cells if isinstance(c, str))
-        (self._quoted if risky else self._minimal).writerow(cells)
+    def write(self, text: str) -> int:
+        return self.out.write(text[:-2] + "\n" if text.endswith("\r\n") else text)
+
+
+def csv_writer(out):
+    """A csv.writer whose records end with \\n and that still quotes a cell
+    holding a carriage return.
+
+    The csv module quotes a cell only for the characters of its own line
+    terminator: with "\\n" it would leave a bare "\\r" unquoted, and every reader
+    (Python's, Excel's) would split the row there. So the writer terminates
+    records with "\\r\\n" and the wrapper turns that into "\\n".
+    """
+    return csv.writer(_LineEnds(out), lineterminator="\r\n")
 
 
 def _neutralise(cells: list[str]) -> tuple[str, ...]:
@@ -78,7 +82,7 @@ def render(
         out.write("\n")
         return
     if fmt == Format.csv:
-        writer = _CSVWriter(out)
+        writer = csv_writer(out)
         header_written = False
         for row in rows:
             if not header_written:
@@ -153,7 +157,7 @@ def render_sections(sections: dict, fmt: Format, out=None, *, excel_safe: bool =
         return
     if fmt == Format.csv:
         # One long table a spreadsheet can filter: section, item, field, value.
-        writer = _CSVWriter(out)
+        writer = csv_writer(out)
         writer.writerow(["section", "item", "field", "value"])
         for name, body in sections.items():
             items = [body] if isinstance(body, dict) else body
