@@ -136,11 +136,7 @@ def ensure_schema(url: str) -> Engine:
         raise _connect_error(url, exc) from None
     if revision == schema.HEAD:
         return engine
-    if revision is not None and revision not in schema.REVISIONS:
-        raise SchemaOutOfDate(
-            f"database {config.mask_url(url)} is at schema revision {revision}, "
-            "newer than this version of tracker knows; upgrade tracker"
-        )
+    _refuse_newer(url, revision)
     if engine.dialect.name == "sqlite":
         upgrade(url)
         return engine
@@ -170,6 +166,15 @@ def lock_writers(s: Session) -> None:
         return
     s.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
     s.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+
+
+def _refuse_newer(url: str, revision: str | None) -> None:
+    """A schema this code does not know came from a newer tracker: never touch it."""
+    if revision is not None and revision not in schema.REVISIONS:
+        raise SchemaOutOfDate(
+            f"database {config.mask_url(url)} is at schema revision {revision}, "
+            "newer than this version of tracker knows; upgrade tracker"
+        )
 
 
 @contextmanager
@@ -239,6 +244,8 @@ def upgrade(url: str, revision: str = "head") -> None:
 
     engine = engine_for(url)
     try:
+        with engine.connect() as conn:
+            _refuse_newer(url, current_revision(conn))
         cfg = _alembic_config(engine)
         _backup_before_migration(url, engine, cfg, revision)
         command.upgrade(cfg, revision)
@@ -254,6 +261,8 @@ def downgrade(url: str, revision: str) -> None:
 
     engine = engine_for(url)
     try:
+        with engine.connect() as conn:
+            _refuse_newer(url, current_revision(conn))
         cfg = _alembic_config(engine)
         _backup_before_migration(url, engine, cfg, revision)
         command.downgrade(cfg, revision)

@@ -1,0 +1,220 @@
+"""Broken surroundings: each gives one ``Error:`` line, exit 1, no traceback, no damage.
+
+Every case runs tracker in a real process, as a user would meet it.
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import dump
+
+from tracker import db, schema
+
+NOBODY = 65534
+
+
+def run(*args: str, as_user: int | None = None, env: dict | None = None):
+    environ = dict(os.environ)
+    environ.pop("TRACKER_DATABASE_URL", None)
+    environ.update(env or {})
+    prefix: list[str] = []
+    if as_user is not None and os.geteuid() != as_user:
+        prefix = ["setpriv", f"--reuid={as_user}", f"--regid={as_user}", "--clear-groups"]
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "tracker", *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=60,
+    )
+
+
+def assert_one_error_line(result, *expected: str) -> str:
+    err = result.stderr
+    assert result.returncode == 1, (result.returncode, err)
+    assert "Traceback" not in err
+    assert err.startswith("Error: ") and err.count("\n") == 1, err
+    for text in expected:
+        assert text in err
+    return err
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+WRITES = [
+    ("sources", "add", "Fault test", "--url", "https://example.org/fault"),
+    ("jurisdictions", "add", "Faultville", "--kind", "town", "--state", "VT"),
+    ("seed",),
+]
+
+
+# --- read-only file and directory ---------------------------------------------
+
+
+@pytest.fixture
+def unprivileged():
+    """A user for whom file permissions hold (root ignores them), and a directory it can use."""
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: root ignores file permissions")
+        user = NOBODY
+    else:
+        user = os.geteuid()
+    # pytest's tmp_path sits under a directory only its owner can enter.
+    top = Path(tempfile.mkdtemp(prefix="tracker-faults-"))
+    top.chmod(0o755)
+    yield user, top
+    for path in [top, *top.rglob("*")]:
+        path.chmod(0o777 if path.is_dir() else 0o666)
+    shutil.rmtree(top)
+
+
+def _seeded_file(directory: Path) -> Path:
+    directory.mkdir(mode=0o777)
+    directory.chmod(0o777)
+    path = directory / "tracker.db"
+    assert run("--db", f"sqlite:///{path}", "seed").returncode == 0
+    db.dispose_all()
+    path.chmod(0o666)
+    return path
+
+
+@pytest.mark.parametrize("args", WRITES, ids=lambda a: a[0])
+def test_read_only_database_file_refuses_writes_cleanly(unprivileged, args):
+    user, top = unprivileged
+    path = _seeded_file(top / "rw-dir")
+    path.chmod(0o444)
+    url = f"sqlite:///{path}"
+    before = dump(url)
+    db.dispose_all()
+
+    result = run("--db", url, *args, as_user=user, env={"TRACKER_HOME": str(top)})
+
+    if args == ("seed",):
+        # Seeding a seeded database writes nothing, so it may succeed.
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr
+    else:
+        assert_one_error_line(result, "readonly", "writable")
+    assert dump(url) == before
+
+
+@pytest.mark.parametrize("args", [("sources", "list"), *WRITES], ids=lambda a: a[0])
+def test_database_in_a_read_only_directory_gives_one_clear_error(unprivileged, args):
+    user, top = unprivileged
+    path = _seeded_file(top / "ro-dir")
+    url = f"sqlite:///{path}"
+    before, digest_before = dump(url), digest(path)
+    db.dispose_all()
+    path.parent.chmod(0o555)
+
+    result = run("--db", url, *args, as_user=user, env={"TRACKER_HOME": str(top)})
+
+    assert_one_error_line(result, "writable")
+    path.parent.chmod(0o777)
+    assert digest(path) == digest_before
+    assert dump(url) == before
+
+
+def test_new_database_in_a_read_only_directory_gives_one_clear_error(unprivileged):
+    user, top = unprivileged
+    directory = top / "ro-dir"
+    directory.mkdir(mode=0o555)
+    directory.chmod(0o555)
+
+    result = run(
+        "--db", f"sqlite:///{directory / 'new.db'}", "sources", "list",
+        as_user=user, env={"TRACKER_HOME": str(top)},
+    )  # fmt: skip
+
+    assert_one_error_line(result, "writable")
+    assert list(directory.iterdir()) == []
+
+
+# --- missing directory, not a database ----------------------------------------
+
+
+def test_missing_directory_in_db_path_is_an_error_and_is_not_created(tmp_path):
+    missing = tmp_path / "no" / "such" / "dir"
+    result = run("--db", f"sqlite:///{missing / 'tracker.db'}", "sources", "list")
+    assert_one_error_line(result, "does not exist", str(missing))
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        os.urandom(8192),
+        b"This is a text file, not a database.\n" * 50,
+        b"SQLite format 3\x00" + os.urandom(4080),
+    ],
+    ids=["random-bytes", "text", "corrupt-header"],
+)
+@pytest.mark.parametrize("args", [("sources", "list"), *WRITES, ("db", "upgrade")])
+def test_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path, content, args):
+    path = tmp_path / "not-a.db"
+    path.write_bytes(content)
+
+    result = run("--db", f"sqlite:///{path}", *args)
+
+    assert_one_error_line(result, str(path))
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a.db"]
+
+
+# --- PostgreSQL unreachable or refusing ---------------------------------------
+
+PASSWORD = "s3cr3t-pw-XYZ"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql://tracker:{PASSWORD}@127.0.0.1:1/tracker",
+        f"postgresql://no_such_role_tracker:{PASSWORD}@127.0.0.1:5432/postgres",
+        f"postgresql://postgres:{PASSWORD}@127.0.0.1:5432/no_such_database_tracker",
+    ],
+    ids=["server-down", "unknown-role", "unknown-database"],
+)
+@pytest.mark.parametrize(
+    "args", [("sources", "list"), WRITES[0], ("db", "upgrade"), ("db", "current")]
+)
+def test_postgres_down_or_refusing_gives_one_line_without_the_password(postgres, url, args):
+    result = run("--db", url, *args)
+    err = assert_one_error_line(result, "cannot open database", ":***@")
+    assert PASSWORD not in err + result.stdout
+
+
+# --- schema newer than the code -----------------------------------------------
+
+
+def _make_newer(url: str) -> None:
+    with db.engine_for(url).begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
+    db.dispose_all()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("sources", "list"), *WRITES, ("db", "upgrade"), ("db", "downgrade", schema.HEAD)],
+    ids=lambda a: "-".join(a[:2]),
+)
+def test_database_newer_than_the_code_is_refused_untouched(seeded_url, tmp_path, args):
+    _make_newer(seeded_url)
+    before = dump(seeded_url)
+    db.dispose_all()
+
+    result = run("--db", seeded_url, *args)
+
+    assert_one_error_line(result, "9999_future", "newer than this version of tracker")
+    assert dump(seeded_url) == before
+    # Refused before anything, so not even a migration backup is written.
+    assert not list(tmp_path.glob("*.bak*"))
