@@ -746,6 +746,7 @@ class Importer:
             aliases.setdefault(jid, set()).add(alias)
         seen: dict = {}
         new_rows, new_aliases, updates = [], [], []
+        now = datetime.now(UTC)
 
         def parse(v):
             return jur.validate(
@@ -782,7 +783,7 @@ class Importer:
             }
             old = existing.get(data.ocd_id)
             if old is None:
-                values["created_at"] = datetime.now(UTC)
+                values["created_at"] = now
                 new_rows.append(values)
                 new_aliases.append((data.ocd_id, data.aliases))
                 counts.added += 1
@@ -804,9 +805,22 @@ class Importer:
                 )
             return
         ids = {}
-        for chunk in _chunks(new_rows, 1000):
-            for jid, ocd in self.conn.execute(t.insert().returning(t.c.id, t.c.ocd_id), chunk):
-                ids[ocd] = jid
+        if not existing:
+            # An empty table: straight to the driver, indexes built once at the end.
+            writer = BulkWriter(self.conn, t.name, JURISDICTION_COLUMNS)
+            writer.defer_indexes()
+            for values in new_rows:
+                writer.add(tuple(values[c] for c in JURISDICTION_COLUMNS))
+            writer.close()
+            wanted = [ocd for ocd, als in new_aliases if als]
+            for chunk in _chunks(wanted, 500):
+                q = sa.select(t.c.id, t.c.ocd_id).where(t.c.ocd_id.in_(chunk))
+                ids.update({ocd: jid for jid, ocd in self.conn.execute(q)})
+            self._jur_by_ocd = None
+        else:
+            for chunk in _chunks(new_rows, 1000):
+                q = t.insert().returning(t.c.id, t.c.ocd_id)
+                ids.update({ocd: jid for jid, ocd in self.conn.execute(q, chunk)})
         alias_rows = [
             {"jurisdiction_id": ids[ocd], "alias": al, "alias_folded": fold(al)}
             for ocd, als in new_aliases
@@ -1355,6 +1369,10 @@ def _show_key(key) -> str:
 
 # The hash the bulk loader remembers rows by (a test replaces it to force collisions).
 _row_hash = hash
+
+JURISDICTION_COLUMNS = (
+    "ocd_id", "name", "name_folded", "kind", "state", "fips", "population", "notes", "created_at",
+)  # fmt: skip
 
 STATUS_COLUMNS = (
     "jurisdiction_id", "status", "source_id", "effective", "observed",

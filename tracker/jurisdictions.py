@@ -64,11 +64,14 @@ def parse_state(text: str, field: str = "state"):
     return state
 
 
+_SPACES = re.compile(r"\s+")
+_NOT_OCD = re.compile(r"[^\w.~-]")
+
+
 def _ocd_segment(name: str) -> str:
     """An OCD id segment: lower case, spaces to underscores, apostrophes to tildes."""
     text = unicodedata.normalize("NFC", name).lower().replace("\u2019", "'").replace("'", "~")
-    text = re.sub(r"\s+", "_", text.strip())
-    return re.sub(r"[^\w.~-]", "", text)
+    return _NOT_OCD.sub("", _SPACES.sub("_", text.strip()))
 
 
 _COUNTY_SUFFIX = re.compile(
@@ -123,9 +126,12 @@ class JurisdictionInput:
     notes: str | None = None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _one_line(text: str | None, field: str) -> str | None:
     """Names are shown in tables and messages: no line breaks or escape codes."""
-    if text is not None and any(ord(c) < 32 or ord(c) == 127 for c in text):
+    if text is not None and _CONTROL.search(text):
         raise InvalidValue(f"{field}: {text!r} contains a control character (tab, newline, escape)")
     return text
 
