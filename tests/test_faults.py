@@ -218,3 +218,39 @@ def test_database_newer_than_the_code_is_refused_untouched(seeded_url, tmp_path,
     assert dump(seeded_url) == before
     # Refused before anything, so not even a migration backup is written.
     assert not list(tmp_path.glob("*.bak*"))
+
+
+@pytest.fixture
+def read_only_role(postgres, seeded_url):
+    """A PostgreSQL role that may read tracker's tables but not change them."""
+    import uuid
+
+    role = f"tracker_ro_{uuid.uuid4().hex[:8]}"
+    database = sa.engine.make_url(seeded_url).database
+    with postgres.admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+        conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {database} TO {role}")
+    with db.engine_for(seeded_url).begin() as conn:
+        conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {role}")
+        conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    yield sa.engine.make_url(seeded_url).set(username=role).render_as_string(hide_password=False)
+    with db.engine_for(seeded_url).begin() as conn:
+        conn.exec_driver_sql(f"DROP OWNED BY {role}")
+    db.dispose_all()
+    with postgres.admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP ROLE {role}")
+
+
+@pytest.mark.parametrize("engine_name", ["postgresql"])
+@pytest.mark.parametrize("args", WRITES[:2], ids=lambda a: a[0])
+def test_postgres_role_without_write_permission_gives_one_clear_error(
+    seeded_url, read_only_role, args
+):
+    before = dump(seeded_url)
+    db.dispose_all()
+    assert run("--db", read_only_role, "sources", "list").returncode == 0
+
+    result = run("--db", read_only_role, *args)
+
+    assert_one_error_line(result, "permission denied")
+    assert dump(seeded_url) == before
