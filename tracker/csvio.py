@@ -498,17 +498,22 @@ def read_csv(path: Path, entity: Entity, problems: Problems) -> Iterator[Row]:
     """The rows of one CSV file, header checked; problems recorded, not raised."""
     name = path.name
     try:
-        fh = path.open("rb")
+        fh = path.open("r", encoding="utf-8-sig", newline="")
     except OSError as exc:
         problems.add(f"{name}: cannot read: {exc.strerror}")
         return
     with fh:
         # Long texts (a pasted ruling, a quote) are fine; csv's default limit is 128 KiB.
         csv.field_size_limit(MAX_FIELD)
-        reader = csv.reader(_decoded_lines(fh), strict=True)
+        # Decoded by the file object in large chunks (fast); a decoding error
+        # is then located exactly by reading the bytes again, line by line.
+        reader = csv.reader(fh, strict=True)
         try:
             header = next(reader, None)
-        except (_NotUTF8, csv.Error) as exc:
+        except UnicodeDecodeError:
+            problems.add(_locate_decoding_error(path))
+            return
+        except csv.Error as exc:
             problems.add(_read_error(name, exc, 1))
             return
         if not header or all(not h.strip() for h in header):
@@ -542,12 +547,15 @@ def read_csv(path: Path, entity: Entity, problems: Problems) -> Iterator[Row]:
             line = reader.line_num + 1
             try:
                 fields = next(reader, None)
-            except (_NotUTF8, csv.Error) as exc:
+            except UnicodeDecodeError:
+                problems.add(_locate_decoding_error(path))
+                return
+            except csv.Error as exc:
                 problems.add(_read_error(name, exc, line))
                 return
             if fields is None:
                 return
-            if not fields or all(not f.strip() for f in fields):
+            if not "".join(fields).strip():
                 continue
             if len(fields) > len(columns):
                 problems.add(
@@ -558,6 +566,17 @@ def read_csv(path: Path, entity: Entity, problems: Problems) -> Iterator[Row]:
             for col, value in zip(columns, fields, strict=False):
                 values[col] = value if value != "" else None
             yield Row(line, values)
+
+
+def _locate_decoding_error(path: Path) -> str:
+    """The line and character of the first byte that is not UTF-8."""
+    with path.open("rb") as fh:
+        try:
+            for _line in _decoded_lines(fh):
+                pass
+        except _NotUTF8 as exc:
+            return _read_error(path.name, exc, exc.line)
+    return f"{path.name}: not UTF-8 text; save the file as UTF-8 (CSV UTF-8 in Excel)"
 
 
 def _read_error(name: str, exc: Exception, line: int) -> str:

@@ -13,9 +13,13 @@ PROGRESS_AFTER = 2000
 
 
 def progress(rows, label: str):
+    """``rows`` with a progress bar on a terminal; untouched (no overhead) when piped."""
     if not sys.stderr.isatty():
-        yield from rows
-        return
+        return rows
+    return _with_bar(rows, label)
+
+
+def _with_bar(rows, label: str):
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     with Progress(
