@@ -131,3 +131,48 @@ def test_ctrl_c_on_export_exits_130_and_leaves_no_partial_file(seeded_url, tmp_p
     assert list(out.iterdir()) == []
     db.dispose_all()
     assert dump(seeded_url) == before
+
+
+def test_ctrl_c_while_queued_behind_another_writer_stops_at_once(url):
+    """A writer waiting for the write lock (up to a minute) still obeys Ctrl-C."""
+    before = dump(url)
+    # Hold the write lock as a tracker writer would: SQLite's BEGIN IMMEDIATE
+    # (the engine's begin hook), PostgreSQL's advisory lock.
+    holder = db.engine_for(url).execution_options(tracker_write=True).connect()
+    holder.begin()
+    if not db.is_sqlite(url):
+        holder.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": db.WRITE_LOCK})
+    try:
+        proc = _start(url, "sources", "add", "Queued", "--url", "https://example.org/queued")
+
+        def waiting() -> bool:
+            if db.is_sqlite(url):
+                # Nothing to observe from outside: give it time to reach the lock.
+                time.sleep(2)
+                return True
+            # A new connection each time: within a transaction the view is a snapshot.
+            with db.engine_for(url).connect() as conn:
+                return bool(
+                    conn.execute(
+                        sa.text(
+                            "SELECT count(*) FROM pg_stat_activity "
+                            "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                        )
+                    ).scalar_one()
+                )
+
+        _wait_until(proc, waiting)
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            pytest.fail("Ctrl-C was ignored while waiting for the write lock")
+        err = proc.stderr.read()
+        assert proc.returncode == 130, err
+        assert "Interrupted" in err and "Traceback" not in err
+    finally:
+        holder.rollback()
+        holder.close()
+    db.dispose_all()
+    assert dump(url) == before

@@ -42,13 +42,19 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
+# How long SQLite waits for another writer before "database is locked", and
+# the slices a writer waits in (see _begin_immediate).
+BUSY_TIMEOUT_MS = 60_000
+BUSY_SLICE_MS = 200
+
+
 def _on_sqlite_connect(dbapi_connection, _record) -> None:
     # Let SQLAlchemy's "begin" hook issue BEGIN itself (pysqlite's own
     # transaction handling would defer it and break write locking).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA busy_timeout = 60000")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
@@ -57,8 +63,34 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:
 def _on_sqlite_begin(conn) -> None:
     # Writers take the write lock up front so two writers queue on
     # busy_timeout instead of failing with "database is locked" on upgrade.
-    mode = "IMMEDIATE" if conn.get_execution_options().get("tracker_write") else "DEFERRED"
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    if conn.get_execution_options().get("tracker_write"):
+        _begin_immediate(conn.connection.dbapi_connection)
+    else:
+        conn.exec_driver_sql("BEGIN DEFERRED")
+
+
+def _begin_immediate(dbapi_connection) -> None:
+    """BEGIN IMMEDIATE, waiting up to the busy timeout for another writer.
+
+    The wait is a loop of short waits, not one long one inside SQLite:
+    Python sees Ctrl-C only between calls into SQLite, so a writer queued
+    behind a long import still stops at once when interrupted.
+    """
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_SLICE_MS}")
+    try:
+        while True:
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise sa.exc.OperationalError("BEGIN IMMEDIATE", None, exc) from None
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 _ENGINES: dict[str, Engine] = {}
