@@ -117,6 +117,12 @@ def _create_engine(url: str) -> Engine:
                 path.parent.mkdir(parents=True, exist_ok=True)
             else:
                 raise TrackerError(f"database directory {str(path.parent)!r} does not exist")
+        if path is not None and path.is_file() and not path.stat().st_mode & 0o222:
+            # A file nobody may write (chmod a-w) is opened read-only, so it is
+            # never written, even by root, whom the file system lets write anything.
+            from urllib.parse import quote
+
+            url = f"sqlite:///file:{quote(str(path.absolute()))}?mode=ro&uri=true"
         engine = sa.create_engine(url)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
