@@ -103,6 +103,16 @@ def engine_for(url: str) -> Engine:
     return _ENGINES[url]
 
 
+def _write_protected(path: Path) -> bool:
+    """No write permission bit on the database file or its directory (SQLite writes beside it)."""
+    try:
+        if path.exists() and not path.stat().st_mode & 0o222:
+            return True
+        return not path.parent.stat().st_mode & 0o222
+    except OSError:
+        return False
+
+
 def _create_engine(url: str) -> Engine:
     url = normalize_url(url)
     try:
@@ -117,9 +127,14 @@ def _create_engine(url: str) -> Engine:
                 path.parent.mkdir(parents=True, exist_ok=True)
             else:
                 raise TrackerError(f"database directory {str(path.parent)!r} does not exist")
-        if path is not None and path.is_file() and not path.stat().st_mode & 0o222:
-            # A file nobody may write (chmod a-w) is opened read-only, so it is
-            # never written, even by root, whom the file system lets write anything.
+        if path is not None and _write_protected(path):
+            # A file or directory nobody may write (chmod a-w) is opened read-only,
+            # so it is never written, even by root, whom the file system lets
+            # write anything.
+            if not path.exists():
+                raise TrackerError(
+                    f"cannot create database {str(path)!r}: its directory is read-only"
+                )
             from urllib.parse import quote
 
             url = f"sqlite:///file:{quote(str(path.absolute()))}?mode=ro&uri=true"
