@@ -274,3 +274,22 @@ def test_postgres_role_without_write_permission_gives_one_clear_error(
 
     assert_one_error_line(result, "permission denied")
     assert dump(seeded_url) == before
+
+
+def test_postgres_server_that_never_answers_times_out_with_one_line():
+    """A server (or firewall) that accepts and then stays silent: an error, not a hang."""
+    import socket
+    import time
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        started = time.monotonic()
+        result = run(
+            "--db", f"postgresql://me:{PASSWORD}@127.0.0.1:{port}/tracker", "sources", "list"
+        )
+        elapsed = time.monotonic() - started
+    err = assert_one_error_line(result, "cannot open database", "timeout")
+    assert PASSWORD not in err
+    assert elapsed < 30

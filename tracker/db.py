@@ -143,7 +143,11 @@ def _create_engine(url: str) -> Engine:
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
     try:
-        return sa.create_engine(url, pool_pre_ping=False)
+        connect_args = {}
+        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+            # libpq waits forever for a server that drops packets; a URL may say otherwise.
+            connect_args["connect_timeout"] = 10
+        return sa.create_engine(url, pool_pre_ping=False, connect_args=connect_args)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise TrackerError(
             config.redact(f"cannot use database URL {config.mask_url(url)!r}: {exc}", url)
