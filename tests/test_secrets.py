@@ -131,6 +131,7 @@ def test_every_db_command_and_schema_error_masks_the_password(pg_with_password, 
         (("sources", "add", "T", "--url", "https://x.org"), 0),
         (("sources", "add", "T", "--url", "https://x.org"), 1),
         (("db", "downgrade", "no-such-revision"), 1),
+        (("db", "backup", "copy.db"), 1),  # PostgreSQL: says to use pg_dump
         (("db", "downgrade", "base"), 0),
     ]:
         result = invoke(url, *args)
