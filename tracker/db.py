@@ -127,6 +127,8 @@ def _create_engine(url: str) -> Engine:
                 path.parent.mkdir(parents=True, exist_ok=True)
             else:
                 raise TrackerError(f"database directory {str(path.parent)!r} does not exist")
+        if path is not None and path.is_dir():
+            raise TrackerError(f"database path {str(path)!r} is a directory, not a database file")
         if path is not None and _write_protected(path):
             # A file or directory nobody may write (chmod a-w) is opened read-only,
             # so it is never written, even by root, whom the file system lets
@@ -170,8 +172,10 @@ def describe_error(url: str, exc: BaseException) -> str:
         if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
             # SQLite writes beside the file too (-wal, -shm, -journal).
             reason += " (check that the database file and its directory are writable)"
-        elif "not a database" in lowered or "malformed" in lowered:
+        elif "not a database" in lowered:
             reason += " (is this a tracker database?)"
+        elif "malformed" in lowered:
+            reason += " (the file is damaged: restore it from a backup)"
     return config.redact(reason, url)
 
 
