@@ -132,21 +132,35 @@ def test_import_killed_at_a_random_moment_leaves_every_table_as_before(
     assert _schema(url) == schema_before, f"random seed {seed}"
 
 
-def test_ctrl_c_on_import_says_so_exits_130_and_writes_nothing(seeded_url, tmp_path):
+@pytest.mark.parametrize(
+    ("sig", "code", "said"),
+    [(signal.SIGINT, 130, "Interrupted"), (signal.SIGTERM, 143, "Terminated")],
+    ids=["SIGINT", "SIGTERM"],
+)
+def test_stopped_import_says_so_exits_with_the_signal_code_and_writes_nothing(
+    seeded_url, tmp_path, sig, code, said
+):
     files = _big_import(tmp_path / "big")
     before = dump(seeded_url)
     db.dispose_all()
 
-    proc = _interrupt_import(seeded_url, files, signal.SIGINT, random.Random())
+    proc = _interrupt_import(seeded_url, files, sig, random.Random())
 
     err = proc.stderr.read()
-    assert proc.returncode == 130, err
-    assert err.strip() == "Interrupted; nothing was written."
+    assert proc.returncode == code, err
+    assert err.strip() == f"{said}; nothing was written."
     db.dispose_all()
     assert dump(seeded_url) == before
 
 
-def test_ctrl_c_on_export_exits_130_and_leaves_no_partial_file(seeded_url, tmp_path):
+@pytest.mark.parametrize(
+    ("sig", "code", "said"),
+    [(signal.SIGINT, 130, "Interrupted"), (signal.SIGTERM, 143, "Terminated")],
+    ids=["SIGINT", "SIGTERM"],
+)
+def test_stopped_export_exits_with_the_signal_code_and_leaves_no_partial_file(
+    seeded_url, tmp_path, sig, code, said
+):
     # A database large enough that the export is still writing when interrupted.
     files = _big_import(tmp_path / "big")
     loaded = _start(seeded_url, "import", str(files))
@@ -157,12 +171,12 @@ def test_ctrl_c_on_export_exits_130_and_leaves_no_partial_file(seeded_url, tmp_p
 
     proc = _start(seeded_url, "export", "--out", str(out))
     _wait_until(proc, lambda: out.is_dir() and any(out.iterdir()))
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     proc.wait(timeout=60)
 
     err = proc.stderr.read()
-    assert proc.returncode == 130, err
-    assert "Interrupted" in err and "Traceback" not in err
+    assert proc.returncode == code, err
+    assert said in err and "Traceback" not in err
     assert list(out.iterdir()) == []
     db.dispose_all()
     assert dump(seeded_url) == before

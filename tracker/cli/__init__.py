@@ -150,5 +150,15 @@ def _register() -> None:
 _register()
 
 
+def _terminated(signum, _frame) -> None:
+    # Unwind like Ctrl-C: the transaction rolls back and partial files are
+    # removed on the way out, then exit with the shell's 128 + signal number.
+    typer.echo("Terminated; nothing was written.", err=True)
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     app(prog_name="tracker")
