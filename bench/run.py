@@ -25,16 +25,38 @@ TRACKER = [str(BIN / "tracker")] if (BIN / "tracker").exists() else [PY, "-m", "
 SQLITE_UTILS = BIN / "sqlite-utils"
 PG_ADMIN = os.environ.get("TRACKER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
+# The same answer as `tracker report status` (status.in_force): each source's
+# latest word on each jurisdiction (start = effective, else observed, else the
+# source's published date; ties broken by recorded_at, then id); the latest of
+# those is in force, the other sources saying something else are the
+# disagreement, most recent first; every jurisdiction listed.
 STATUS_SQL = """
-WITH ranked AS (
-  SELECT p.jurisdiction_id, p.status, coalesce(p.effective, p.observed, s.published, '') AS since, s.key,
-         row_number() OVER (PARTITION BY p.jurisdiction_id
-                            ORDER BY coalesce(p.effective, p.observed, s.published, '') DESC, p.recorded_at DESC, p.id DESC) AS rn
+WITH latest AS (
+  SELECT p.id, p.jurisdiction_id AS jid, p.source_id AS sid, p.status, p.recorded_at,
+         coalesce(p.effective, p.observed, s.published, '') AS start,
+         row_number() OVER (PARTITION BY p.jurisdiction_id, p.source_id
+           ORDER BY coalesce(p.effective, p.observed, s.published, '') DESC, p.recorded_at DESC, p.id DESC) AS src_rn
   FROM policy_status p JOIN source s ON s.id = p.source_id
-  WHERE coalesce(p.effective, p.observed, s.published, '') <= '{as_of}')
-SELECT j.ocd_id, j.name, j.kind, j.state, coalesce(r.status, 'no status recorded'), r.since, r.key
-FROM jurisdiction j LEFT JOIN ranked r ON r.jurisdiction_id = j.id AND r.rn = 1
-ORDER BY j.state, j.name, j.ocd_id;
+  WHERE coalesce(p.effective, p.observed, s.published, '') <= '{as_of}'
+), ranked AS (
+  SELECT jid, sid, status, start, row_number() OVER w AS rn, first_value(status) OVER w AS cur
+  FROM latest WHERE src_rn = 1
+  WINDOW w AS (PARTITION BY jid ORDER BY start DESC, recorded_at DESC, id DESC)
+), summed AS (
+  SELECT r.jid, r.rn, r.status, r.start, s.key,
+         group_concat(CASE WHEN r.status <> r.cur THEN r.status || ' (' || s.key || ')' END, '; ')
+           OVER (PARTITION BY r.jid ORDER BY r.rn ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS disagreement
+  FROM ranked r JOIN source s ON s.id = r.sid
+)
+SELECT j.ocd_id AS jurisdiction, j.name, j.kind, j.state, l.status, nullif(l.start, '') AS since,
+       l.key AS source, l.disagreement, j.name_folded
+FROM summed l JOIN jurisdiction j ON j.id = l.jid WHERE l.rn = 1
+UNION ALL
+SELECT j.ocd_id, j.name, j.kind, j.state, 'no status recorded', NULL, NULL, NULL, j.name_folded
+FROM jurisdiction j WHERE NOT EXISTS (
+  SELECT 1 FROM policy_status p JOIN source s ON s.id = p.source_id
+  WHERE p.jurisdiction_id = j.id AND coalesce(p.effective, p.observed, s.published, '') <= '{as_of}')
+ORDER BY 4, 9, 1;
 """
 
 
@@ -189,7 +211,7 @@ def main() -> None:
             f"report status over {n:,} jurisdictions, {m:,} assertions (SQLite)",
             [
                 ("tracker report status --format csv", lambda: ([*TRACKER, "--db", f"sqlite:///{full}", "report", "status", "--format", "csv"], out)),
-                ("sqlite3 shell, hand-written SQL", lambda: (["sqlite3", "-csv", str(full), STATUS_SQL.format(as_of=today)], out)),
+                ("sqlite3 shell, hand-written SQL", lambda: (["sqlite3", "-csv", "-header", str(full), STATUS_SQL.format(as_of=today)], out)),
             ],
         )  # fmt: skip
         seeded = work / "seeded.db"

@@ -8,6 +8,7 @@ partial) date, so ``--as-of 2018`` shows a status effective ``2018`` or
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 
 import sqlalchemy as sa
@@ -45,36 +46,32 @@ def as_of_day(as_of: str | None) -> str:
 
 def status_report(
     session: Session, *, as_of: str | None = None, state: str | None = None, kind: str | None = None
-) -> list[dict]:
-    """One row per jurisdiction: the status in force on ``as_of`` (default today)."""
+) -> Iterator[dict]:
+    """One row per jurisdiction: the status in force on ``as_of`` (default today).
+
+    Rows stream from the database (see ``status.in_force_rows``); arguments
+    are checked before the first row is asked for.
+    """
     day = as_of_day(as_of)
     if state:
         state = jur.parse_state(state).abbr
     if kind:
         kind = vocab.parse_choice(vocab.JurisdictionKind, kind, "kind").value
-    rows = jur.list_jurisdictions(session, state=state, kind=kind)
-    current = st.current_all(session, [j.id for j in rows], day)
-    out = []
-    for j in rows:
-        now = current.get(j.id)
-        ps, src = now.current if now and now.current else (None, None)
-        out.append(
-            {
-                "jurisdiction": j.ocd_id,
-                "name": j.name,
-                "kind": j.kind,
-                "state": j.state,
-                "status": ps.status if ps else NO_STATUS,
-                "since": (st.start_of(ps, src) or None) if ps else None,
-                "source": src.key if src else None,
-                "disagreement": (
-                    "; ".join(f"{p.status} ({s.key})" for p, s in now.disagreeing)
-                    if now and now.disagreeing
-                    else None
-                ),
-            }
-        )
-    return out
+    return _status_rows(st.in_force_rows(session, day, state=state, kind=kind))
+
+
+def _status_rows(rows) -> Iterator[dict]:
+    for r in rows:
+        yield {
+            "jurisdiction": r.ocd_id,
+            "name": r.name,
+            "kind": r.kind,
+            "state": r.state,
+            "status": r.status or NO_STATUS,
+            "since": r.since,
+            "source": r.source,
+            "disagreement": r.disagreement,
+        }
 
 
 # --- grants -------------------------------------------------------------------
@@ -273,7 +270,7 @@ LATEST_ACTIONS = 5
 
 def summary_report(session: Session, *, as_of: str | None = None) -> dict[str, list[dict]]:
     """Sections: status by kind, money totals, open cases, latest actions."""
-    status_rows = status_report(session, as_of=as_of)
+    status_rows = list(status_report(session, as_of=as_of))
     kinds = sorted({r["kind"] for r in status_rows}, key=list(vocab.JurisdictionKind).index)
     order = [*[s.value for s in vocab.Status], NO_STATUS]
     by_status = []

@@ -71,25 +71,18 @@ def list_(
 
     Example: tracker jurisdictions list --state CA --status sanctuary
     """
-    from tracker import jurisdictions as jur
-    from tracker import records
     from tracker import status as st
     from tracker.render import render
 
+    # The rows stream from the database: render inside the session.
     with common.session() as s:
-        rows = jur.list_jurisdictions(s, state=state, kind=kind.value if kind else None)
-        current = st.current_all(s, [j.id for j in rows])
-        out = []
-        for j in rows:
-            now = current.get(j.id)
-            value = now.current[0].status if now and now.current else None
-            if status is not None and value != status.value:
-                continue
-            row = records.jurisdiction(j)
-            row.pop("notes")
-            row["status"] = value
-            out.append(row)
-    render(out, common.fmt(format), excel_safe=excel_safe, columns=LIST_COLUMNS)
+        rows = st.listing(
+            s,
+            state=state,
+            kind=kind.value if kind else None,
+            status=status.value if status else None,
+        )
+        render(rows, common.fmt(format), excel_safe=excel_safe, columns=LIST_COLUMNS)
 
 
 @app.command()

@@ -36,9 +36,10 @@ def status(
     from tracker import reports
     from tracker.render import render
 
+    # The rows stream from the database: render inside the session.
     with common.session() as s:
         rows = reports.status_report(s, as_of=as_of, state=state, kind=kind.value if kind else None)
-    render(rows, common.fmt(format), excel_safe=excel_safe, columns=reports.STATUS_COLUMNS)
+        render(rows, common.fmt(format), excel_safe=excel_safe, columns=reports.STATUS_COLUMNS)
 
 
 @app.command()
