@@ -328,3 +328,23 @@ def test_database_damaged_inside_gives_one_line_and_writes_nothing(tmp_path, arg
     assert_one_error_line(result, "malformed", "backup")
     assert path.read_bytes() == damaged
     assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("engine_name", ["postgresql"])
+@pytest.mark.parametrize("args", [*WRITES, ("db", "downgrade", "base")], ids=lambda a: a[0])
+def test_read_only_postgres_database_gives_one_clear_error(seeded_url, postgres, args):
+    """A standby, or a database set read-only: refused in one line, nothing changed."""
+    database = sa.engine.make_url(seeded_url).database
+    with postgres.admin.connect() as conn:
+        conn.exec_driver_sql(f"ALTER DATABASE {database} SET default_transaction_read_only = on")
+    db.dispose_all()
+    before = dump(seeded_url)
+    db.dispose_all()
+
+    result = run("--db", seeded_url, *args)
+
+    if args == ("seed",) and result.returncode == 0:
+        assert "Traceback" not in result.stderr  # seeded already: nothing to write
+    else:
+        assert_one_error_line(result, "read-only transaction")
+    assert dump(seeded_url) == before

@@ -45,16 +45,22 @@ class TrackerGroup(TyperGroup):
             raise
 
 
+_USERS_SQLSTATES = {"25006", "42501", "55P03", "57014"}
+_USERS_SQLSTATE_CLASSES = {"08", "40", "53", "57", "58"}
+
+
 def _is_users_problem(exc: Exception) -> bool:
     """A database error caused by the surroundings, not by a bug in tracker."""
     import sqlalchemy.exc
 
     if isinstance(exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
         return True
-    if isinstance(exc, sqlalchemy.exc.ProgrammingError):
-        # PostgreSQL's insufficient_privilege (a read-only role); other
-        # programming errors are bugs and keep their traceback.
-        return getattr(exc.orig, "sqlstate", None) == "42501"
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None) or ""
+    # PostgreSQL: a read-only role or database, the server out of room or
+    # shutting down, a lost connection, a transaction the server gave up on.
+    # Other programming and internal errors are bugs and keep their traceback.
+    if sqlstate in _USERS_SQLSTATES or sqlstate[:2] in _USERS_SQLSTATE_CLASSES:
+        return True
     # The bare DatabaseError: SQLite's "file is not a database", "malformed".
     return type(exc) is sqlalchemy.exc.DatabaseError
 
