@@ -348,3 +348,11 @@ def test_read_only_postgres_database_gives_one_clear_error(seeded_url, postgres,
     else:
         assert_one_error_line(result, "read-only transaction")
     assert dump(seeded_url) == before
+
+
+def test_data_directory_that_cannot_be_created_is_an_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory\n")
+    result = run("sources", "list", env={"TRACKER_HOME": str(blocker / "home")})
+    assert_one_error_line(result, "cannot create the data directory")
+    assert blocker.read_text() == "not a directory\n"

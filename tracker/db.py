@@ -124,7 +124,13 @@ def _create_engine(url: str) -> Engine:
         path = _sqlite_path(url)
         if path is not None and not path.parent.exists():
             if path.parent == config.data_dir():
-                path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise TrackerError(
+                        f"cannot create the data directory {str(path.parent)!r}: "
+                        f"{exc.strerror or exc}"
+                    ) from None
             else:
                 raise TrackerError(f"database directory {str(path.parent)!r} does not exist")
         if path is not None and path.is_dir():
