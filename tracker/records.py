@@ -1,7 +1,6 @@
 """Stored rows as plain dicts for output: stable keys, dates as entered,
 money as decimal strings, each record with its ``id`` and natural ``key``."""
 
-from tracker.csvio import format_timestamp
 from tracker.models import (
     FederalAction,
     GrantAmount,
@@ -11,7 +10,7 @@ from tracker.models import (
     Ruling,
     Source,
 )
-from tracker.values import format_amount
+from tracker.values import format_amount, format_timestamp
 
 
 def source(s: Source) -> dict:

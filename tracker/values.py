@@ -7,7 +7,7 @@ the field; none lets another exception escape.
 import calendar
 import re
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from tracker.errors import InvalidValue
@@ -167,3 +167,10 @@ def clean_text(text: str | None, field: str, *, required: bool = False) -> str |
             raise InvalidValue(f"{field}: a value is required")
         return None
     return value
+
+
+def format_timestamp(value: datetime | None) -> str:
+    """A stored UTC timestamp as written in CSV and JSON: ISO 8601 with microseconds and Z."""
+    if value is None:
+        return ""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
