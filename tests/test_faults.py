@@ -356,3 +356,22 @@ def test_data_directory_that_cannot_be_created_is_an_error(tmp_path):
     result = run("sources", "list", env={"TRACKER_HOME": str(blocker / "home")})
     assert_one_error_line(result, "cannot create the data directory")
     assert blocker.read_text() == "not a directory\n"
+
+
+@pytest.mark.parametrize("where", ["a-file", "a-file/sub"])
+def test_export_out_that_cannot_be_a_directory_is_one_error_line(seeded_url, tmp_path, where):
+    (tmp_path / "a-file").write_text("keep me\n")
+    result = run("--db", seeded_url, "export", "--out", str(tmp_path / where))
+    assert_one_error_line(result, str(tmp_path / "a-file"))
+    assert (tmp_path / "a-file").read_text() == "keep me\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [("export", "sources"), ("sources", "list")])
+def test_full_disk_on_output_is_one_error_line(seeded_url, args):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "tracker", "--db", seeded_url, *args],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=60,
+        )  # fmt: skip
+    assert_one_error_line(result, "No space left on device")

@@ -30,6 +30,13 @@ class TrackerGroup(TyperGroup):
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(1)
+        except OSError as exc:
+            # The file system said no (an --out path that is a file, a full
+            # disk, no permission): the user's surroundings, not a bug.
+            if exc.errno is None:
+                raise
+            reason = exc.strerror or str(exc)
+            _fail(reason if exc.filename is None else f"{exc.filename}: {reason}")
         except Exception as exc:
             # Database errors reach users too (server down, file locked, read-only).
             import sqlalchemy.exc
