@@ -148,7 +148,7 @@ def test_stopped_import_says_so_exits_with_the_signal_code_and_writes_nothing(
 
     err = proc.stderr.read()
     assert proc.returncode == code, err
-    assert err.strip() == f"{said}; nothing was written."
+    assert err.strip() == f"{said}; the database is unchanged."
     db.dispose_all()
     assert dump(seeded_url) == before
 

@@ -25,7 +25,7 @@ class TrackerGroup(TyperGroup):
         except TrackerError as exc:
             _fail(str(exc))
         except KeyboardInterrupt:
-            typer.echo("Interrupted; nothing was written.", err=True)
+            typer.echo("Interrupted; the database is unchanged.", err=True)
             sys.exit(130)
         except BrokenPipeError:
             sys.stderr.close()
@@ -166,7 +166,7 @@ _register()
 def _terminated(signum, _frame) -> None:
     # Unwind like Ctrl-C: the transaction rolls back and partial files are
     # removed on the way out, then exit with the shell's 128 + signal number.
-    typer.echo("Terminated; nothing was written.", err=True)
+    typer.echo("Terminated; the database is unchanged.", err=True)
     raise SystemExit(128 + signum)
 
 

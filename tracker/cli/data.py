@@ -110,6 +110,11 @@ def export(
 
     if entity is None and out is None:
         raise InvalidValue("give an ENTITY to write to stdout, or --out DIR for all of them")
+    for place in [out, *out.parents] if out is not None else []:
+        if place.exists():
+            if not place.is_dir():
+                raise InvalidValue(f"--out: {place} is a file, not a directory")
+            break
     with db.session(common.url()) as s:
         if entity is not None:
             e = csvio.entity_named(entity)

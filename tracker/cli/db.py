@@ -61,7 +61,12 @@ def current() -> None:
     url = common.url()
     revision = db.revision_of(url)
     common.out(revision or "none")
-    state = "up to date" if revision == schema.HEAD else f"code is at {schema.HEAD}"
+    if revision == schema.HEAD:
+        state = "up to date"
+    elif revision is not None and revision not in schema.REVISIONS:
+        state = f"newer than this tracker, which knows up to {schema.HEAD}: upgrade tracker"
+    else:
+        state = f"behind the code's {schema.HEAD}: run `tracker db upgrade`"
     common.message(f"{mask_url(url)}: revision {revision or 'none'} ({state})")
 
 
