@@ -922,23 +922,7 @@ class Importer:
         seen: dict = {}
         parsed = []
 
-        def parse(v):
-            recorded = v["recorded_at"]
-            return {
-                "jurisdiction_id": self.jurisdiction_id(v["jurisdiction"], "jurisdiction"),
-                "source_id": self.source_id(v["source"]),
-                "status": vocab.parse_choice(
-                    vocab.Status, (v["status"] or "").strip(), "status"
-                ).value,
-                "effective": optional_date(v["effective"], "effective"),
-                "observed": optional_date(v["observed"], "observed"),
-                "citation": clean_text(v["citation"], "citation"),
-                "quote": clean_text(v["quote"], "quote"),
-                "note": clean_text(v["note"], "note"),
-                "recorded_at": parse_timestamp(recorded, "recorded_at") if recorded else None,
-            }
-
-        for row, data in self._each(filename, rows, parse):
+        for row, data in self._each(filename, rows, self._parse_status):
             sem = tuple(data[c] for c in key_cols)
             shown = f"{v_status(data)}"
             if self._dedupe(filename, seen, (*sem, data["recorded_at"]), row, shown):
@@ -1073,29 +1057,26 @@ class Importer:
                 if not self.problems.total:
                     writer.add(record if record[8] is not None else (*record[:8], now))
 
+    def _parse_status(self, v: dict) -> dict:
+        """One status row's values, validated and with references resolved."""
+        recorded = v["recorded_at"]
+        return {
+            "jurisdiction_id": self.jurisdiction_id(v["jurisdiction"], "jurisdiction"),
+            "source_id": self.source_id(v["source"]),
+            "status": vocab.parse_choice(vocab.Status, (v["status"] or "").strip(), "status").value,
+            "effective": optional_date(v["effective"], "effective"),
+            "observed": optional_date(v["observed"], "observed"),
+            "citation": clean_text(v["citation"], "citation"),
+            "quote": clean_text(v["quote"], "quote"),
+            "note": clean_text(v["note"], "note"),
+            "recorded_at": parse_timestamp(recorded, "recorded_at") if recorded else None,
+        }
+
     def _each_silently(self, path: Path, problems: "Problems"):
         """Re-read a status file, parsing rows the way the loader did."""
         for row in read_csv(path, ENTITIES["status"], problems):
-            v = row.values
             try:
-                recorded = v["recorded_at"]
-                yield (
-                    row,
-                    {
-                        "jurisdiction_id": self.jurisdiction_id(
-                            v["jurisdiction"] or "", "jurisdiction"
-                        ),
-                        "source_id": self.source_id(v["source"] or ""),
-                        "status": vocab.parse_choice(
-                            vocab.Status, (v["status"] or "").strip(), "status"
-                        ).value,
-                        "effective": optional_date(v["effective"], "effective"),
-                        "observed": optional_date(v["observed"], "observed"),
-                        "recorded_at": parse_timestamp(recorded, "recorded_at")
-                        if recorded
-                        else None,
-                    },
-                )
+                yield row, self._parse_status(row.values)
             except TrackerError:
                 continue
 

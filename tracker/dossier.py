@@ -21,22 +21,15 @@ def build(session: Session, j: Jurisdiction) -> dict:
     now = st.in_force(history)
     current = []
     if now.current:
-        ps, src = now.current
-        current.append(
-            {
-                "status": ps.status,
-                "since": st.start_of(ps, src) or None,
-                "source": src.key,
-                "disagreement": bool(now.disagreeing),
-            }
-        )
-        for ps, src in now.disagreeing:
+        # The status in force first, then each source that says otherwise.
+        flags = [bool(now.disagreeing)] + [True] * len(now.disagreeing)
+        for (ps, src), flag in zip([now.current, *now.disagreeing], flags, strict=True):
             current.append(
                 {
                     "status": ps.status,
                     "since": st.start_of(ps, src) or None,
                     "source": src.key,
-                    "disagreement": True,
+                    "disagreement": flag,
                 }
             )
 
