@@ -186,7 +186,7 @@ def main() -> None:
             [
                 ("tracker import", lambda: ([*TRACKER, "--db", f"sqlite:///{fresh(empty, 't.db')}", "import", jcsv], None)),
                 ("stdlib sqlite3 executemany", lambda: ([PY, str(HERE / "baseline_sqlite.py"), "load", str(fresh(None, 'b.db')), jcsv, "j"], None)),
-                ("sqlite3 shell .import", lambda: (["sqlite3", str(fresh(None, 's.db')), f".import --csv --skip 1 {jcsv} j"], None)),
+                ("sqlite3 shell .import", lambda: (["sqlite3", str(fresh(None, 's.db')), f".import --csv {jcsv} j"], None)),
                 *([("sqlite-utils insert", lambda: ([str(SQLITE_UTILS), "insert", str(fresh(None, 'u.db')), "j", jcsv, "--csv"], None))] if SQLITE_UTILS.exists() else []),
             ],
         )  # fmt: skip
@@ -195,7 +195,7 @@ def main() -> None:
             [
                 ("tracker import", lambda: ([*TRACKER, "--db", f"sqlite:///{fresh(with_j, 't.db')}", "import", scsv], None)),
                 ("stdlib sqlite3 executemany", lambda: ([PY, str(HERE / "baseline_sqlite.py"), "load", str(fresh(None, 'b.db')), scsv, "s"], None)),
-                ("sqlite3 shell .import", lambda: (["sqlite3", str(fresh(None, 's.db')), f".import --csv --skip 1 {scsv} s"], None)),
+                ("sqlite3 shell .import", lambda: (["sqlite3", str(fresh(None, 's.db')), f".import --csv {scsv} s"], None)),
             ],
         )  # fmt: skip
         out = str(work / "out.csv")

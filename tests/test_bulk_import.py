@@ -4,7 +4,7 @@ remembering hashes (collisions confirmed, never mistaken for duplicates)."""
 
 from conftest import dump
 
-from tracker import csvio, db
+from tracker import bulk, csvio, db
 
 HEADER = "jurisdiction,status,source,effective,observed,quote\n"
 SRC = "Department of Justice Threatens Jurisdictions That Don\u2019t Cooperate With Immigration Officials (2018-01-25)"
@@ -60,7 +60,7 @@ def test_bulk_import_reports_a_repeated_row_with_both_lines_and_writes_nothing(u
 def test_hash_collisions_are_not_mistaken_for_duplicates(url, tmp_path, cli, monkeypatch):
     _seed_without_status(url)
     # Every row hashes alike: each must be confirmed by its full key.
-    monkeypatch.setattr(csvio, "_row_hash", lambda key: 0)
+    monkeypatch.setattr(bulk, "row_hash", lambda key: 0)
     path = _write(
         tmp_path,
         f'{CHI},sanctuary,"{SRC}",2017-09,,\n'

@@ -10,21 +10,38 @@ records by natural key: an unchanged row is left alone, a changed one updates
 the record.
 """
 
-import csv
 import io
 import itertools
 import operator
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from tracker import bulk, vocab
 from tracker import jurisdictions as jur
-from tracker import vocab
+from tracker.bulk import (
+    JURISDICTION_COLUMNS,
+    STATUS_COLUMNS,
+    BulkWriter,
+    StatusRow,
+    status_key,
+)
+from tracker.csvfiles import (
+    ENTITIES,
+    Counts,
+    Entity,
+    Problems,
+    Row,
+    files_to_import,
+    join_list,
+    parse_timestamp,
+    read_csv,
+    split_list,
+)
 from tracker.errors import ImportFailed, InvalidValue, NotFound, TrackerError
 from tracker.models import (
     ActionTarget,
@@ -51,14 +68,6 @@ from tracker.values import (
     parse_year,
 )
 
-MAX_PROBLEMS = 50
-MAX_FIELD = 32 * 1024 * 1024
-# Checking goes on past the problems listed, so the count of the rest is true,
-# but stops here: a file that is wrong throughout need not be read to the end.
-MAX_COUNTED = 10_000
-LIST_SEP = ";"
-
-
 # --- shared value formatting --------------------------------------------------
 
 
@@ -68,130 +77,8 @@ def format_timestamp(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def parse_timestamp(text: str, column: str) -> datetime:
-    value = text.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidValue(f"{column}: {text!r} is not an ISO 8601 timestamp") from None
-    if parsed.tzinfo is None:
-        raise InvalidValue(f"{column}: {text!r} has no time zone (end it with Z for UTC)")
-    return parsed.astimezone(UTC)
-
-
-def join_list(items: Iterable[str]) -> str:
-    return f"{LIST_SEP} ".join(sorted(items))
-
-
-def split_list(text: str | None) -> list[str]:
-    if not text:
-        return []
-    return [part.strip() for part in text.split(LIST_SEP) if part.strip()]
-
-
 def _text(value) -> str:
     return "" if value is None else str(value)
-
-
-# --- entities -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Entity:
-    name: str
-    columns: tuple[str, ...]
-    required: tuple[str, ...]
-    # Aliases accepted on import for spreadsheets made by hand.
-    synonyms: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def filename(self) -> str:
-        return f"{self.name}.csv"
-
-
-ENTITIES: dict[str, Entity] = {
-    e.name: e
-    for e in (
-        Entity(
-            "sources",
-            ("key", "title", "publisher", "author", "url", "published", "kind"),
-            ("title",),
-        ),
-        Entity(
-            "jurisdictions",
-            ("ocd_id", "name", "kind", "state", "fips", "population", "aliases", "notes"),
-            ("name", "kind", "state"),
-            {"alias": "aliases", "geoid": "fips"},
-        ),
-        Entity(
-            "status",
-            (
-                "jurisdiction",
-                "status",
-                "source",
-                "effective",
-                "observed",
-                "citation",
-                "quote",
-                "note",
-                "recorded_at",
-            ),
-            ("jurisdiction", "status", "source"),
-        ),
-        Entity(
-            "actions",
-            (
-                "key",
-                "date",
-                "agency",
-                "kind",
-                "title",
-                "description",
-                "source",
-                "target_count",
-                "targets",
-            ),
-            ("date", "agency", "kind", "title", "source"),
-        ),
-        Entity(
-            "grants",
-            (
-                "program",
-                "assistance_listing",
-                "fiscal_year",
-                "amount",
-                "amount_type",
-                "jurisdictions",
-                "action",
-                "source",
-                "note",
-                "recorded_at",
-            ),
-            ("program", "fiscal_year", "amount", "amount_type", "source"),
-            {"jurisdiction": "jurisdictions", "type": "amount_type"},
-        ),
-        Entity(
-            "cases",
-            ("key", "caption", "court", "docket", "filed", "status", "summary", "source"),
-            ("caption", "court", "source"),
-        ),
-        Entity("parties", ("case", "role", "jurisdiction", "name"), ("case", "role")),
-        Entity(
-            "rulings",
-            ("case", "date", "kind", "judge", "summary", "source"),
-            ("case", "date", "kind", "source"),
-        ),
-    )
-}
-
-
-def entity_named(name: str) -> Entity:
-    key = name.strip().lower().removesuffix(".csv")
-    aliases = {"statuses": "status", "policy_status": "status", "ruling": "rulings"}
-    key = aliases.get(key, key)
-    if key not in ENTITIES:
-        raise InvalidValue(f"entity: {name!r} is not one of: {', '.join(ENTITIES)}")
-    return ENTITIES[key]
 
 
 # --- export -------------------------------------------------------------------
@@ -443,153 +330,6 @@ def export_dir(
 # --- import -------------------------------------------------------------------
 
 
-@dataclass
-class Counts:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-@dataclass
-class Problems:
-    items: list[str] = field(default_factory=list)
-    total: int = 0
-
-    def add(self, message: str) -> None:
-        self.total += 1
-        if len(self.items) < MAX_PROBLEMS:
-            self.items.append(message)
-
-    @property
-    def full(self) -> bool:
-        return self.total >= MAX_COUNTED
-
-
-@dataclass
-class Row:
-    line: int
-    values: dict[str, str | None]
-
-
-class _NotUTF8(Exception):
-    def __init__(self, line: int, byte: int, column: int):
-        self.line, self.byte, self.column = line, byte, column
-
-
-def _decoded_lines(fh) -> Iterator[str]:
-    """Physical lines decoded one at a time, so a bad byte is reported on its own line.
-
-    (A text wrapper decodes in large chunks and would blame the wrong line.)
-    Splitting bytes on newline is safe: no UTF-8 sequence contains 0x0A.
-    """
-    for number, raw in enumerate(fh, 1):
-        if number == 1:
-            if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-                raise _NotUTF8(1, raw[0], 1)
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
-            raise _NotUTF8(number, raw[exc.start], column) from None
-
-
-def read_csv(path: Path, entity: Entity, problems: Problems) -> Iterator[Row]:
-    """The rows of one CSV file, header checked; problems recorded, not raised."""
-    name = path.name
-    try:
-        fh = path.open("r", encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        problems.add(f"{name}: cannot read: {exc.strerror}")
-        return
-    with fh:
-        # Long texts (a pasted ruling, a quote) are fine; csv's default limit is 128 KiB.
-        csv.field_size_limit(MAX_FIELD)
-        # Decoded by the file object in large chunks (fast); a decoding error
-        # is then located exactly by reading the bytes again, line by line.
-        reader = csv.reader(fh, strict=True)
-        try:
-            header = next(reader, None)
-        except UnicodeDecodeError:
-            problems.add(_locate_decoding_error(path))
-            return
-        except csv.Error as exc:
-            problems.add(_read_error(name, exc, 1))
-            return
-        if not header or all(not h.strip() for h in header):
-            problems.add(f"{name}: the file is empty; the first line must name the columns")
-            return
-        columns = [entity.synonyms.get(h.strip().lower(), h.strip().lower()) for h in header]
-        bad = False
-        seen = set()
-        for i, col in enumerate(columns, 1):
-            if not col:
-                problems.add(f"{name}, line 1, column {i}: the column has no name")
-                bad = True
-                continue
-            if col in seen:
-                problems.add(f"{name}, line 1, column {i}: column {col!r} appears twice")
-                bad = True
-            seen.add(col)
-            if col not in entity.columns:
-                problems.add(
-                    f"{name}, line 1, column {i}: unknown column {header[i - 1].strip()!r}; "
-                    f"{entity.name} columns are: {', '.join(entity.columns)}"
-                )
-                bad = True
-        for col in entity.required:
-            if col not in seen:
-                problems.add(f"{name}, line 1: missing required column {col!r}")
-                bad = True
-        if bad:
-            return
-        while True:
-            line = reader.line_num + 1
-            try:
-                fields = next(reader, None)
-            except UnicodeDecodeError:
-                problems.add(_locate_decoding_error(path))
-                return
-            except csv.Error as exc:
-                problems.add(_read_error(name, exc, line))
-                return
-            if fields is None:
-                return
-            if not "".join(fields).strip():
-                continue
-            if len(fields) > len(columns):
-                problems.add(
-                    f"{name}, line {line}: {len(fields)} fields but the header has {len(columns)}"
-                )
-                continue
-            values = {c: None for c in entity.columns}
-            for col, value in zip(columns, fields, strict=False):
-                values[col] = value if value != "" else None
-            yield Row(line, values)
-
-
-def _locate_decoding_error(path: Path) -> str:
-    """The line and character of the first byte that is not UTF-8."""
-    with path.open("rb") as fh:
-        try:
-            for _line in _decoded_lines(fh):
-                pass
-        except _NotUTF8 as exc:
-            return _read_error(path.name, exc, exc.line)
-    return f"{path.name}: not UTF-8 text; save the file as UTF-8 (CSV UTF-8 in Excel)"
-
-
-def _read_error(name: str, exc: Exception, line: int) -> str:
-    if isinstance(exc, _NotUTF8):
-        return (
-            f"{name}, line {exc.line}, character {exc.column}: not UTF-8 text "
-            f"(byte 0x{exc.byte:02x}); save the file as UTF-8 (CSV UTF-8 in Excel)"
-        )
-    if "field larger than field limit" in str(exc):
-        return f"{name}, line {line}: a field is longer than {MAX_FIELD // (1024 * 1024)} MiB"
-    return f"{name}, line {line}: malformed CSV: {exc}"
-
-
 class Importer:
     """Loads files in dependency order inside the caller's transaction."""
 
@@ -826,10 +566,11 @@ class Importer:
         ids = {}
         if not existing:
             # An empty table: straight to the driver, indexes built once at the end.
-            writer = BulkWriter(self.conn, t.name, JURISDICTION_COLUMNS)
+            writer = BulkWriter(*self._raw(), t.name, JURISDICTION_COLUMNS)
             writer.defer_indexes()
+            stamp = writer.stamp(now)
             for values in new_rows:
-                writer.add(tuple(values[c] for c in JURISDICTION_COLUMNS))
+                writer.add(tuple(values[c] for c in JURISDICTION_COLUMNS[:-1]) + (stamp,))
             writer.close()
             wanted = [ocd for ocd, als in new_aliases if als]
             for chunk in _chunks(wanted, 500):
@@ -953,6 +694,10 @@ class Importer:
                 updates,
             )
 
+    def _raw(self) -> tuple:
+        """The driver connection under the session, and whether it is PostgreSQL."""
+        return self.conn.connection.driver_connection, self.conn.dialect.name == "postgresql"
+
     def _bulk_status(self, filename: str, rows: Iterable[Row], counts: Counts) -> None:
         """Status rows into an empty table: validated row by row, written in
         chunks through the driver (COPY on PostgreSQL), memory flat.
@@ -960,75 +705,43 @@ class Importer:
         The caller's transaction still makes it all or nothing: once a problem
         is found nothing more is written, and the import is rolled back.
         """
-        columns = STATUS_COLUMNS
-        writer = BulkWriter(self.conn, PolicyStatus.__table__.name, columns)
+        writer = BulkWriter(*self._raw(), PolicyStatus.__table__.name, STATUS_COLUMNS)
         writer.defer_indexes()
-        jurisdictions = self._jurisdictions_by_ocd()
-        sources = self._key_cache(Source.__table__)
-        statuses = frozenset(s.value for s in vocab.Status)
-        dates: dict[str, str] = {}
+        convert = StatusRow(
+            self._jurisdictions_by_ocd(),
+            self._key_cache(Source.__table__),
+            lambda ref: self.jurisdiction_id(ref, "jurisdiction"),
+            self.source_id,
+        )
         now = datetime.now(UTC)
+        stamped_now = writer.stamp(now)
         # Hashes, not keys, keep memory flat; a repeated hash is confirmed
         # (and its first line found) by reading the file again.
         seen: set[int] = set()
-        suspects: list[tuple[int, tuple]] = []
+        suspects: list[tuple[int, tuple, tuple]] = []
         problems = self.problems
-
-        def date(value: str | None, column: str) -> str | None:
-            if value is None:
-                return None
-            found = dates.get(value)
-            if found is None:
-                found = optional_date(value, column)
-                if len(dates) < 100_000 and found is not None:
-                    dates[value] = found
-            return found
-
-        def text(value: str | None, column: str) -> str | None:
-            if value is None:
-                return None
-            if "\x00" in value or value[0].isspace() or value[-1].isspace():
-                return clean_text(value, column)
-            return value
-
         for row in rows:
             if problems.full:
                 break
             v = row.values
             try:
-                ref = v["jurisdiction"] or ""
-                jid = jurisdictions.get(ref.strip().lower())
-                if jid is None:
-                    jid = self.jurisdiction_id(ref, "jurisdiction")
-                src = v["source"] or ""
-                sid = sources.get(src) or self.source_id(src)
-                status = v["status"] or ""
-                if status not in statuses:
-                    status = vocab.parse_choice(vocab.Status, status.strip(), "status").value
-                recorded = v["recorded_at"]
-                record = (
-                    jid,
-                    status,
-                    sid,
-                    date(v["effective"], "effective"),
-                    date(v["observed"], "observed"),
-                    text(v["citation"], "citation"),
-                    text(v["quote"], "quote"),
-                    text(v["note"], "note"),
-                    parse_timestamp(recorded, "recorded_at") if recorded else None,
-                )
+                record = convert(
+                    v["jurisdiction"], v["status"], v["source"], v["effective"], v["observed"],
+                    v["citation"], v["quote"], v["note"], v["recorded_at"],
+                )  # fmt: skip
             except TrackerError as exc:
                 problems.add(f"{filename}, line {row.line}: {exc}")
                 continue
-            key = (jid, sid, status, record[3], record[4], record[8])
-            h = _row_hash(key)
+            key = status_key(record)
+            h = bulk.row_hash(key)
             if h in seen:
                 suspects.append((row.line, key, record))
                 continue
             seen.add(h)
             counts.added += 1
             if not problems.total:
-                writer.add(record if record[8] is not None else (*record[:8], now))
+                stamp = stamped_now if record[8] is None else writer.stamp(record[8])
+                writer.add((*record[:8], stamp))
         if suspects:
             self._confirm_suspects(filename, suspects, counts, writer, now)
         writer.close(write=not problems.total)
@@ -1055,7 +768,7 @@ class Importer:
             else:
                 counts.added += 1
                 if not self.problems.total:
-                    writer.add(record if record[8] is not None else (*record[:8], now))
+                    writer.add((*record[:8], writer.stamp(record[8] or now)))
 
     def _parse_status(self, v: dict) -> dict:
         """One status row's values, validated and with references resolved."""
@@ -1367,127 +1080,9 @@ def _show_key(key) -> str:
     return str(key)
 
 
-# The hash the bulk loader remembers rows by (a test replaces it to force collisions).
-_row_hash = hash
-
-JURISDICTION_COLUMNS = (
-    "ocd_id", "name", "name_folded", "kind", "state", "fips", "population", "notes", "created_at",
-)  # fmt: skip
-
-STATUS_COLUMNS = (
-    "jurisdiction_id", "status", "source_id", "effective", "observed",
-    "citation", "quote", "note", "recorded_at",
-)  # fmt: skip
-
-
-class BulkWriter:
-    """Rows straight to the driver inside the caller's transaction: chunked
-    ``executemany`` on SQLite, ``COPY`` on PostgreSQL. The last column is a
-    UTC timestamp, stored the way tracker's UTCDateTime type stores it."""
-
-    CHUNK = 20_000
-
-    def __init__(self, conn: sa.Connection, table: str, columns: tuple[str, ...]):
-        self.raw = conn.connection.driver_connection
-        self.postgres = conn.dialect.name == "postgresql"
-        names = ", ".join(columns)
-        if self.postgres:
-            self.sql = f"COPY {table} ({names}) FROM STDIN"
-        else:
-            marks = ", ".join("?" for _ in columns)
-            self.sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
-        self.buffer: list[tuple] = []
-        self.table = table
-        self.deferred: list[str] | None = None
-        self._stamp: tuple[datetime, str] | None = None
-
-    def defer_indexes(self) -> None:
-        """SQLite: drop the table's indexes now and build them again at close.
-
-        Building an index once is several times faster than updating it row by
-        row in random order. It all happens inside the import's transaction,
-        so a failure, a rollback or a kill brings the indexes back.
-        """
-        if self.postgres or self.deferred is not None:
-            return
-        found = self.raw.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-            "AND sql IS NOT NULL",
-            (self.table,),
-        ).fetchall()
-        self.deferred = [sql for _name, sql in found]
-        for name, _sql in found:
-            self.raw.execute(f'DROP INDEX "{name}"')
-
-    def _sqlite_time(self, value: datetime) -> str:
-        # Most rows of an import share one recording time: format it once.
-        if self._stamp is None or self._stamp[0] is not value:
-            self._stamp = (value, value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
-        return self._stamp[1]
-
-    def add(self, row: tuple) -> None:
-        self.buffer.append(row)
-        if len(self.buffer) >= self.CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.buffer:
-            return
-        if self.postgres:
-            with self.raw.cursor() as cur, cur.copy(self.sql) as copy:
-                for row in self.buffer:
-                    copy.write_row(row)
-        else:
-            # SQLite keeps naive UTC text, as UTCDateTime binds it.
-            stamp = self._sqlite_time
-            self.raw.executemany(self.sql, [(*r[:-1], stamp(r[-1])) for r in self.buffer])
-        self.buffer.clear()
-
-    def close(self, write: bool = True) -> None:
-        if write:
-            self.flush()
-        self.buffer.clear()
-        for sql in self.deferred or ():
-            self.raw.execute(sql)
-        self.deferred = None
-
-
 def _chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def files_to_import(path: Path, entity: str | None = None) -> list[tuple[Entity, Path]]:
-    """The files under ``path`` in dependency order, or the one file given."""
-    if path.is_dir():
-        if entity:
-            raise InvalidValue("--entity: only for a single CSV file, not a directory")
-        found = [(e, path / e.filename) for e in ENTITIES.values() if (path / e.filename).is_file()]
-        unknown = sorted(
-            p.name
-            for p in path.glob("*.csv")
-            if p.name not in {e.filename for e in ENTITIES.values()}
-        )
-        if unknown:
-            raise InvalidValue(
-                f"{path}: {', '.join(unknown)} is not an entity file; expected any of: "
-                + ", ".join(e.filename for e in ENTITIES.values())
-            )
-        if not found:
-            raise InvalidValue(f"{path}: no entity CSV files here (e.g. jurisdictions.csv)")
-        return found
-    if not path.exists():
-        raise NotFound(f"{path}: no such file or directory")
-    e = entity_named(entity) if entity else None
-    if e is None:
-        try:
-            e = entity_named(path.stem)
-        except InvalidValue:
-            raise InvalidValue(
-                f"{path.name}: cannot tell the entity from the file name; give --entity "
-                f"({', '.join(ENTITIES)})"
-            ) from None
-    return [(e, path)]
 
 
 def import_files(

@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
-from tracker import config, schema
+from tracker import config, rawdb, schema
 from tracker.errors import SchemaOutOfDate, TrackerError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -42,22 +42,8 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
-# How long SQLite waits for another writer before "database is locked", and
-# the slices a writer waits in (see _begin_immediate).
-BUSY_TIMEOUT_MS = 60_000
-BUSY_SLICE_MS = 200
-
-
 def _on_sqlite_connect(dbapi_connection, _record) -> None:
-    # Let SQLAlchemy's "begin" hook issue BEGIN itself (pysqlite's own
-    # transaction handling would defer it and break write locking).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.close()
+    rawdb.configure_sqlite(dbapi_connection)
 
 
 def _on_sqlite_begin(conn) -> None:
@@ -70,27 +56,12 @@ def _on_sqlite_begin(conn) -> None:
 
 
 def _begin_immediate(dbapi_connection) -> None:
-    """BEGIN IMMEDIATE, waiting up to the busy timeout for another writer.
-
-    The wait is a loop of short waits, not one long one inside SQLite:
-    Python sees Ctrl-C only between calls into SQLite, so a writer queued
-    behind a long import still stops at once when interrupted.
-    """
     import sqlite3
-    import time
 
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_SLICE_MS}")
     try:
-        while True:
-            try:
-                dbapi_connection.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() >= deadline:
-                    raise sa.exc.OperationalError("BEGIN IMMEDIATE", None, exc) from None
-    finally:
-        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        rawdb.begin_immediate(dbapi_connection)
+    except sqlite3.OperationalError as exc:
+        raise sa.exc.OperationalError("BEGIN IMMEDIATE", None, exc) from None
 
 
 _ENGINES: dict[str, Engine] = {}
@@ -214,11 +185,8 @@ def ensure_schema(url: str) -> Engine:
     )
 
 
-# An arbitrary constant (env.py's migration lock + 1): PostgreSQL writers queue
-# on it, as SQLite writers queue on BEGIN IMMEDIATE.
-WRITE_LOCK = 740_211_821
-# How long a writer waits for another one, as SQLite's busy_timeout.
-LOCK_TIMEOUT = "60s"
+# PostgreSQL writers queue on it (tracker.rawdb), as SQLite writers on BEGIN IMMEDIATE.
+WRITE_LOCK = rawdb.WRITE_LOCK
 
 
 def lock_writers(s: Session) -> None:
@@ -231,7 +199,7 @@ def lock_writers(s: Session) -> None:
     """
     if s.get_bind().dialect.name != "postgresql":
         return
-    s.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+    s.execute(sa.text(f"SET LOCAL lock_timeout = '{rawdb.LOCK_TIMEOUT}'"))
     s.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
 
 

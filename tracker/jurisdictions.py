@@ -2,14 +2,24 @@
 
 import difflib
 import re
-import unicodedata
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker import vocab
 from tracker.errors import Ambiguous, Duplicate, InvalidValue, NotFound, TrackerError
+from tracker.identity import (  # noqa: F401 - the identity rules, re-exported
+    FIPS_LENGTHS,
+    STATE_LEVEL,
+    JurisdictionInput,
+    K,
+    derive_ocd_id,
+    lookup_state,
+    one_line,
+    parse_state,
+    validate,
+    validate_fips,
+)
 from tracker.models import (
     ActionTarget,
     CaseParty,
@@ -20,179 +30,6 @@ from tracker.models import (
     PolicyStatus,
 )
 from tracker.values import clean_text, fold
-
-K = vocab.JurisdictionKind
-STATE_LEVEL = frozenset({K.state, K.territory, K.federal_district})
-FIPS_LENGTHS = {
-    K.state: (2,),
-    K.territory: (2,),
-    K.federal_district: (2,),
-    K.county: (5,),
-    K.city_county: (5, 7),
-}
-
-
-def _state_key(text: str) -> str:
-    """A state name or code for matching: folded, dots dropped (``D.C.`` is ``dc``)."""
-    return fold(text).replace(".", "")
-
-
-_STATE_INDEX: dict[str, object] = {}
-
-
-def lookup_state(text: str):
-    """The ``us`` package's state, territory or DC for a postal code, name or FIPS code.
-
-    Exact matches only: ``us.states.lookup`` matches names by sound, which
-    would read "Main" as Maine and let a typo pass as a state.
-    """
-    import us
-
-    if not isinstance(text, str) or not text.strip():
-        return None
-    if not _STATE_INDEX:
-        for st in us.states.STATES_AND_TERRITORIES:
-            for key in (st.abbr, st.name, st.fips):
-                _STATE_INDEX[_state_key(key)] = st
-    return _STATE_INDEX.get(_state_key(text))
-
-
-def parse_state(text: str, field: str = "state"):
-    state = lookup_state(text) if isinstance(text, str) else None
-    if state is None:
-        raise InvalidValue(f"{field}: {text!r} is not a US state, territory or DC postal code")
-    return state
-
-
-_SPACES = re.compile(r"\s+")
-_NOT_OCD = re.compile(r"[^\w.~-]")
-
-
-def _ocd_segment(name: str) -> str:
-    """An OCD id segment: lower case, spaces to underscores, apostrophes to tildes."""
-    text = unicodedata.normalize("NFC", name).lower().replace("\u2019", "'").replace("'", "~")
-    return _NOT_OCD.sub("", _SPACES.sub("_", text.strip()))
-
-
-_COUNTY_SUFFIX = re.compile(
-    r"\s+(county|parish|borough|census area|city and borough|municipio|municipality)$", re.I
-)
-
-
-def derive_ocd_id(kind: str, state_code: str, name: str) -> str:
-    st = state_code.lower()
-    base = "ocd-division/country:us"
-    if kind == K.federal_district:
-        return f"{base}/district:{st}"
-    if kind == K.territory:
-        return f"{base}/territory:{st}"
-    if kind == K.state:
-        return f"{base}/state:{st}"
-    if kind == K.county:
-        segment = {"la": "parish", "ak": "borough"}.get(st, "county")
-        return f"{base}/state:{st}/{segment}:{_ocd_segment(_COUNTY_SUFFIX.sub('', name))}"
-    return f"{base}/state:{st}/place:{_ocd_segment(name)}"
-
-
-_OCD_RE = re.compile(r"ocd-division/country:us(/[a-z_]+:[^/\s:]+)+")
-
-
-def validate_fips(fips: str | None, kind: str, state_fips: str) -> str | None:
-    if fips is None or fips.strip() == "":
-        return None
-    value = fips.strip()
-    if not value.isascii() or not value.isdigit():
-        raise InvalidValue(f"fips: {fips!r} must be digits only")
-    lengths = FIPS_LENGTHS.get(K(kind), (7,))
-    if len(value) not in lengths:
-        want = " or ".join(str(n) for n in lengths)
-        raise InvalidValue(f"fips: {fips!r} has {len(value)} digits; a {kind} has {want}")
-    if not value.startswith(state_fips):
-        raise InvalidValue(f"fips: {fips!r} does not start with the state's code {state_fips}")
-    return value
-
-
-@dataclass
-class JurisdictionInput:
-    """A validated jurisdiction, ready to store."""
-
-    name: str
-    kind: str
-    state: str
-    ocd_id: str
-    fips: str | None = None
-    population: int | None = None
-    aliases: tuple[str, ...] = ()
-    notes: str | None = None
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _one_line(text: str | None, field: str) -> str | None:
-    """Names are shown in tables and messages: no line breaks or escape codes."""
-    if text is not None and _CONTROL.search(text):
-        raise InvalidValue(f"{field}: {text!r} contains a control character (tab, newline, escape)")
-    return text
-
-
-def validate(
-    name: str,
-    kind: str,
-    state: str,
-    *,
-    fips: str | None = None,
-    population: int | None = None,
-    aliases: tuple[str, ...] | list[str] = (),
-    notes: str | None = None,
-    ocd_id: str | None = None,
-) -> JurisdictionInput:
-    name = _one_line(clean_text(name, "name", required=True), "name")
-    kind = vocab.parse_choice(K, kind, "kind")
-    st = parse_state(state)
-    if kind == K.federal_district and st.abbr != "DC":
-        raise InvalidValue(f"kind: federal_district is only DC, not {st.abbr}")
-    if kind == K.territory and not st.is_territory:
-        raise InvalidValue(f"kind: {st.name} is not a territory")
-    if kind == K.state and (st.is_territory or st.abbr == "DC"):
-        raise InvalidValue(f"kind: {st.name} is not a state")
-    if population is not None and population < 0:
-        raise InvalidValue(f"population: {population} is negative")
-    fips = validate_fips(fips, kind, st.fips)
-    if kind in STATE_LEVEL and fips is not None and fips != st.fips:
-        raise InvalidValue(f"fips: {fips!r} is not {st.name}'s code {st.fips}")
-    ocd = clean_text(ocd_id, "ocd_id")
-    if ocd is None:
-        ocd = derive_ocd_id(kind, st.abbr, name)
-    else:
-        # OCD ids are lower case; REFs are matched that way.
-        ocd = ocd.lower()
-        if not _OCD_RE.fullmatch(ocd):
-            raise InvalidValue(
-                f"ocd_id: {ocd_id!r} is not a US OCD division id "
-                "(e.g. ocd-division/country:us/state:ca/place:los_angeles)"
-            )
-        if ocd != "ocd-division/country:us" and not (
-            f"/state:{st.abbr.lower()}" in ocd
-            or f"/district:{st.abbr.lower()}" in ocd
-            or f"/territory:{st.abbr.lower()}" in ocd
-        ):
-            raise InvalidValue(f"ocd_id: {ocd_id!r} is not in {st.name} ({st.abbr})")
-    cleaned = []
-    for a in aliases:
-        a = _one_line(clean_text(a, "alias"), "alias")
-        if a and fold(a) not in {fold(x) for x in cleaned} and fold(a) != fold(name):
-            cleaned.append(a)
-    return JurisdictionInput(
-        name=name,
-        kind=kind.value,
-        state=st.abbr,
-        ocd_id=ocd,
-        fips=fips,
-        population=population,
-        aliases=tuple(cleaned),
-        notes=clean_text(notes, "notes"),
-    )
 
 
 def label(j: Jurisdiction) -> str:
@@ -293,7 +130,7 @@ def aliases_of(session: Session, jurisdiction_id: int) -> list[str]:
 
 
 def add_alias(session: Session, j: Jurisdiction, alias: str) -> None:
-    alias = _one_line(clean_text(alias, "alias", required=True), "alias")
+    alias = one_line(clean_text(alias, "alias", required=True), "alias")
     folded = fold(alias)
     if folded == j.name_folded or folded in {fold(a) for a in aliases_of(session, j.id)}:
         raise Duplicate(f"alias: {label(j)} already has the name {alias!r}")
@@ -511,7 +348,7 @@ def update(
 
     st = us.states.lookup(j.state)
     if name is not None:
-        name = _one_line(clean_text(name, "name", required=True), "name")
+        name = one_line(clean_text(name, "name", required=True), "name")
         # The old name stays findable as an alias.
         if fold(name) != j.name_folded and j.name not in add_aliases:
             add_aliases = [*add_aliases, j.name]
@@ -536,7 +373,7 @@ def update(
     session.flush()
     existing = {fold(a) for a in aliases_of(session, j.id)}
     for alias in add_aliases:
-        alias = _one_line(clean_text(alias, "alias", required=True), "alias")
+        alias = one_line(clean_text(alias, "alias", required=True), "alias")
         if fold(alias) in existing or fold(alias) == j.name_folded:
             continue
         existing.add(fold(alias))

@@ -42,13 +42,19 @@ def _summary_rows(summary) -> list[dict]:
 
 
 def _import(path: Path, entity: str | None, dry_run: bool, format) -> None:
-    from tracker import csvio, db
+    from tracker import bulk
     from tracker.render import render
 
-    with db.session(common.url(), write=not dry_run) as s:
-        summary = csvio.import_files(s, path, entity=entity, progress=progress)
-        if dry_run:
-            s.rollback()
+    # National files into empty tables take the bulk path (no ORM to load);
+    # everything else, and anything it declines, the full importer.
+    summary = bulk.try_import(common.url(), path, entity, dry_run=dry_run, progress=progress)
+    if summary is None:
+        from tracker import csvio, db
+
+        with db.session(common.url(), write=not dry_run) as s:
+            summary = csvio.import_files(s, path, entity=entity, progress=progress)
+            if dry_run:
+                s.rollback()
     render(_summary_rows(summary), common.fmt(format))
     total = sum(c.added + c.updated for c in summary.values())
     if dry_run:
@@ -105,7 +111,7 @@ def export(
 
     Example: tracker export --out backup/     |     tracker export jurisdictions > j.csv
     """
-    from tracker import csvio, db
+    from tracker import csvfiles, csvio, db
     from tracker.errors import InvalidValue
 
     if entity is None and out is None:
@@ -117,7 +123,7 @@ def export(
             break
     with db.session(common.url()) as s:
         if entity is not None:
-            e = csvio.entity_named(entity)
+            e = csvfiles.entity_named(entity)
             if out is not None:
                 raise InvalidValue("give either an ENTITY (to stdout) or --out DIR, not both")
             stream = csvio.stdout_writer()

@@ -1,0 +1,202 @@
+"""Plain driver connections (sqlite3, psycopg), without SQLAlchemy.
+
+The engine set-up both paths share lives here: SQLite's pragmas and its
+queued write lock, PostgreSQL's writer lock. tracker.db builds SQLAlchemy
+engines on them; the bulk import (tracker.bulk) opens a bare connection, so a
+national file does not wait for the ORM to load.
+
+``connect`` only opens what it can vouch for: an existing database at the
+code's schema revision, writable, behind a URL it reads exactly as
+SQLAlchemy does. Anything else raises Unavailable and the caller takes the
+full path, which creates, upgrades, or explains what is wrong.
+"""
+
+import os
+import time
+from pathlib import Path
+
+from tracker import schema
+
+# How long SQLite waits for another writer before "database is locked", and
+# the slices a writer waits in (see begin_immediate).
+BUSY_TIMEOUT_MS = 60_000
+BUSY_SLICE_MS = 200
+# An arbitrary constant (env.py's migration lock + 1): PostgreSQL writers queue
+# on it, as SQLite writers queue on BEGIN IMMEDIATE.
+WRITE_LOCK = 740_211_821
+# How long a writer waits for another one, as SQLite's busy_timeout.
+LOCK_TIMEOUT = "60s"
+
+
+class Unavailable(Exception):
+    """This database cannot be reached by a bare connection; use the full path."""
+
+
+def configure_sqlite(dbapi_connection) -> None:
+    """Every SQLite connection tracker opens: foreign keys on, WAL, a busy timeout."""
+    # Transactions are begun explicitly (pysqlite's own handling would defer
+    # BEGIN and break write locking).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def begin_immediate(dbapi_connection) -> None:
+    """BEGIN IMMEDIATE, waiting up to the busy timeout for another writer.
+
+    The wait is a loop of short waits, not one long one inside SQLite:
+    Python sees Ctrl-C only between calls into SQLite, so a writer queued
+    behind a long import still stops at once when interrupted. Raises
+    sqlite3.OperationalError when the lock is not had in time.
+    """
+    import sqlite3
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_SLICE_MS}")
+    try:
+        while True:
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def lock_postgres_writers(cursor) -> None:
+    """Hold PostgreSQL's tracker write lock until the transaction ends."""
+    cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+    cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+
+
+class Connection:
+    """A bare driver connection holding tracker's write lock, in one transaction."""
+
+    def __init__(self, raw, postgres: bool):
+        self.raw = raw
+        self.postgres = postgres
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows of ``sql`` written with ``?`` placeholders, on either engine."""
+        if self.postgres:
+            with self.raw.cursor() as cur:
+                cur.execute(sql.replace("?", "%s"), params)
+                return cur.fetchall()
+        return self.raw.execute(sql, params).fetchall()
+
+    def execute(self, sql: str, params: tuple = ()) -> None:
+        if self.postgres:
+            with self.raw.cursor() as cur:
+                cur.execute(sql.replace("?", "%s"), params)
+        else:
+            self.raw.execute(sql, params)
+
+    def commit(self) -> None:
+        if self.postgres:
+            self.raw.commit()
+        else:
+            self.raw.execute("COMMIT")
+
+    def close(self) -> None:
+        """Ends the connection; a transaction not committed is rolled back."""
+        try:
+            if not self.postgres and self.raw.in_transaction:
+                self.raw.execute("ROLLBACK")
+        finally:
+            self.raw.close()
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a plain ``sqlite:///PATH`` URL; None for anything fancier."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    rest = url[len(prefix) :]
+    if not rest or any(c in rest for c in "?#%") or rest == ":memory:" or rest.startswith("file:"):
+        return None
+    return Path(rest)
+
+
+def _postgres_conninfo(url: str) -> str | None:
+    """A libpq URI for a ``postgresql://`` URL both parsers read the same way."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            rest = url[len(prefix) :]
+            break
+    else:
+        return None
+    netloc = rest.split("/", 1)[0]
+    # A raw "@" or ":" in a password, or a socket path in the host, is read
+    # differently by SQLAlchemy and libpq: leave those to the full path.
+    if netloc.count("@") > 1 or "[" in netloc or "%" in netloc:
+        return None
+    return "postgresql://" + rest
+
+
+def connect(url: str) -> Connection:
+    """A write transaction on ``url``, its writer lock held, schema at HEAD."""
+    path = _sqlite_file(url)
+    if path is not None:
+        return _connect_sqlite(path)
+    conninfo = _postgres_conninfo(url)
+    if conninfo is not None:
+        return _connect_postgres(conninfo)
+    raise Unavailable(url)
+
+
+def _connect_sqlite(path: Path) -> Connection:
+    import sqlite3
+
+    if not path.is_file() or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise Unavailable(str(path))
+    # Like the full path, a file nobody may write is never written, even by root.
+    mode = path.stat().st_mode
+    if not mode & 0o222 or not path.parent.stat().st_mode & 0o222:
+        raise Unavailable(str(path))
+    raw = sqlite3.connect(path, isolation_level=None)
+    conn = Connection(raw, postgres=False)
+    try:
+        configure_sqlite(raw)
+        begin_immediate(raw)
+        _check_revision(conn)
+    except BaseException as exc:
+        conn.close()
+        if isinstance(exc, sqlite3.Error):
+            raise Unavailable(str(exc)) from None
+        raise
+    return conn
+
+
+def _connect_postgres(conninfo: str) -> Connection:
+    try:
+        import psycopg
+    except ImportError:
+        raise Unavailable("psycopg") from None
+    options = {} if "connect_timeout" in conninfo else {"connect_timeout": 10}
+    try:
+        raw = psycopg.connect(conninfo, **options)
+    except psycopg.Error as exc:
+        raise Unavailable(str(exc)) from None
+    conn = Connection(raw, postgres=True)
+    try:
+        with raw.cursor() as cur:
+            lock_postgres_writers(cur)
+        _check_revision(conn)
+    except BaseException as exc:
+        conn.close()
+        if isinstance(exc, psycopg.Error):
+            raise Unavailable(str(exc)) from None
+        raise
+    return conn
+
+
+def _check_revision(conn: Connection) -> None:
+    rows = conn.query("SELECT version_num FROM alembic_version")
+    if rows != [(schema.HEAD,)]:
+        raise Unavailable(f"schema revision {rows}")
