@@ -81,7 +81,8 @@ class BulkWriter:
         """A UTC timestamp as stored: naive UTC text on SQLite, as UTCDateTime binds it."""
         if self.postgres:
             return value
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        # isoformat zero-pads the year (strftime's %Y does not before 1000).
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
     def defer_indexes(self) -> None:
         """SQLite: drop the table's indexes now and build them again at close.

@@ -28,7 +28,11 @@ def parse_timestamp(text: str, column: str) -> datetime:
         raise InvalidValue(f"{column}: {text!r} is not an ISO 8601 timestamp") from None
     if parsed.tzinfo is None:
         raise InvalidValue(f"{column}: {text!r} has no time zone (end it with Z for UTC)")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        # 0001-01-01T00:00:00+01:00 is in year 0 in UTC.
+        raise InvalidValue(f"{column}: {text!r} is out of range in UTC") from None
 
 
 def join_list(items: Iterable[str]) -> str:
