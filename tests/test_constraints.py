@@ -288,6 +288,26 @@ def test_database_rejects_duplicate_natural_key(base, table, changes):
     assert base.count(table) == before
 
 
+@pytest.mark.parametrize(
+    ("column", "changes"),
+    [
+        ("ocd_id", {"ocd_id": "ocd-division/country:us/state:ca/place:san_francisco"}),
+        ("fips", {"fips": "06075", "kind": "county"}),
+    ],
+)
+def test_duplicate_ocd_id_or_fips_is_refused_by_a_named_unique_index(
+    base, engine_name, column, changes
+):
+    # Unique indexes since revision 0002; the refusal still names the column
+    # (SQLite) or the index, named as the constraint was (PostgreSQL).
+    message = base.refused("jurisdiction", **changes)
+    if engine_name == "sqlite":
+        assert f"UNIQUE constraint failed: jurisdiction.{column}" in message
+    else:
+        assert f'"uq_jurisdiction_{column}"' in message
+    assert base.count("jurisdiction") == 1
+
+
 def test_database_rejects_duplicate_alias_of_one_jurisdiction(base):
     base.insert("jurisdiction_alias")
     base.refused("jurisdiction_alias", alias="CITY AND COUNTY OF SAN FRANCISCO")

@@ -7,9 +7,9 @@ Generic over Alembic's revisions: each revision is populated with the seed
 written in plain SQL for that revision's tables, then upgraded to head. A
 migration added later joins the loop on its own; REPRESENTATIVE must gain rows
 for it when it changes tables (test_every_revision_has_representative_rows).
-A synthetic revision 0002 (a copied migrations directory) exercises a real
-upgrade today, when 0001 is the only revision, and proves the check catches a
-migration that loses rows.
+A synthetic revision after the real head (a copied migrations directory)
+rebuilds the jurisdiction table on both engines, exercises the backup before an
+upgrade, and proves the check catches a migration that loses rows.
 """
 
 import shutil
@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from sqlalchemy.exc import IntegrityError
 from typer.testing import CliRunner
 
 from tracker import db, schema
@@ -124,13 +125,18 @@ REPRESENTATIVE: dict[str, list[tuple[str, dict]]] = {
     ],
 }
 
-SYNTHETIC_0002 = '''"""Test only: a second revision that rebuilds the jurisdiction table."""
+# The synthetic revision follows the real head, whatever it is.
+REAL_REVISIONS = schema.REVISIONS
+REAL_HEAD = schema.HEAD
+SYNTHETIC = f"{int(REAL_HEAD) + 1:04d}"
+
+SYNTHETIC_SCRIPT = '''"""Test only: a revision after head that rebuilds the jurisdiction table."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{revision}"
+down_revision = "{down_revision}"
 branch_labels = None
 depends_on = None
 
@@ -235,22 +241,25 @@ def _backups(url: str) -> list[Path]:
 
 @pytest.fixture
 def synthetic(tmp_path, monkeypatch):
-    """Install a copied migrations directory with a revision 0002 (optionally lossy)."""
+    """Install a copied migrations directory with a revision after head (optionally lossy)."""
 
     def install(extra: str = "") -> Path:
         location = tmp_path / "migrations"
         shutil.copytree(
             db.resource_dir("migrations"), location, ignore=shutil.ignore_patterns("__pycache__")
         )
-        (location / "versions" / "0002_test_extra.py").write_text(
-            SYNTHETIC_0002.replace("{extra}", extra)
+        script = (
+            SYNTHETIC_SCRIPT.replace("{revision}", SYNTHETIC)
+            .replace("{down_revision}", REAL_HEAD)
+            .replace("{extra}", extra)
         )
+        (location / "versions" / f"{SYNTHETIC}_test_extra.py").write_text(script)
         real = db.resource_dir
         monkeypatch.setattr(
             db, "resource_dir", lambda name: location if name == "migrations" else real(name)
         )
-        monkeypatch.setattr(schema, "REVISIONS", (*schema.REVISIONS, "0002"))
-        monkeypatch.setattr(schema, "HEAD", "0002")
+        monkeypatch.setattr(schema, "REVISIONS", (*schema.REVISIONS, SYNTHETIC))
+        monkeypatch.setattr(schema, "HEAD", SYNTHETIC)
         return location
 
     return install
@@ -288,11 +297,11 @@ def test_a_synthetic_upgrade_that_rebuilds_a_table_keeps_every_row(
     engine_name, empty_url, synthetic
 ):
     order = _revisions_base_to_head(_script(synthetic()))
-    assert order == ["0001", "0002"]
-    _populate_at(empty_url, "0001", order)
+    assert order == [*REAL_REVISIONS, SYNTHETIC]
+    _populate_at(empty_url, REAL_HEAD, order)
     before = _rows(empty_url)
     _upgrade_cli(empty_url)
-    assert db.revision_of(empty_url) == "0002"
+    assert db.revision_of(empty_url) == SYNTHETIC
     after = _rows(empty_url)
     assert "test_extra" in after["jurisdiction"][0]
     assert _lost(before, after) == []
@@ -300,7 +309,7 @@ def test_a_synthetic_upgrade_that_rebuilds_a_table_keeps_every_row(
 
 def test_the_check_catches_a_migration_that_loses_rows(engine_name, empty_url, synthetic):
     order = _revisions_base_to_head(_script(synthetic(LOSSY)))
-    _populate_at(empty_url, "0001", order)
+    _populate_at(empty_url, REAL_HEAD, order)
     before = _rows(empty_url)
     _upgrade_cli(empty_url)
     aliases = len(before["jurisdiction_alias"])
@@ -309,17 +318,128 @@ def test_the_check_catches_a_migration_that_loses_rows(engine_name, empty_url, s
     assert lost == [f"jurisdiction_alias: {aliases} row(s) lost or changed"]
 
 
+# --- 0002: jurisdiction's UNIQUE constraints become unique indexes ---------------
+
+JURISDICTION_UNIQUES = {"uq_jurisdiction_ocd_id", "uq_jurisdiction_fips"}
+REFERENCING = [
+    "jurisdiction_alias",
+    "policy_status",
+    "action_target",
+    "grant_amount",
+    "grant_member",
+    "case_party",
+]
+
+
+def _jurisdiction_uniques(url: str) -> tuple[set[str], set[str]]:
+    """The jurisdiction table's (unique constraints, standalone unique indexes)."""
+    with db.engine_for(url).connect() as conn:
+        inspector = sa.inspect(conn)
+        constraints = {u["name"] for u in inspector.get_unique_constraints("jurisdiction")}
+        indexes = {
+            i["name"]
+            for i in inspector.get_indexes("jurisdiction")
+            # PostgreSQL also lists the index behind each UNIQUE constraint.
+            if i["unique"] and not i.get("duplicates_constraint")
+        }
+    return constraints, indexes
+
+
+def _duplicate_refused(url: str, column: str) -> str:
+    """Insert a jurisdiction repeating row 900001's ``column``; the refusal's text."""
+    of_900001 = {"ocd_id": "ocd-division/country:us/state:nm/county:test_dona_ana", "fips": "35013"}
+    values = {
+        "ocd_id": "ocd-division/country:us/state:nm/county:test_duplicate",
+        "fips": None,
+        column: of_900001[column],
+    }
+    with pytest.raises(IntegrityError) as info, db.engine_for(url).begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO jurisdiction (id, ocd_id, name, name_folded, kind, state, fips,"
+                " created_at) VALUES (900003, :ocd_id, 'Dup', 'dup', 'county', 'NM', :fips, :at)"
+            ),
+            {**values, "at": STAMP},
+        )
+    return str(info.value.orig)
+
+
+def _assert_duplicates_refused(url: str) -> None:
+    for column in ("ocd_id", "fips"):
+        message = _duplicate_refused(url, column)
+        if db.is_sqlite(url):
+            assert f"UNIQUE constraint failed: jurisdiction.{column}" in message
+        else:
+            assert f"uq_jurisdiction_{column}" in message
+    with db.engine_for(url).connect() as conn:
+        assert (
+            conn.execute(sa.text("SELECT count(*) FROM jurisdiction WHERE id = 900003")).scalar()
+            == 0
+        )
+
+
+def _assert_references_hold(url: str) -> None:
+    """The referencing tables still point at the (rebuilt) jurisdiction table."""
+    engine = db.engine_for(url)
+    if db.is_sqlite(url):
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+    # A status assertion cites jurisdiction 900001: deleting it is refused.
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM jurisdiction WHERE id = 900001"))
+    # And a row pointing at no jurisdiction is refused.
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO jurisdiction_alias (id, jurisdiction_id, alias, alias_folded)"
+                " VALUES (900009, 987654, 'Nowhere', 'nowhere')"
+            )
+        )
+
+
+def test_upgrade_to_0002_keeps_every_jurisdiction_and_every_row_referencing_one(empty_url):
+    order = _revisions_base_to_head(_script())
+    _populate_at(empty_url, "0001", order)
+    assert _jurisdiction_uniques(empty_url) == (JURISDICTION_UNIQUES, set())
+    before = _rows(empty_url)
+    assert all(before[table] for table in REFERENCING)
+
+    db.upgrade(empty_url, "0002")
+    assert db.revision_of(empty_url) == "0002"
+    after = _rows(empty_url)
+    assert _lost(before, after) == []
+    assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
+    assert _jurisdiction_uniques(empty_url) == (set(), JURISDICTION_UNIQUES)
+    _assert_references_hold(empty_url)
+    _assert_duplicates_refused(empty_url)
+
+
+def test_downgrade_from_0002_to_0001_keeps_every_row_and_the_unique_constraints(empty_url):
+    order = _revisions_base_to_head(_script())
+    _populate_at(empty_url, "0002", order)
+    before = _rows(empty_url)
+
+    db.downgrade(empty_url, "0001")
+    assert db.revision_of(empty_url) == "0001"
+    after = _rows(empty_url)
+    assert _lost(before, after) == []
+    assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
+    assert _jurisdiction_uniques(empty_url) == (JURISDICTION_UNIQUES, set())
+    _assert_references_hold(empty_url)
+    _assert_duplicates_refused(empty_url)
+
+
 # --- the backup before an upgrade --------------------------------------------------
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"], indirect=True)
 def test_upgrade_of_a_database_holding_data_writes_a_backup_first(empty_url, synthetic):
     order = _revisions_base_to_head(_script(synthetic()))
-    _populate_at(empty_url, "0001", order)
+    _populate_at(empty_url, REAL_HEAD, order)
     before = _rows(empty_url)
     result = _upgrade_cli(empty_url)
     [backup] = _backups(empty_url)
-    assert backup.name.startswith("empty.db.bak-0001-")
+    assert backup.name.startswith(f"empty.db.bak-{REAL_HEAD}-")
     assert str(backup) in result.stderr
     assert result.stdout == ""
     conn = sqlite3.connect(backup)
@@ -328,19 +448,19 @@ def test_upgrade_of_a_database_holding_data_writes_a_backup_first(empty_url, syn
     finally:
         conn.close()
     backup_url = f"sqlite:///{backup}"
-    assert db.revision_of(backup_url) == "0001"
+    assert db.revision_of(backup_url) == REAL_HEAD
     assert _rows(backup_url) == before
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"], indirect=True)
 def test_automatic_first_use_upgrade_also_writes_a_backup(empty_url, synthetic):
     order = _revisions_base_to_head(_script(synthetic()))
-    _populate_at(empty_url, "0001", order)
+    _populate_at(empty_url, REAL_HEAD, order)
     before = _rows(empty_url)
     db.dispose_all()
     result = CliRunner().invoke(app, ["--db", empty_url, "sources", "list", "--format", "csv"])
     assert result.exit_code == 0, result.output
-    assert db.revision_of(empty_url) == "0002"
+    assert db.revision_of(empty_url) == SYNTHETIC
     [backup] = _backups(empty_url)
     assert str(backup) in result.stderr
     assert str(backup) not in result.stdout
@@ -363,10 +483,10 @@ def test_downgrade_of_a_database_holding_data_writes_a_backup_first(empty_url):
 def test_a_new_or_empty_database_gets_no_backup(empty_url, synthetic):
     _upgrade_cli(empty_url)
     assert _backups(empty_url) == []
-    # At 0001 with tables but no rows: the upgrade to 0002 has nothing to protect.
+    # At the real head with tables but no rows: the upgrade has nothing to protect.
     synthetic()
     result = _upgrade_cli(empty_url)
-    assert db.revision_of(empty_url) == "0002"
+    assert db.revision_of(empty_url) == SYNTHETIC
     assert _backups(empty_url) == []
     assert "Backed up" not in result.stderr
 
@@ -402,7 +522,7 @@ def test_a_sqlite_file_with_other_data_is_backed_up_before_tracker_adds_its_tabl
 @pytest.mark.parametrize("engine_name", ["postgresql"], indirect=True)
 def test_postgresql_upgrade_writes_no_local_backup(empty_url, synthetic, tmp_path):
     order = _revisions_base_to_head(_script(synthetic()))
-    _populate_at(empty_url, "0001", order)
+    _populate_at(empty_url, REAL_HEAD, order)
     result = _upgrade_cli(empty_url)
     assert "Backed up" not in result.stderr
     assert list(tmp_path.glob("*.bak-*")) == []

@@ -103,16 +103,21 @@ class Jurisdiction(SQLModel, table=True):
             " OR kind = 'village' OR kind = 'borough' OR kind = 'township'))",
             name="fips_fits_kind",
         ),
+        # Unique indexes, not UNIQUE table constraints: SQLite cannot drop a
+        # constraint's implicit index, so a bulk import into an empty table
+        # could not defer it and build it once at the end (bulk.BulkWriter).
+        sa.Index("uq_jurisdiction_ocd_id", "ocd_id", unique=True),
+        sa.Index("uq_jurisdiction_fips", "fips", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    ocd_id: str = Field(sa_column=sa.Column(sa.String, nullable=False, unique=True))
+    ocd_id: str = Field(sa_column=sa.Column(sa.String, nullable=False))
     name: str = Field(sa_column=sa.Column(sa.String, nullable=False))
     # The name folded for matching (case, accents): REF lookups use its index.
     name_folded: str = Field(sa_column=sa.Column(sa.String, nullable=False, index=True))
     kind: str = Field(sa_type=sa.String(32))
     state: str = Field(sa_type=sa.String(2), index=True)
-    fips: str | None = Field(default=None, sa_column=sa.Column(sa.String(7), unique=True))
+    fips: str | None = Field(default=None, sa_column=sa.Column(sa.String(7)))
     population: int | None = Field(default=None, sa_type=sa.BigInteger)
     notes: str | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
