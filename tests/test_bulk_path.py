@@ -189,24 +189,62 @@ def test_status_bulk_and_full_paths_store_the_same_rows(
     assert sum("<now>" in row for row in stored["policy_status"]) == 4
 
 
-def test_status_by_name_is_declined_and_imported_by_the_full_path(url, cli, tmp_path, paths):
+NAMED = (
+    # "Name, ST", any case; an alias; a name unique across states; accents ignored.
+    f'"Chicago, IL",sanctuary,"{SRC}",2017-09,,\n'
+    f'"chicago, il",cooperative,"{SRC}",2019-02-28,,\n'
+    f'"San Francisco County, CA",sanctuary,"{SRC}",2017,,\n'
+    f'City of Los Angeles,partial,"{SRC}",2016,,\n'
+    f'"Santa Clara County",sanctuary,"{SRC}",2017-11,,\n'
+    f'"New Yórk City, ny",unknown,"{SRC}",,,\n'
+)
+
+
+def test_status_by_name_takes_the_bulk_path_and_matches_the_full_path(
+    url, other_url, cli, tmp_path, paths, monkeypatch
+):
+    since = datetime.now(UTC)
     _seed_without_status(url)
-    f = _file(
-        tmp_path,
-        "status.csv",
-        STATUS_HEADER
-        + f'{CHI},sanctuary,"{SRC}",2017-09,,\n"Chicago, IL",cooperative,"{SRC}",2019-02-28,,\n',
-    )
+    _seed_without_status(other_url)
+    f = _file(tmp_path, "status.csv", STATUS_HEADER + NAMED)
     result = cli("import", str(f), "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert paths == ["full"]
-    assert _summary(result) == {"status": (2, 0, 0)}
+    assert paths == ["bulk"]
+    _full_path(monkeypatch)
+    full = CLI(other_url)("import", str(f), "--format", "csv")
+    assert _summary(result) == _summary(full) == {"status": (6, 0, 0)}
+    assert _contents(url, since) == _contents(other_url, since)
     lines = cli("status", "history", CHI, "--format", "csv").stdout.splitlines()
     assert [line.split(",")[1:3] for line in lines[1:]] == [
         ["sanctuary", "2017-09"],
         ["cooperative", "2019-02-28"],
     ]
-    assert len(dump(url)["policy_status"]) == 2
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        '"Washington, D.C."',  # "D.C." reads as a state; the whole text is an alias
+        "Washington DC",  # the loose match of the alias "Washington D.C."
+        '"Chicgo, IL"',  # no such name: the full path suggests
+    ],
+)
+def test_status_by_a_name_it_cannot_settle_is_declined_to_the_full_path(
+    url, cli, tmp_path, paths, ref
+):
+    _seed_without_status(url)
+    f = _file(tmp_path, "status.csv", STATUS_HEADER + f'{ref},sanctuary,"{SRC}",2017-09,,\n')
+    result = cli("import", str(f), "--format", "csv")
+    assert paths == ["full"]
+    if ref.startswith('"Chicgo'):
+        assert result.exit_code == 1
+        assert "status.csv, line 2: jurisdiction: no jurisdiction matches 'Chicgo, IL'" in (
+            result.stderr
+        )
+        assert len(dump(url)["policy_status"]) == 0
+    else:
+        assert result.exit_code == 0, result.output
+        assert _summary(result) == {"status": (1, 0, 0)}
 
 
 # --- declined: the full importer's own errors, nothing written ----------------
@@ -319,11 +357,12 @@ def test_a_declined_file_sends_the_whole_directory_to_the_full_path(url, cli, tm
         "jurisdictions.csv",
         "name,kind,state,fips\nChicago,city,IL,1714000\nIllinois,state,IL,17\n",
     )
-    # Jurisdictions load on the bulk path; the status file's name REF then ends it.
+    # Jurisdictions load on the bulk path; the status file's REF by state code
+    # (which the full path reads as the state itself) then ends it.
     _file(
         d,
         "status.csv",
-        STATUS_HEADER + f'{CHI},sanctuary,"{SRC}",2017,,\n"Chicago, IL",partial,"{SRC}",2018,,\n',
+        STATUS_HEADER + f'{CHI},sanctuary,"{SRC}",2017,,\nIL,partial,"{SRC}",2018,,\n',
     )
     result = cli("import", str(d), "--format", "csv")
     assert result.exit_code == 0, result.output

@@ -31,6 +31,7 @@ from tracker.csvfiles import (
     split_list,
 )
 from tracker.errors import TrackerError
+from tracker.identity import lookup_state
 from tracker.identity import validate as validate_jurisdiction
 from tracker.values import clean_text, fold, optional_date, parse_count
 
@@ -193,9 +194,12 @@ class StatusRow:
     def __call__(self, ref, status, source, effective, observed, citation, quote, note, recorded):
         """The stored tuple (STATUS_COLUMNS; recorded_at None means "now")."""
         ref = ref or ""
-        jid = self.jurisdictions.get(ref.strip().lower())
+        key = ref.strip().lower()
+        jid = self.jurisdictions.get(key)
         if jid is None:
-            jid = self.missing_jurisdiction(ref)
+            # Remembered: a file names the same jurisdiction on many rows,
+            # and REFs ignore case.
+            jid = self.jurisdictions[key] = self.missing_jurisdiction(ref)
         source = source or ""
         sid = self.sources.get(source) or self.sources.get(source.strip())
         if sid is None:
@@ -385,7 +389,7 @@ def _add_aliases(conn: rawdb.Connection, aliased: list[tuple[str, tuple[str, ...
 def _load_status(conn: rawdb.Connection, rows: _Rows, counts: Counts) -> None:
     if not _is_empty(conn, "policy_status"):
         raise Unsupported("status rows are stored already: rows must be matched")
-    numbers = _NumberRefs(conn)
+    refs = _Refs(conn)
 
     def source_missing(_ref: str) -> int:
         raise Unsupported("a source the full importer must look up or report")
@@ -396,7 +400,7 @@ def _load_status(conn: rawdb.Connection, rows: _Rows, counts: Counts) -> None:
     convert = StatusRow(
         dict(conn.query("SELECT ocd_id, id FROM jurisdiction")),
         dict(conn.query('SELECT "key", id FROM source')),
-        numbers.resolve,
+        refs.resolve,
         source_missing,
         writer.empty,
     )
@@ -423,18 +427,26 @@ def _load_status(conn: rawdb.Connection, rows: _Rows, counts: Counts) -> None:
     counts.added += len(seen)
 
 
-class _NumberRefs:
-    """A FIPS code or id as a jurisdiction reference, read as tracker.jurisdictions does."""
+class _Refs:
+    """Jurisdiction REFs the bulk path reads itself, exactly as tracker.jurisdictions
+    resolves them: a FIPS code or id, and a name or ``Name, ST`` that names
+    one jurisdiction (by name or alias). Anything else is declined."""
 
     def __init__(self, conn: rawdb.Connection):
         self.conn = conn
         self.by_fips: dict[str, int] | None = None
-        self.ids: set[int] | None = None
+        self.ids: set[int] = set()
+        self.by_name: dict[tuple[str, str | None], set[int]] | None = None
 
     def resolve(self, ref: str) -> int:
         text = ref.strip()
-        if not (text.isascii() and text.isdigit()):
-            raise Unsupported("a reference by name")
+        if not text or "\x00" in text or text.lower().startswith("ocd-division/"):
+            raise Unsupported("a reference to report")
+        if text.isascii() and text.isdigit():
+            return self._number(text)
+        return self._name(text)
+
+    def _number(self, text: str) -> int:
         if self.by_fips is None:
             rows = self.conn.query("SELECT fips, id FROM jurisdiction")
             self.by_fips = {f: i for f, i in rows if f is not None}
@@ -450,6 +462,28 @@ class _NumberRefs:
         if found is None:
             raise Unsupported("a reference to report")
         return found
+
+    def _name(self, text: str) -> int:
+        if self.by_name is None:
+            self.by_name = {}
+            rows = self.conn.query(
+                "SELECT name_folded, state, id FROM jurisdiction UNION ALL "
+                "SELECT a.alias_folded, j.state, j.id FROM jurisdiction_alias a "
+                "JOIN jurisdiction j ON j.id = a.jurisdiction_id"
+            )
+            for folded, state, jid in rows:
+                self.by_name.setdefault((folded, state), set()).add(jid)
+                self.by_name.setdefault((folded, None), set()).add(jid)
+        head, comma, tail = text.rpartition(",")
+        state = lookup_state(tail) if comma and head.strip() else None
+        if state is not None:
+            found = self.by_name.get((fold(head), state.abbr), ())
+        else:
+            found = self.by_name.get((fold(text), None), ())
+        # None, or several (which the full path narrows down or reports).
+        if len(found) != 1:
+            raise Unsupported("a name the full importer must resolve")
+        return next(iter(found))
 
 
 _LOADERS = {"jurisdictions": _load_jurisdictions, "status": _load_status}

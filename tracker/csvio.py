@@ -365,17 +365,21 @@ class Importer:
 
     def jurisdiction_id(self, ref: str | None, column: str) -> int:
         ref = ref or ""
-        found = self._jurisdictions_by_ocd().get(ref.strip().lower())
+        known = self._jurisdictions_by_ocd()
+        key = ref.strip().lower()
+        found = known.get(key)
         if found is not None:
             return found
         # Any other REF form a spreadsheet might hold: "Chicago, IL", FIPS, alias.
         try:
-            return jur.resolve(self.session, ref, field=column).id
+            found = jur.resolve(self.session, ref, field=column).id
         except NotFound:
-            pending = self._pending_ref(ref)
-            if pending is None:
+            found = self._pending_ref(ref)
+            if found is None:
                 raise
-            return pending
+        # A file names the same jurisdiction on many rows; REFs ignore case.
+        known[key] = found
+        return found
 
     def _pending_ref(self, ref: str) -> int | None:
         """A name or ``Name, ST`` naming one jurisdiction this import would add."""
