@@ -105,18 +105,22 @@ class BulkWriter:
 
     def write(self, rows: Iterable[tuple]) -> None:
         """Every row of ``rows``, streamed (an error raised by ``rows`` stops it)."""
-        if not self.postgres:
-            self.raw.executemany(self.sql, rows)
-            return
-        # COPY in chunks: producing a row may query the same connection,
-        # which must not happen in the middle of a COPY.
+        # In chunks: producing a row may query the same connection (not in
+        # the middle of a COPY), and SQLite inserts a chunk faster than rows
+        # interleaved with the Python that checks them.
         chunk: list[tuple] = []
         for row in rows:
             chunk.append(row)
             if len(chunk) >= self.CHUNK:
-                self._copy(chunk)
+                self._send(chunk)
                 chunk = []
-        self._copy(chunk)
+        self._send(chunk)
+
+    def _send(self, rows: list[tuple]) -> None:
+        if not self.postgres:
+            self.raw.executemany(self.sql, rows)
+        elif rows:
+            self._copy(rows)
 
     def _copy(self, rows: list[tuple]) -> None:
         if rows:
@@ -192,32 +196,48 @@ class StatusRow:
         return value
 
     def __call__(self, ref, status, source, effective, observed, citation, quote, note, recorded):
-        """The stored tuple (STATUS_COLUMNS; recorded_at None means "now")."""
-        ref = ref or ""
-        key = ref.strip().lower()
-        jid = self.jurisdictions.get(key)
+        """The stored tuple (STATUS_COLUMNS; recorded_at None means "now").
+
+        Written for a million rows: the common case (an exact OCD id, a
+        known value, a clean text) is a dict hit or a test; everything else
+        goes through the careful parsers, which also word the errors.
+        """
+        jid = self.jurisdictions.get(ref)
         if jid is None:
-            # Remembered: a file names the same jurisdiction on many rows,
-            # and REFs ignore case.
-            jid = self.jurisdictions[key] = self.missing_jurisdiction(ref)
-        source = source or ""
-        sid = self.sources.get(source) or self.sources.get(source.strip())
+            ref = ref or ""
+            key = ref.strip().lower()
+            jid = self.jurisdictions.get(key)
+            if jid is None:
+                # Remembered: a file names the same jurisdiction on many rows,
+                # and REFs ignore case.
+                jid = self.jurisdictions[key] = self.missing_jurisdiction(ref)
+        sid = self.sources.get(source)
         if sid is None:
-            sid = self.missing_source(source)
-        status = status or ""
+            source = source or ""
+            sid = self.sources.get(source.strip())
+            if sid is None:
+                sid = self.missing_source(source)
         if status not in self.STATUSES:
-            status = vocab.parse_choice(vocab.Status, status.strip(), "status").value
-        return (
-            jid,
-            status,
-            sid,
-            self.date(effective, "effective"),
-            self.date(observed, "observed"),
-            self.text(citation, "citation"),
-            self.text(quote, "quote"),
-            self.text(note, "note"),
-            parse_timestamp(recorded, "recorded_at") if recorded else None,
+            status = vocab.parse_choice(vocab.Status, (status or "").strip(), "status").value
+        empty, dates = self.empty, self.dates
+        effective = (
+            (dates.get(effective) or self.date(effective, "effective")) if effective else empty
         )
+        observed = (dates.get(observed) or self.date(observed, "observed")) if observed else empty
+        if not citation:
+            citation = empty
+        elif "\x00" in citation or citation[0].isspace() or citation[-1].isspace():
+            citation = self.text(citation, "citation")
+        if not quote:
+            quote = empty
+        elif "\x00" in quote or quote[0].isspace() or quote[-1].isspace():
+            quote = self.text(quote, "quote")
+        if not note:
+            note = empty
+        elif "\x00" in note or note[0].isspace() or note[-1].isspace():
+            note = self.text(note, "note")
+        recorded = parse_timestamp(recorded, "recorded_at") if recorded else None
+        return jid, status, sid, effective, observed, citation, quote, note, recorded
 
 
 # The hash both paths remember status rows by (a test replaces it to force collisions).
