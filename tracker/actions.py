@@ -124,14 +124,3 @@ def resolve(session: Session, ref: str, field: str = "action") -> FederalAction:
 
 def list_actions(session: Session) -> list[FederalAction]:
     return list(session.exec(select(FederalAction).order_by(FederalAction.date, FederalAction.key)))
-
-
-def actions_targeting(session: Session, jurisdiction: Jurisdiction) -> list[FederalAction]:
-    return list(
-        session.exec(
-            select(FederalAction)
-            .join(ActionTarget, ActionTarget.action_id == FederalAction.id)
-            .where(ActionTarget.jurisdiction_id == jurisdiction.id)
-            .order_by(FederalAction.date, FederalAction.key)
-        )
-    )

@@ -211,18 +211,6 @@ def list_cases(session: Session) -> list[LegalCase]:
     return list(session.exec(select(LegalCase).order_by(undated, LegalCase.filed, LegalCase.key)))
 
 
-def cases_of(session: Session, jurisdiction: Jurisdiction) -> list[tuple[LegalCase, str]]:
-    """The cases a jurisdiction is party to, with its role."""
-    return list(
-        session.exec(
-            select(LegalCase, CaseParty.role)
-            .join(CaseParty, CaseParty.case_id == LegalCase.id)
-            .where(CaseParty.jurisdiction_id == jurisdiction.id)
-            .order_by(LegalCase.key)
-        )
-    )
-
-
 def party_label(party: CaseParty, jurisdiction: Jurisdiction | None) -> str:
     """A party as shown: ``Chicago, IL``, ``California``, or the name as given."""
     if jurisdiction is None:

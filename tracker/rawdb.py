@@ -200,3 +200,106 @@ def _check_revision(conn: Connection) -> None:
     rows = conn.query("SELECT version_num FROM alembic_version")
     if rows != [(schema.HEAD,)]:
         raise Unavailable(f"schema revision {rows}")
+
+
+# --- reading ------------------------------------------------------------------
+
+
+class ReadConnection(Connection):
+    """A bare driver connection for reading, in one transaction, no write lock.
+
+    A driver error while reading raises Unavailable too: nothing has been
+    written, so the caller can run the same reads again on the full path,
+    which reports the problem as every other command does.
+    """
+
+    def __init__(self, raw, postgres: bool, errors: type[Exception]):
+        super().__init__(raw, postgres)
+        self.errors = errors
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        try:
+            return super().query(sql, params)
+        except self.errors as exc:
+            raise Unavailable(str(exc)) from None
+
+
+def connect_read(url: str) -> ReadConnection:
+    """A read transaction on ``url``, schema at HEAD, without the writer lock.
+
+    Raises Unavailable as ``connect`` does; the caller takes the full path.
+    Close it when done.
+    """
+    path = _sqlite_file(url)
+    if path is not None:
+        return _connect_sqlite_read(path)
+    conninfo = _postgres_conninfo(url)
+    if conninfo is not None:
+        return _connect_postgres_read(conninfo)
+    raise Unavailable(url)
+
+
+def _read_only_file(path: Path) -> bool:
+    """Opened read-only, as tracker.db does: no write permission bit on the file
+    or its directory (SQLite writes beside it), or no write access for us."""
+    if not path.stat().st_mode & 0o222 or not path.parent.stat().st_mode & 0o222:
+        return True
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+
+
+def _connect_sqlite_read(path: Path) -> ReadConnection:
+    import sqlite3
+    from urllib.parse import quote
+
+    try:
+        if not path.is_file():
+            # Missing (the full path creates it) or not a file (it explains).
+            raise Unavailable(str(path))
+        read_only = _read_only_file(path)
+    except OSError as exc:
+        raise Unavailable(str(exc)) from None
+    try:
+        if read_only:
+            raw = sqlite3.connect(
+                f"file:{quote(str(path.absolute()))}?mode=ro", uri=True, isolation_level=None
+            )
+        else:
+            raw = sqlite3.connect(path, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise Unavailable(str(exc)) from None
+    conn = ReadConnection(raw, postgres=False, errors=sqlite3.Error)
+    try:
+        if read_only:
+            # The journal mode is the file's own: switching it would write.
+            raw.execute("PRAGMA foreign_keys = ON")
+            raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        else:
+            configure_sqlite(raw)
+        # One snapshot for every query, as the full path's BEGIN DEFERRED.
+        raw.execute("BEGIN DEFERRED")
+        _check_revision(conn)
+    except BaseException as exc:
+        conn.close()
+        if isinstance(exc, sqlite3.Error):
+            raise Unavailable(str(exc)) from None
+        raise
+    return conn
+
+
+def _connect_postgres_read(conninfo: str) -> ReadConnection:
+    try:
+        import psycopg
+    except ImportError:
+        raise Unavailable("psycopg") from None
+    options = {} if "connect_timeout" in conninfo else {"connect_timeout": 10}
+    try:
+        raw = psycopg.connect(conninfo, **options)
+    except psycopg.Error as exc:
+        raise Unavailable(str(exc)) from None
+    conn = ReadConnection(raw, postgres=True, errors=psycopg.Error)
+    try:
+        _check_revision(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn

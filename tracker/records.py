@@ -1,16 +1,26 @@
 """Stored rows as plain dicts for output: stable keys, dates as entered,
-money as decimal strings, each record with its ``id`` and natural ``key``."""
+money as decimal strings, each record with its ``id`` and natural ``key``.
 
-from tracker.models import (
-    FederalAction,
-    GrantAmount,
-    Jurisdiction,
-    LegalCase,
-    PolicyStatus,
-    Ruling,
-    Source,
-)
+Any object with the model's attribute names will do (``tracker.dossier``
+passes plain rows): importing this module never loads the ORM.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from tracker.values import format_amount, format_timestamp
+
+if TYPE_CHECKING:
+    from tracker.models import (
+        FederalAction,
+        GrantAmount,
+        Jurisdiction,
+        LegalCase,
+        PolicyStatus,
+        Ruling,
+        Source,
+    )
 
 
 def source(s: Source) -> dict:

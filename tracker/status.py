@@ -1,13 +1,13 @@
 """Policy status: dated, sourced, append-only assertions."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker import vocab
+from tracker.inforce import InForce, chronological, in_force, start_of  # noqa: F401 - re-exported
 from tracker.models import Jurisdiction, PolicyStatus, Source
 from tracker.values import clean_text, optional_date
 
@@ -59,52 +59,7 @@ def history(session: Session, jurisdiction: Jurisdiction) -> list[tuple[PolicySt
         .join(Source, Source.id == PolicyStatus.source_id)
         .where(PolicyStatus.jurisdiction_id == jurisdiction.id)
     )
-    return sorted(rows, key=lambda p: (start_of(*p), p[0].recorded_at, p[0].id))
-
-
-@dataclass
-class InForce:
-    """A jurisdiction's status on a date: the assertion in force, and the
-    latest word of every other source that says something different."""
-
-    current: tuple[PolicyStatus, Source] | None
-    disagreeing: list[tuple[PolicyStatus, Source]]
-
-
-def start_of(ps: PolicyStatus, src: Source) -> str:
-    """When an assertion counts from: its effective date, else when the source
-    observed it, else the source's publication date."""
-    return ps.effective or ps.observed or src.published or ""
-
-
-def in_force(assertions: list[tuple[PolicyStatus, Source]], as_of: str | None = None) -> InForce:
-    """The status in force on ``as_of`` (a partial date, compared by its first
-    day; None means today).
-
-    The latest assertion on or before ``as_of`` wins, later recordings
-    breaking ties. A source's later word replaces its own earlier one; the
-    other sources that disagree come most recent word first (the order
-    ``in_force_rows`` gives too).
-    """
-    # "Current" means today, as in `report status`: a law that takes effect
-    # next year is not in force yet.
-    day = as_of or date.today().isoformat()
-    eligible = [p for p in assertions if start_of(*p) <= day]
-    if not eligible:
-        return InForce(None, [])
-    ordered = sorted(
-        eligible, key=lambda p: (start_of(*p), p[0].recorded_at, p[0].id), reverse=True
-    )
-    current = ordered[0]
-    seen: set[int] = set()
-    disagreeing = []
-    for p in ordered:
-        if p[1].id in seen:
-            continue
-        seen.add(p[1].id)
-        if p[0].status != current[0].status:
-            disagreeing.append(p)
-    return InForce(current, disagreeing)
+    return chronological(list(rows))
 
 
 # The status in force for many jurisdictions, computed by the database with

@@ -1,8 +1,9 @@
 """What every command shares: the database URL, output format, one session."""
 
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -17,6 +18,9 @@ FormatOption = Annotated[
         case_sensitive=False,
     ),
 ]
+
+
+T = TypeVar("T")
 
 
 class State:
@@ -38,6 +42,32 @@ def session(write: bool = False):
 
     with db.session(url(), write=write) as s:
         yield s
+
+
+def read(work: Callable[[Callable], T]) -> T:
+    """``work(query)`` on a bare driver connection when the database can be
+    opened that way (no ORM to load); otherwise, or when the driver fails
+    half-way, on a session, which creates, upgrades or explains as every
+    command does. ``query`` is ``tracker.refs.Query``; ``work`` only reads.
+    """
+    from tracker import rawdb
+
+    try:
+        conn = rawdb.connect_read(url())
+    except rawdb.Unavailable:
+        conn = None
+    if conn is not None:
+        try:
+            return work(conn.query)
+        except rawdb.Unavailable:
+            # Nothing was written: the full path reads again and reports.
+            pass
+        finally:
+            conn.close()
+    from tracker.refs import session_query
+
+    with session() as s:
+        return work(session_query(s))
 
 
 def fmt(value: Format | None) -> Format:

@@ -97,12 +97,10 @@ def show(
 
     Example: tracker jurisdictions show "San Francisco County, CA"
     """
-    from tracker import dossier
-    from tracker import jurisdictions as jur
+    # Plain SQL, without the ORM: showing one dossier is mostly start-up.
+    from tracker import dossier, refs
 
-    with common.session() as s:
-        j = jur.resolve(s, ref)
-        d = dossier.build(s, j)
+    d = common.read(lambda query: dossier.build(query, refs.resolve(query, ref)))
     dossier.render(d, common.fmt(format), excel_safe=excel_safe)
 
 
