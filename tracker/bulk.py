@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tracker import rawdb, vocab
+from tracker import rawdb, refs, vocab
 from tracker.csvfiles import (
     Counts,
     Entity,
@@ -448,9 +448,13 @@ def _load_status(conn: rawdb.Connection, rows: _Rows, counts: Counts) -> None:
 
 
 class _Refs:
-    """Jurisdiction REFs the bulk path reads itself, exactly as tracker.jurisdictions
-    resolves them: a FIPS code or id, and a name or ``Name, ST`` that names
-    one jurisdiction (by name or alias). Anything else is declined."""
+    """Jurisdiction REFs other than an exact OCD id.
+
+    An in-memory index answers the common cases of a national file at once:
+    a FIPS code or id that names one record, a name or ``Name, ST`` that
+    names exactly one jurisdiction (by name or alias). Everything else goes
+    to tracker.refs, the one resolver, which also words the errors.
+    """
 
     def __init__(self, conn: rawdb.Connection):
         self.conn = conn
@@ -460,13 +464,12 @@ class _Refs:
 
     def resolve(self, ref: str) -> int:
         text = ref.strip()
-        if not text or "\x00" in text or text.lower().startswith("ocd-division/"):
-            raise Unsupported("a reference to report")
-        if text.isascii() and text.isdigit():
-            return self._number(text)
-        return self._name(text)
+        found = None
+        if text and "\x00" not in text and not text.lower().startswith("ocd-division/"):
+            found = self._number(text) if text.isascii() and text.isdigit() else self._name(text)
+        return found if found is not None else refs.resolve(self.conn.query, ref)
 
-    def _number(self, text: str) -> int:
+    def _number(self, text: str) -> int | None:
         if self.by_fips is None:
             rows = self.conn.query("SELECT fips, id FROM jurisdiction")
             self.by_fips = {f: i for f, i in rows if f is not None}
@@ -477,13 +480,10 @@ class _Refs:
         if by_id not in self.ids:
             by_id = None
         if by_fips is not None and by_id is not None and by_fips != by_id:
-            raise Unsupported("a number that is both a FIPS code and an id")
-        found = by_fips or by_id
-        if found is None:
-            raise Unsupported("a reference to report")
-        return found
+            return None
+        return by_fips or by_id
 
-    def _name(self, text: str) -> int:
+    def _name(self, text: str) -> int | None:
         if self.by_name is None:
             self.by_name = {}
             rows = self.conn.query(
@@ -500,10 +500,7 @@ class _Refs:
             found = self.by_name.get((fold(head), state.abbr), ())
         else:
             found = self.by_name.get((fold(text), None), ())
-        # None, or several (which the full path narrows down or reports).
-        if len(found) != 1:
-            raise Unsupported("a name the full importer must resolve")
-        return next(iter(found))
+        return next(iter(found)) if len(found) == 1 else None
 
 
 _LOADERS = {"jurisdictions": _load_jurisdictions, "status": _load_status}

@@ -56,6 +56,7 @@ from tracker.models import (
     Ruling,
     Source,
 )
+from tracker.render import excel_neutralise
 from tracker.values import (
     clean_text,
     fold,
@@ -284,14 +285,6 @@ def write_csv(out, entity: str, rows: Iterable[tuple[str, ...]], excel_safe: boo
     counter = itertools.count()
     writer.writerows(map(operator.itemgetter(0), zip(rows, counter, strict=False)))
     return next(counter)
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def excel_neutralise(row: Iterable[str]) -> tuple[str, ...]:
-    """Prefix a quote to cells a spreadsheet would run as a formula (OWASP)."""
-    return tuple("'" + v if v and v.startswith(_FORMULA_START) else v for v in row)
 
 
 def export_dir(

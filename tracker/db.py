@@ -139,25 +139,11 @@ def current_revision(conn: sa.Connection) -> str | None:
     return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def describe_error(url: str, exc: BaseException) -> str:
-    """The first line of a driver's error, password masked, with a hint when one helps."""
-    orig = getattr(exc, "orig", None) or exc
-    text = str(orig).strip()
-    reason = text.splitlines()[0] if text else type(orig).__name__
-    if is_sqlite(normalize_url(url)):
-        lowered = reason.lower()
-        if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
-            # SQLite writes beside the file too (-wal, -shm, -journal).
-            reason += " (check that the database file and its directory are writable)"
-        elif "not a database" in lowered:
-            reason += " (is this a tracker database?)"
-        elif "malformed" in lowered:
-            reason += " (the file is damaged: restore it from a backup)"
-    return config.redact(reason, url)
+describe_error = rawdb.describe_error
 
 
 def _connect_error(url: str, exc: Exception) -> TrackerError:
-    return TrackerError(f"cannot open database {config.mask_url(url)}: {describe_error(url, exc)}")
+    return rawdb.connect_error(url, exc)
 
 
 def ensure_schema(url: str) -> Engine:

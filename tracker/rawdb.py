@@ -15,7 +15,8 @@ import os
 import time
 from pathlib import Path
 
-from tracker import schema
+from tracker import config, schema
+from tracker.errors import TrackerError
 
 # How long SQLite waits for another writer before "database is locked", and
 # the slices a writer waits in (see begin_immediate).
@@ -26,6 +27,28 @@ BUSY_SLICE_MS = 200
 WRITE_LOCK = 740_211_821
 # How long a writer waits for another one, as SQLite's busy_timeout.
 LOCK_TIMEOUT = "60s"
+
+
+def describe_error(url: str, exc: BaseException) -> str:
+    """The first line of a driver's error, password masked, with a hint when one helps."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip()
+    reason = text.splitlines()[0] if text else type(orig).__name__
+    if url.startswith("sqlite"):
+        lowered = reason.lower()
+        if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
+            # SQLite writes beside the file too (-wal, -shm, -journal).
+            reason += " (check that the database file and its directory are writable)"
+        elif "not a database" in lowered:
+            reason += " (is this a tracker database?)"
+        elif "malformed" in lowered:
+            reason += " (the file is damaged: restore it from a backup)"
+    return config.redact(reason, url)
+
+
+def connect_error(url: str, exc: BaseException) -> TrackerError:
+    """What a user is told when the database cannot be reached (on every path)."""
+    return TrackerError(f"cannot open database {config.mask_url(url)}: {describe_error(url, exc)}")
 
 
 class Unavailable(Exception):
@@ -146,7 +169,7 @@ def connect(url: str) -> Connection:
         return _connect_sqlite(path)
     conninfo = _postgres_conninfo(url)
     if conninfo is not None:
-        return _connect_postgres(conninfo)
+        return _connect_postgres(url, conninfo)
     raise Unavailable(url)
 
 
@@ -173,16 +196,28 @@ def _connect_sqlite(path: Path) -> Connection:
     return conn
 
 
-def _connect_postgres(conninfo: str) -> Connection:
+def _psycopg_connect(url: str, conninfo: str):
+    """A psycopg connection; a server that cannot be reached is the user's error at once.
+
+    (Falling back to the full path would only meet it again, after another
+    connect timeout.)
+    """
     try:
         import psycopg
     except ImportError:
         raise Unavailable("psycopg") from None
+    # libpq waits forever for a server that drops packets; a URL may say otherwise.
     options = {} if "connect_timeout" in conninfo else {"connect_timeout": 10}
     try:
-        raw = psycopg.connect(conninfo, **options)
+        return psycopg, psycopg.connect(conninfo, **options)
+    except psycopg.OperationalError as exc:
+        raise connect_error(url, exc) from None
     except psycopg.Error as exc:
         raise Unavailable(str(exc)) from None
+
+
+def _connect_postgres(url: str, conninfo: str) -> Connection:
+    psycopg, raw = _psycopg_connect(url, conninfo)
     conn = Connection(raw, postgres=True)
     try:
         with raw.cursor() as cur:
@@ -235,7 +270,7 @@ def connect_read(url: str) -> ReadConnection:
         return _connect_sqlite_read(path)
     conninfo = _postgres_conninfo(url)
     if conninfo is not None:
-        return _connect_postgres_read(conninfo)
+        return _connect_postgres_read(url, conninfo)
     raise Unavailable(url)
 
 
@@ -286,16 +321,8 @@ def _connect_sqlite_read(path: Path) -> ReadConnection:
     return conn
 
 
-def _connect_postgres_read(conninfo: str) -> ReadConnection:
-    try:
-        import psycopg
-    except ImportError:
-        raise Unavailable("psycopg") from None
-    options = {} if "connect_timeout" in conninfo else {"connect_timeout": 10}
-    try:
-        raw = psycopg.connect(conninfo, **options)
-    except psycopg.Error as exc:
-        raise Unavailable(str(exc)) from None
+def _connect_postgres_read(url: str, conninfo: str) -> ReadConnection:
+    psycopg, raw = _psycopg_connect(url, conninfo)
     conn = ReadConnection(raw, postgres=True, errors=psycopg.Error)
     try:
         _check_revision(conn)

@@ -60,11 +60,12 @@ def csv_writer(out):
     return csv.writer(_LineEnds(out), lineterminator="\r\n")
 
 
-def _neutralise(cells: list[str]) -> tuple[str, ...]:
-    # One rule for exports and printed CSV (OWASP's advice on CSV injection).
-    from tracker.csvio import excel_neutralise
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-    return excel_neutralise(cells)
+
+def excel_neutralise(row: Iterable[str]) -> tuple[str, ...]:
+    """Prefix a quote to cells a spreadsheet would run as a formula (OWASP)."""
+    return tuple("'" + v if v and v.startswith(_FORMULA_START) else v for v in row)
 
 
 def render(
@@ -90,7 +91,7 @@ def render(
                 writer.writerow(columns)
                 header_written = True
             cells = [_cell(row.get(c)) for c in columns]
-            writer.writerow(_neutralise(cells) if excel_safe else cells)
+            writer.writerow(excel_neutralise(cells) if excel_safe else cells)
         if not header_written and columns:
             writer.writerow(columns)
         return
@@ -164,7 +165,7 @@ def render_sections(sections: dict, fmt: Format, out=None, *, excel_safe: bool =
             for i, item in enumerate(items, 1):
                 for k, v in item.items():
                     cells = [name, str(i), k, _cell(v)]
-                    writer.writerow(_neutralise(cells) if excel_safe else cells)
+                    writer.writerow(excel_neutralise(cells) if excel_safe else cells)
         return
     first = True
     for name, body in sections.items():
