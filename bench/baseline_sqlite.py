@@ -1,7 +1,14 @@
 """Baselines in plain stdlib: what the engine does with no tracker in between.
 
-python bench/baseline_sqlite.py load DB CSV TABLE    # csv.reader + executemany into a bare table
-python bench/baseline_sqlite.py export DB OUT        # csv.writer over a plain cursor (status columns)
+python bench/baseline_sqlite.py load DB CSV TABLE         # csv.reader + executemany into a bare table
+python bench/baseline_sqlite.py export DB OUT             # csv.writer over a plain cursor (status columns)
+python bench/baseline_sqlite.py dump DB TABLE OUT         # a tracker table's stored values, as CSV
+python bench/baseline_sqlite.py load-schema DB CSV TABLE  # those values back into tracker's table
+
+load-schema is the floor of tracker's own schema: the values exactly as
+tracker stores them (nothing left to check, derive or look up), inserted
+into the real table with its constraints and foreign keys on, its indexes
+dropped first and built once at the end, as tracker's bulk import does.
 """
 
 import csv
@@ -50,10 +57,50 @@ def export(db: str, out: str) -> None:
     con.close()
 
 
+def dump(db: str, table: str, out: str) -> None:
+    con = sqlite3.connect(db)
+    cur = con.execute(f'SELECT * FROM "{table}" ORDER BY id')
+    columns = [d[0] for d in cur.description]
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(columns[1:])
+        w.writerows(row[1:] for row in cur)
+    con.close()
+
+
+def load_schema(db: str, path: str, table: str) -> None:
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = NORMAL")
+    con.execute("BEGIN IMMEDIATE")
+    indexes = con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL",
+        (table,),
+    ).fetchall()
+    for name, _sql in indexes:
+        con.execute(f'DROP INDEX "{name}"')
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        names = ", ".join(f'"{c}"' for c in header)
+        marks = ", ".join("nullif(?, '')" for _ in header)
+        con.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', reader)
+    for _name, sql in indexes:
+        con.execute(sql)
+    con.execute("COMMIT")
+    con.close()
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "load":
         load(*sys.argv[2:5])
     elif sys.argv[1] == "export":
         export(*sys.argv[2:4])
+    elif sys.argv[1] == "dump":
+        dump(*sys.argv[2:5])
+    elif sys.argv[1] == "load-schema":
+        load_schema(*sys.argv[2:5])
     else:
         sys.exit(__doc__)

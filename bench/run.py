@@ -102,12 +102,12 @@ class Bench:
     def print_one(title, rows) -> None:
         base = statistics.median(rows[-1][1]) if rows else 1
         print(f"\n{title}")
-        print(f"  {'':38} {'median':>8} {'min-max':>15} {'ratio':>7} {'peak MiB':>9}")
+        print(f"  {'':44} {'median':>8} {'min-max':>15} {'ratio':>7} {'peak MiB':>9}")
         tracker_median = statistics.median(rows[0][1])
         for label, ts, rss in rows:
             med = statistics.median(ts)
             ratio = med / statistics.median(rows[1][1]) if len(rows) > 1 else 1.0
-            print(f"  {label:38} {med:8.3f} {min(ts):7.3f}-{max(ts):<7.3f} {ratio:7.2f} {rss:9d}")
+            print(f"  {label:44} {med:8.3f} {min(ts):7.3f}-{max(ts):<7.3f} {ratio:7.2f} {rss:9d}")
         del base, tracker_median
 
 
@@ -172,6 +172,12 @@ def main() -> None:
             capture_output=True,
         )
 
+        # tracker's stored values, for the floor of its own schema (load-schema).
+        stored_j, stored_s = work / "stored_jurisdiction.csv", work / "stored_status.csv"
+        baseline = [PY, str(HERE / "baseline_sqlite.py")]
+        subprocess.run([*baseline, "dump", str(with_j), "jurisdiction", str(stored_j)], check=True)
+        subprocess.run([*baseline, "dump", str(full), "policy_status", str(stored_s)], check=True)
+
         def fresh(template: Path | None, name: str) -> Path:
             target = work / name
             for suffix in ("", "-wal", "-shm"):
@@ -188,6 +194,7 @@ def main() -> None:
                 ("stdlib sqlite3 executemany", lambda: ([PY, str(HERE / "baseline_sqlite.py"), "load", str(fresh(None, 'b.db')), jcsv, "j"], None)),
                 ("sqlite3 shell .import", lambda: (["sqlite3", str(fresh(None, 's.db')), f".import --csv {jcsv} j"], None)),
                 *([("sqlite-utils insert", lambda: ([str(SQLITE_UTILS), "insert", str(fresh(None, 'u.db')), "j", jcsv, "--csv"], None))] if SQLITE_UTILS.exists() else []),
+                ("floor: stored values into tracker's table", lambda: ([*baseline, "load-schema", str(fresh(empty, 'f.db')), str(stored_j), "jurisdiction"], None)),
             ],
         )  # fmt: skip
         bench.compare(
@@ -196,6 +203,7 @@ def main() -> None:
                 ("tracker import", lambda: ([*TRACKER, "--db", f"sqlite:///{fresh(with_j, 't.db')}", "import", scsv], None)),
                 ("stdlib sqlite3 executemany", lambda: ([PY, str(HERE / "baseline_sqlite.py"), "load", str(fresh(None, 'b.db')), scsv, "s"], None)),
                 ("sqlite3 shell .import", lambda: (["sqlite3", str(fresh(None, 's.db')), f".import --csv {scsv} s"], None)),
+                ("floor: stored values into tracker's table", lambda: ([*baseline, "load-schema", str(fresh(with_j, 'f.db')), str(stored_s), "policy_status"], None)),
             ],
         )  # fmt: skip
         out = str(work / "out.csv")

@@ -104,3 +104,49 @@ def test_excel_safe_neutralises_formulas(cli, tmp_path):
     assert plain.endswith(",=HYPERLINK(1)\n")
     safe = cli("export", "jurisdictions", "--excel-safe").stdout
     assert safe.endswith(",'=HYPERLINK(1)\n")
+
+
+def test_export_status_is_the_same_on_the_bare_connection_and_the_session(
+    seeded_cli, seeded_url, tmp_path, monkeypatch
+):
+    from tracker import rawdb
+
+    bare = seeded_cli("export", "status")
+    assert bare.exit_code == 0, bare.output
+    assert (tmp_path / "status.csv").write_text(bare.stdout, encoding="utf-8")
+    assert bare.stdout.count("\n") == 8  # header and the seed's seven assertions
+    assert seeded_cli("export", "status", "--excel-safe").exit_code == 0
+
+    def unavailable(url):
+        raise rawdb.Unavailable(url)
+
+    monkeypatch.setattr(rawdb, "connect_read", unavailable)
+    full = seeded_cli("export", "status")
+    assert full.exit_code == 0, full.output
+    assert full.stdout == bare.stdout
+
+
+def test_export_status_does_not_load_the_orm(seeded_url, tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "tracker",
+            "--db",
+            seeded_url,
+            "export",
+            "status",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("jurisdiction,status,source,")
+    loaded = [line for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    assert any(line.endswith(" tracker.csvfiles") for line in loaded)
+    assert not [line for line in loaded if "sqlalchemy" in line or "sqlmodel" in line]

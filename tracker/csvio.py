@@ -10,10 +10,6 @@ records by natural key: an unchanged row is left alone, a changed one updates
 the record.
 """
 
-import io
-import itertools
-import operator
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +37,8 @@ from tracker.csvfiles import (
     parse_timestamp,
     read_csv,
     split_list,
+    status_rows,
+    write_csv,
 )
 from tracker.errors import ImportFailed, InvalidValue, NotFound, TrackerError
 from tracker.models import (
@@ -56,7 +54,6 @@ from tracker.models import (
     Ruling,
     Source,
 )
-from tracker.render import excel_neutralise
 from tracker.values import (
     clean_text,
     fold,
@@ -245,46 +242,7 @@ def export_rows(session: Session, entity: str) -> Iterator[tuple[str, ...]]:
 
 
 def _status_cursor(conn: sa.Connection) -> Iterator[tuple]:
-    """Status rows ready to write, straight from the driver: the database
-    formats the timestamp and orders byte-wise, so no Python runs per value."""
-    pg = conn.dialect.name == "postgresql"
-    c = ' COLLATE "C"' if pg else ""
-    stamp = (
-        "to_char(p.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-        if pg
-        # SQLite holds UTC as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTCDateTime).
-        else "replace(p.recorded_at, ' ', 'T') || 'Z'"
-    )
-    sql = (
-        f"SELECT j.ocd_id, p.status, s.key, p.effective, p.observed, p.citation, p.quote, "
-        f"p.note, {stamp} FROM policy_status p "
-        "JOIN jurisdiction j ON j.id = p.jurisdiction_id JOIN source s ON s.id = p.source_id "
-        f"ORDER BY j.ocd_id{c}, coalesce(p.effective, ''){c}, p.recorded_at, p.id"
-    )
-    raw = conn.connection.driver_connection
-    # A server-side cursor on PostgreSQL streams instead of fetching everything.
-    cur = raw.cursor(name="tracker_export_status") if pg else raw.cursor()
-    if pg:
-        cur.itersize = 10_000
-    try:
-        cur.execute(sql)
-        yield from cur
-    finally:
-        cur.close()
-
-
-def write_csv(out, entity: str, rows: Iterable[tuple[str, ...]], excel_safe: bool = False) -> int:
-    """Header and rows; returns the number of rows. ``None`` is written as empty."""
-    from tracker.render import csv_writer
-
-    writer = csv_writer(out)
-    writer.writerow(ENTITIES[entity].columns)
-    if excel_safe:
-        rows = map(excel_neutralise, rows)
-    # Counting in C (zip with a counter) keeps the loop out of Python.
-    counter = itertools.count()
-    writer.writerows(map(operator.itemgetter(0), zip(rows, counter, strict=False)))
-    return next(counter)
+    return status_rows(conn.connection.driver_connection, conn.dialect.name == "postgresql")
 
 
 def export_dir(
@@ -1088,7 +1046,3 @@ def import_files(
     """Import into the session's transaction; raises ImportFailed with every problem."""
     files = files_to_import(path, entity)
     return Importer(session, progress).run(files)
-
-
-def stdout_writer():
-    return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)

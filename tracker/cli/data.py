@@ -111,7 +111,7 @@ def export(
 
     Example: tracker export --out backup/     |     tracker export jurisdictions > j.csv
     """
-    from tracker import csvfiles, csvio, db
+    from tracker import csvfiles
     from tracker.errors import InvalidValue
 
     if entity is None and out is None:
@@ -121,12 +121,18 @@ def export(
             if not place.is_dir():
                 raise InvalidValue(f"--out: {place} is a file, not a directory")
             break
+    if entity is not None and out is None and csvfiles.entity_named(entity).name == "status":
+        # The largest table, straight from a bare driver connection (no ORM to load).
+        if _export_status_bare(excel_safe):
+            return
+    from tracker import csvio, db
+
     with db.session(common.url()) as s:
         if entity is not None:
             e = csvfiles.entity_named(entity)
             if out is not None:
                 raise InvalidValue("give either an ENTITY (to stdout) or --out DIR, not both")
-            stream = csvio.stdout_writer()
+            stream = csvfiles.stdout_writer()
             try:
                 csvio.write_csv(
                     stream, e.name, progress(csvio.export_rows(s, e.name), e.name), excel_safe
@@ -137,6 +143,36 @@ def export(
             return
         counts = csvio.export_dir(s, out, excel_safe=excel_safe, progress=progress)
     common.message(f"Exported {sum(counts.values())} rows in {len(counts)} files to {out}.")
+
+
+def _export_status_bare(excel_safe: bool) -> bool:
+    """``export status`` on a bare connection; False when it cannot be opened that way."""
+    from tracker import csvfiles, rawdb
+
+    url = common.url()
+    try:
+        conn = rawdb.connect_read(url)
+    except rawdb.Unavailable:
+        return False
+    stream = csvfiles.stdout_writer()
+    try:
+        rows = csvfiles.status_rows(conn.raw, conn.postgres)
+        csvfiles.write_csv(stream, "status", progress(rows, "status"), excel_safe)
+    except Exception as exc:
+        if not isinstance(exc, conn.errors):
+            raise
+        # Rows may be out already: no second try, the one error line instead.
+        from tracker.config import mask_url
+        from tracker.errors import TrackerError
+
+        raise TrackerError(
+            f"database error ({mask_url(url)}): {rawdb.describe_error(url, exc)}"
+        ) from None
+    finally:
+        stream.flush()
+        stream.detach()
+        conn.close()
+    return True
 
 
 def register(app: typer.Typer) -> None:
