@@ -100,11 +100,9 @@ def empty_url(engine_name, tmp_path, request):
     pg.drop(name)
 
 
-@pytest.fixture
-def url(engine_name, tmp_path, request):
-    """The URL of a new database at the head revision, on each engine."""
+def _migrated(engine_name, tmp_path, request, filename: str):
     if engine_name == "sqlite":
-        u = f"sqlite:///{tmp_path / 'tracker.db'}"
+        u = f"sqlite:///{tmp_path / filename}"
         db.upgrade(u)
         yield u
         return
@@ -113,6 +111,18 @@ def url(engine_name, tmp_path, request):
     yield pg.url(name)
     db.dispose_all()
     pg.drop(name)
+
+
+@pytest.fixture
+def url(engine_name, tmp_path, request):
+    """The URL of a new database at the head revision, on each engine."""
+    yield from _migrated(engine_name, tmp_path, request, "tracker.db")
+
+
+@pytest.fixture
+def other_url(engine_name, tmp_path, request):
+    """A second new database at the head revision, on the same engine as ``url``."""
+    yield from _migrated(engine_name, tmp_path, request, "other.db")
 
 
 @pytest.fixture

@@ -89,19 +89,15 @@ def _full_path(monkeypatch) -> None:
     monkeypatch.setattr(bulk, "try_import", lambda *args, **kwargs: None)
 
 
-@pytest.fixture
-def other_url(engine_name, tmp_path, request):
-    """A second new database at the head revision, on the same engine as ``url``."""
-    if engine_name == "sqlite":
-        u = f"sqlite:///{tmp_path / 'other.db'}"
-        db.upgrade(u)
-        yield u
-        return
-    pg = request.getfixturevalue("postgres")
-    name = pg.migrated()
-    yield pg.url(name)
-    db.dispose_all()
-    pg.drop(name)
+def _on_both_paths(cli, other_cli, f: Path, paths: list[str], monkeypatch):
+    """``import f`` on the bulk path with ``cli``, then on the full path with ``other_cli``."""
+    bulk_run = cli("import", str(f), "--format", "csv")
+    assert bulk_run.exit_code == 0, bulk_run.output
+    assert paths == ["bulk"]
+    _full_path(monkeypatch)
+    full_run = other_cli("import", str(f), "--format", "csv")
+    assert full_run.exit_code == 0, full_run.output
+    return bulk_run, full_run
 
 
 def _contents(url: str, since: datetime) -> dict[str, list[tuple]]:
@@ -132,12 +128,7 @@ def test_jurisdictions_bulk_and_full_paths_store_the_same_rows(
 ):
     since = datetime.now(UTC)
     f = _file(tmp_path, "jurisdictions.csv", text)
-    bulk_run = cli("import", str(f), "--format", "csv")
-    assert bulk_run.exit_code == 0, bulk_run.output
-    assert paths == ["bulk"]
-    _full_path(monkeypatch)
-    full_run = CLI(other_url)("import", str(f), "--format", "csv")
-    assert full_run.exit_code == 0, full_run.output
+    bulk_run, full_run = _on_both_paths(cli, CLI(other_url), f, paths, monkeypatch)
     assert _summary(bulk_run) == _summary(full_run) == {"jurisdictions": (rows, 0, 0)}
     assert bulk_run.stderr == full_run.stderr == f"Imported: {rows} change(s) written.\n"
     stored = _contents(url, since)
@@ -167,12 +158,7 @@ def test_status_bulk_and_full_paths_store_the_same_rows(
     _seed_without_status(url)
     _seed_without_status(other_url)
     f, rows = _status_file(tmp_path, url)
-    bulk_run = cli("import", str(f), "--format", "csv")
-    assert bulk_run.exit_code == 0, bulk_run.output
-    assert paths == ["bulk"]
-    _full_path(monkeypatch)
-    full_run = CLI(other_url)("import", str(f), "--format", "csv")
-    assert full_run.exit_code == 0, full_run.output
+    bulk_run, full_run = _on_both_paths(cli, CLI(other_url), f, paths, monkeypatch)
     assert _summary(bulk_run) == _summary(full_run) == {"status": (rows, 0, 0)}
     assert bulk_run.stderr == full_run.stderr
     stored = _contents(url, since)

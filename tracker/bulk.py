@@ -272,23 +272,11 @@ def try_import(
         return summary
     except Unsupported:
         return None
-    except Exception as exc:
-        if _driver_error(exc):
-            # The full path meets it again and explains it.
-            return None
-        raise
+    except conn.errors:
+        # A surprise from the database: the full path meets it again and explains it.
+        return None
     finally:
         conn.close()
-
-
-def _driver_error(exc: Exception) -> bool:
-    import sqlite3
-    import sys
-
-    psycopg = sys.modules.get("psycopg")
-    return isinstance(exc, sqlite3.Error) or (
-        psycopg is not None and isinstance(exc, psycopg.Error)
-    )
 
 
 class _Rows:
@@ -332,6 +320,15 @@ def _rows(path: Path, entity: Entity, progress: Callable | None) -> _Rows:
     return _Rows(path, entity, progress)
 
 
+def _write_all(writer: BulkWriter, records: Iterable[tuple]) -> None:
+    """Every record, then the deferred indexes; a bad row ends the bulk path."""
+    try:
+        writer.write(records)
+    except TrackerError:
+        raise Unsupported("a row the full importer must report") from None
+    writer.close()
+
+
 def _is_empty(conn: rawdb.Connection, table: str) -> bool:
     return not conn.query(f"SELECT 1 FROM {table} LIMIT 1")
 
@@ -373,11 +370,7 @@ def _load_jurisdictions(conn: rawdb.Connection, rows: _Rows, counts: Counts) -> 
             yield (d.ocd_id, d.name, fold(d.name), d.kind, d.state, d.fips or empty, population,
                    d.notes or empty, now)  # fmt: skip
 
-    try:
-        writer.write(records())
-    except TrackerError:
-        raise Unsupported("a row the full importer must report") from None
-    writer.close()
+    _write_all(writer, records())
     counts.added += len(ocd_ids)
     if aliased:
         _add_aliases(conn, aliased)
@@ -439,11 +432,7 @@ def _load_status(conn: rawdb.Connection, rows: _Rows, counts: Counts) -> None:
             remember(h)
             yield (*record[:8], now if record[8] is None else stamp(record[8]))
 
-    try:
-        writer.write(records())
-    except TrackerError:
-        raise Unsupported("a row the full importer must report") from None
-    writer.close()
+    _write_all(writer, records())
     counts.added += len(seen)
 
 

@@ -99,11 +99,15 @@ def lock_postgres_writers(cursor) -> None:
 
 
 class Connection:
-    """A bare driver connection holding tracker's write lock, in one transaction."""
+    """A bare driver connection holding tracker's write lock, in one transaction.
 
-    def __init__(self, raw, postgres: bool):
+    ``errors`` is the driver's base exception class.
+    """
+
+    def __init__(self, raw, postgres: bool, errors: type[Exception]):
         self.raw = raw
         self.postgres = postgres
+        self.errors = errors
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         """Rows of ``sql`` written with ``?`` placeholders, on either engine."""
@@ -162,38 +166,69 @@ def _postgres_conninfo(url: str) -> str | None:
     return "postgresql://" + rest
 
 
-def connect(url: str) -> Connection:
-    """A write transaction on ``url``, its writer lock held, schema at HEAD."""
+def connect(url: str, *, write: bool = True) -> "Connection":
+    """One transaction on ``url``, schema at HEAD: a write transaction holding
+    tracker's writer lock, or (``write=False``) a read transaction without it."""
     path = _sqlite_file(url)
     if path is not None:
-        return _connect_sqlite(path)
+        return _connect_sqlite(path, write)
     conninfo = _postgres_conninfo(url)
     if conninfo is not None:
-        return _connect_postgres(url, conninfo)
+        return _connect_postgres(url, conninfo, write)
     raise Unavailable(url)
 
 
-def _connect_sqlite(path: Path) -> Connection:
-    import sqlite3
+def connect_read(url: str) -> "ReadConnection":
+    """A read transaction on ``url`` (see ``connect``). Close it when done."""
+    return connect(url, write=False)
 
-    if not path.is_file() or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-        raise Unavailable(str(path))
-    # Like the full path, a file nobody may write is never written, even by root.
-    mode = path.stat().st_mode
-    if not mode & 0o222 or not path.parent.stat().st_mode & 0o222:
-        raise Unavailable(str(path))
-    raw = sqlite3.connect(path, isolation_level=None)
-    conn = Connection(raw, postgres=False)
+
+def _read_only_file(path: Path) -> bool:
+    """Opened read-only, as tracker.db does: no write permission bit on the file
+    or its directory (SQLite writes beside it), or no write access for us."""
+    if not path.stat().st_mode & 0o222 or not path.parent.stat().st_mode & 0o222:
+        return True
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+
+
+def _connect_sqlite(path: Path, write: bool) -> "Connection":
+    import sqlite3
+    from urllib.parse import quote
+
     try:
-        configure_sqlite(raw)
-        begin_immediate(raw)
-        _check_revision(conn)
-    except BaseException as exc:
-        conn.close()
-        if isinstance(exc, sqlite3.Error):
-            raise Unavailable(str(exc)) from None
-        raise
-    return conn
+        if not path.is_file():
+            # Missing (the full path creates it) or not a file (it explains).
+            raise Unavailable(str(path))
+        read_only = _read_only_file(path)
+    except OSError as exc:
+        raise Unavailable(str(exc)) from None
+    if read_only and write:
+        # Like the full path, a file nobody may write is never written, even by root.
+        raise Unavailable(str(path))
+    try:
+        if read_only:
+            target, uri = f"file:{quote(str(path.absolute()))}?mode=ro", True
+        else:
+            target, uri = str(path), False
+        raw = sqlite3.connect(target, uri=uri, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise Unavailable(str(exc)) from None
+    conn = (Connection if write else ReadConnection)(raw, False, sqlite3.Error)
+
+    def begin() -> None:
+        if read_only:
+            # The journal mode is the file's own: switching it would write.
+            raw.execute("PRAGMA foreign_keys = ON")
+            raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        else:
+            configure_sqlite(raw)
+        if write:
+            begin_immediate(raw)
+        else:
+            # One snapshot for every query, as the full path's BEGIN DEFERRED.
+            raw.execute("BEGIN DEFERRED")
+
+    return _ready(conn, begin)
 
 
 def _psycopg_connect(url: str, conninfo: str):
@@ -216,16 +251,26 @@ def _psycopg_connect(url: str, conninfo: str):
         raise Unavailable(str(exc)) from None
 
 
-def _connect_postgres(url: str, conninfo: str) -> Connection:
+def _connect_postgres(url: str, conninfo: str, write: bool) -> "Connection":
     psycopg, raw = _psycopg_connect(url, conninfo)
-    conn = Connection(raw, postgres=True)
+    conn = (Connection if write else ReadConnection)(raw, True, psycopg.Error)
+
+    def begin() -> None:
+        if write:
+            with raw.cursor() as cur:
+                lock_postgres_writers(cur)
+
+    return _ready(conn, begin)
+
+
+def _ready(conn: "Connection", begin) -> "Connection":
+    """``conn`` once its transaction is begun and its schema revision is HEAD."""
     try:
-        with raw.cursor() as cur:
-            lock_postgres_writers(cur)
+        begin()
         _check_revision(conn)
     except BaseException as exc:
         conn.close()
-        if isinstance(exc, psycopg.Error):
+        if isinstance(exc, conn.errors):
             raise Unavailable(str(exc)) from None
         raise
     return conn
@@ -248,85 +293,8 @@ class ReadConnection(Connection):
     which reports the problem as every other command does.
     """
 
-    def __init__(self, raw, postgres: bool, errors: type[Exception]):
-        super().__init__(raw, postgres)
-        self.errors = errors
-
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         try:
             return super().query(sql, params)
         except self.errors as exc:
             raise Unavailable(str(exc)) from None
-
-
-def connect_read(url: str) -> ReadConnection:
-    """A read transaction on ``url``, schema at HEAD, without the writer lock.
-
-    Raises Unavailable as ``connect`` does; the caller takes the full path.
-    Close it when done.
-    """
-    path = _sqlite_file(url)
-    if path is not None:
-        return _connect_sqlite_read(path)
-    conninfo = _postgres_conninfo(url)
-    if conninfo is not None:
-        return _connect_postgres_read(url, conninfo)
-    raise Unavailable(url)
-
-
-def _read_only_file(path: Path) -> bool:
-    """Opened read-only, as tracker.db does: no write permission bit on the file
-    or its directory (SQLite writes beside it), or no write access for us."""
-    if not path.stat().st_mode & 0o222 or not path.parent.stat().st_mode & 0o222:
-        return True
-    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
-
-
-def _connect_sqlite_read(path: Path) -> ReadConnection:
-    import sqlite3
-    from urllib.parse import quote
-
-    try:
-        if not path.is_file():
-            # Missing (the full path creates it) or not a file (it explains).
-            raise Unavailable(str(path))
-        read_only = _read_only_file(path)
-    except OSError as exc:
-        raise Unavailable(str(exc)) from None
-    try:
-        if read_only:
-            raw = sqlite3.connect(
-                f"file:{quote(str(path.absolute()))}?mode=ro", uri=True, isolation_level=None
-            )
-        else:
-            raw = sqlite3.connect(path, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise Unavailable(str(exc)) from None
-    conn = ReadConnection(raw, postgres=False, errors=sqlite3.Error)
-    try:
-        if read_only:
-            # The journal mode is the file's own: switching it would write.
-            raw.execute("PRAGMA foreign_keys = ON")
-            raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        else:
-            configure_sqlite(raw)
-        # One snapshot for every query, as the full path's BEGIN DEFERRED.
-        raw.execute("BEGIN DEFERRED")
-        _check_revision(conn)
-    except BaseException as exc:
-        conn.close()
-        if isinstance(exc, sqlite3.Error):
-            raise Unavailable(str(exc)) from None
-        raise
-    return conn
-
-
-def _connect_postgres_read(url: str, conninfo: str) -> ReadConnection:
-    psycopg, raw = _psycopg_connect(url, conninfo)
-    conn = ReadConnection(raw, postgres=True, errors=psycopg.Error)
-    try:
-        _check_revision(conn)
-    except BaseException:
-        conn.close()
-        raise
-    return conn
