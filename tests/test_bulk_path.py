@@ -562,3 +562,29 @@ def test_a_timestamp_out_of_range_in_utc_is_one_error_line(url, cli, tmp_path, s
     assert f"status.csv, line 2: recorded_at: '{stamp}' is out of range in UTC" in result.stderr
     assert "Traceback" not in result.output
     assert dump(url) == before
+
+
+def test_a_new_embedded_database_is_created_then_loaded_on_the_bulk_path(tmp_path, paths):
+    target = tmp_path / "new.db"
+    f = _file(tmp_path, "jurisdictions.csv", JURISDICTIONS)
+    result = CLI(f"sqlite:///{target}")("import", str(f), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert paths == ["bulk"]
+    assert _summary(result) == {"jurisdictions": (7, 0, 0)}
+    assert db.revision_of(f"sqlite:///{target}") == db.schema.HEAD
+    assert len(dump(f"sqlite:///{target}")["jurisdiction"]) == 7
+
+
+def test_a_postgres_database_without_the_schema_is_refused_as_before(postgres, tmp_path, paths):
+    name = postgres.create()
+    try:
+        f = _file(tmp_path, "jurisdictions.csv", JURISDICTIONS)
+        result = CLI(postgres.url(name))("import", str(f))
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"Error: database {postgres.url(name)} ")
+        assert "has no tracker schema, behind this code" in result.stderr
+        assert "run `tracker db upgrade`" in result.stderr
+        assert paths == []  # refused while preparing, before either path ran
+    finally:
+        db.dispose_all()
+        postgres.drop(name)

@@ -253,16 +253,33 @@ def status_key(record: tuple) -> tuple:
 
 
 def try_import(
-    url: str, path: Path, entity: str | None, *, dry_run: bool, progress: Callable | None = None
+    url: str,
+    path: Path,
+    entity: str | None,
+    *,
+    dry_run: bool,
+    progress: Callable | None = None,
+    prepare: Callable[[], object] | None = None,
 ) -> dict[str, Counts] | None:
-    """Import on the bulk path; None when it does not apply (nothing written then)."""
+    """Import on the bulk path; None when it does not apply (nothing written then).
+
+    ``prepare`` is called once when the database cannot be opened bare (a new
+    SQLite file, a schema to upgrade): the full path's set-up, which creates,
+    upgrades or explains; then the bulk path tries again.
+    """
     files = files_to_import(path, entity)
     if any(e.name not in _LOADERS for e, _ in files):
         return None
     try:
         conn = rawdb.connect(url)
     except rawdb.Unavailable:
-        return None
+        if prepare is None:
+            return None
+        prepare()
+        try:
+            conn = rawdb.connect(url)
+        except rawdb.Unavailable:
+            return None
     summary: dict[str, Counts] = {}
     try:
         for e, p in files:

@@ -47,7 +47,10 @@ def _import(path: Path, entity: str | None, dry_run: bool, format) -> None:
 
     # National files into empty tables take the bulk path (no ORM to load);
     # everything else, and anything it declines, the full importer.
-    summary = bulk.try_import(common.url(), path, entity, dry_run=dry_run, progress=progress)
+    url = common.url()
+    summary = bulk.try_import(
+        url, path, entity, dry_run=dry_run, progress=progress, prepare=lambda: _ensure_schema(url)
+    )
     if summary is None:
         from tracker import csvio, db
 
@@ -61,6 +64,14 @@ def _import(path: Path, entity: str | None, dry_run: bool, format) -> None:
         common.message(f"Dry run: {total} change(s) found, nothing written.")
     else:
         common.message(f"Imported: {total} change(s) written.")
+
+
+def _ensure_schema(url: str) -> None:
+    # A new embedded database is created (and an old one upgraded) before
+    # the first import, as on every path; PostgreSQL behind is refused.
+    from tracker import db
+
+    db.ensure_schema(url)
 
 
 def seed(format: common.FormatOption = None) -> None:
