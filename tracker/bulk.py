@@ -117,16 +117,14 @@ class BulkWriter:
         self._send(chunk)
 
     def _send(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
         if not self.postgres:
             self.raw.executemany(self.sql, rows)
-        elif rows:
-            self._copy(rows)
-
-    def _copy(self, rows: list[tuple]) -> None:
-        if rows:
-            with self.raw.cursor() as cur, cur.copy(self.sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            return
+        with self.raw.cursor() as cur, cur.copy(self.sql) as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def add(self, row: tuple) -> None:
         self.buffer.append(row)
@@ -134,10 +132,7 @@ class BulkWriter:
             self.flush()
 
     def flush(self) -> None:
-        if self.postgres:
-            self._copy(self.buffer)
-        elif self.buffer:
-            self.raw.executemany(self.sql, self.buffer)
+        self._send(self.buffer)
         self.buffer.clear()
 
     def close(self, write: bool = True) -> None:
@@ -176,24 +171,18 @@ class StatusRow:
         self.missing_source = missing_source
         self.dates: dict[str, str] = {}
 
-    def date(self, value: str | None, column: str) -> str | None:
-        if not value:
-            return self.empty
-        found = self.dates.get(value)
+    def _date(self, value: str, column: str) -> str | None:
+        """A date not seen yet (the common ones are a dict hit in ``__call__``)."""
+        found = optional_date(value, column)
         if found is None:
-            found = optional_date(value, column)
-            if found is None:
-                return self.empty
-            if len(self.dates) < 100_000:
-                self.dates[value] = found
+            return self.empty
+        if len(self.dates) < 100_000:
+            self.dates[value] = found
         return found
 
-    def text(self, value: str | None, column: str) -> str | None:
-        if not value:
-            return self.empty
-        if "\x00" in value or value[0].isspace() or value[-1].isspace():
-            return clean_text(value, column) or self.empty
-        return value
+    def _text(self, value: str, column: str) -> str | None:
+        """A text that needs trimming, or is refused (NUL)."""
+        return clean_text(value, column) or self.empty
 
     def __call__(self, ref, status, source, effective, observed, citation, quote, note, recorded):
         """The stored tuple (STATUS_COLUMNS; recorded_at None means "now").
@@ -221,21 +210,21 @@ class StatusRow:
             status = vocab.parse_choice(vocab.Status, (status or "").strip(), "status").value
         empty, dates = self.empty, self.dates
         effective = (
-            (dates.get(effective) or self.date(effective, "effective")) if effective else empty
+            (dates.get(effective) or self._date(effective, "effective")) if effective else empty
         )
-        observed = (dates.get(observed) or self.date(observed, "observed")) if observed else empty
+        observed = (dates.get(observed) or self._date(observed, "observed")) if observed else empty
         if not citation:
             citation = empty
         elif "\x00" in citation or citation[0].isspace() or citation[-1].isspace():
-            citation = self.text(citation, "citation")
+            citation = self._text(citation, "citation")
         if not quote:
             quote = empty
         elif "\x00" in quote or quote[0].isspace() or quote[-1].isspace():
-            quote = self.text(quote, "quote")
+            quote = self._text(quote, "quote")
         if not note:
             note = empty
         elif "\x00" in note or note[0].isspace() or note[-1].isspace():
-            note = self.text(note, "note")
+            note = self._text(note, "note")
         recorded = parse_timestamp(recorded, "recorded_at") if recorded else None
         return jid, status, sid, effective, observed, citation, quote, note, recorded
 
@@ -283,7 +272,7 @@ def try_import(
     summary: dict[str, Counts] = {}
     try:
         for e, p in files:
-            _LOADERS[e.name](conn, _rows(p, e, progress), summary.setdefault(e.name, Counts()))
+            _LOADERS[e.name](conn, _Rows(p, e, progress), summary.setdefault(e.name, Counts()))
         if not dry_run:
             conn.commit()
         return summary
@@ -333,10 +322,6 @@ class _Rows:
                 raise Unsupported(self.path) from None
 
 
-def _rows(path: Path, entity: Entity, progress: Callable | None) -> _Rows:
-    return _Rows(path, entity, progress)
-
-
 def _write_all(writer: BulkWriter, records: Iterable[tuple]) -> None:
     """Every record, then the deferred indexes; a bad row ends the bulk path."""
     try:
@@ -369,7 +354,7 @@ def _load_jurisdictions(conn: rawdb.Connection, rows: _Rows, counts: Counts) -> 
                 kind,
                 state,
                 fips=fips or None,
-                population=_count(population) if population else None,
+                population=parse_count(population, "population") if population else None,
                 aliases=split_list(aliases) if aliases else (),
                 notes=notes or None,
                 ocd_id=ocd_id or None,
@@ -393,13 +378,6 @@ def _load_jurisdictions(conn: rawdb.Connection, rows: _Rows, counts: Counts) -> 
         _add_aliases(conn, aliased)
 
 
-def _count(text: str) -> int:
-    """parse_count, with plain digits read at once."""
-    if len(text) < 19 and text.isascii() and text.isdigit():
-        return int(text)
-    return parse_count(text, "population")
-
-
 def _add_aliases(conn: rawdb.Connection, aliased: list[tuple[str, tuple[str, ...]]]) -> None:
     ids: dict[str, int] = {}
     for i in range(0, len(aliased), 500):
@@ -407,19 +385,16 @@ def _add_aliases(conn: rawdb.Connection, aliased: list[tuple[str, tuple[str, ...
         marks = ", ".join("?" for _ in chunk)
         sql = f"SELECT ocd_id, id FROM jurisdiction WHERE ocd_id IN ({marks})"
         ids.update(conn.query(sql, tuple(chunk)))
-    rows = [(ids[ocd], alias, fold(alias)) for ocd, aliases in aliased for alias in aliases]
-    sql = "INSERT INTO jurisdiction_alias (jurisdiction_id, alias, alias_folded) VALUES (?, ?, ?)"
-    if conn.postgres:
-        with conn.raw.cursor() as cur:
-            cur.executemany(sql.replace("?", "%s"), rows)
-    else:
-        conn.raw.executemany(sql, rows)
+    conn.executemany(
+        "INSERT INTO jurisdiction_alias (jurisdiction_id, alias, alias_folded) VALUES (?, ?, ?)",
+        [(ids[ocd], alias, fold(alias)) for ocd, aliases in aliased for alias in aliases],
+    )
 
 
 def _load_status(conn: rawdb.Connection, rows: _Rows, counts: Counts) -> None:
     if not _is_empty(conn, "policy_status"):
         raise Unsupported("status rows are stored already: rows must be matched")
-    refs = _Refs(conn)
+    by_ref = _Refs(conn)
 
     def source_missing(_ref: str) -> int:
         raise Unsupported("a source the full importer must look up or report")
@@ -430,7 +405,7 @@ def _load_status(conn: rawdb.Connection, rows: _Rows, counts: Counts) -> None:
     convert = StatusRow(
         dict(conn.query("SELECT ocd_id, id FROM jurisdiction")),
         dict(conn.query('SELECT "key", id FROM source')),
-        refs.resolve,
+        by_ref.resolve,
         source_missing,
         writer.empty,
     )

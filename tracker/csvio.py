@@ -58,7 +58,6 @@ from tracker.values import (
     clean_text,
     fold,
     format_amount,
-    optional_date,
     parse_amount,
     parse_assistance_listing,
     parse_count,
@@ -293,6 +292,7 @@ class Importer:
         self._jur_by_ocd: dict[str, int] | None = None
         self._keys: dict[str, dict[str, int]] = {}
         self._next_placeholder = 0
+        self._status_row: StatusRow | None = None
         # Jurisdictions the import would add, by folded name: (state, placeholder id).
         self._pending: dict[str, list[tuple[str, int]]] = {}
 
@@ -662,12 +662,6 @@ class Importer:
         """
         writer = BulkWriter(*self._raw(), PolicyStatus.__table__.name, STATUS_COLUMNS)
         writer.defer_indexes()
-        convert = StatusRow(
-            self._jurisdictions_by_ocd(),
-            self._key_cache(Source.__table__),
-            lambda ref: self.jurisdiction_id(ref, "jurisdiction"),
-            self.source_id,
-        )
         now = datetime.now(UTC)
         stamped_now = writer.stamp(now)
         # Hashes, not keys, keep memory flat; a repeated hash is confirmed
@@ -678,12 +672,8 @@ class Importer:
         for row in rows:
             if problems.full:
                 break
-            v = row.values
             try:
-                record = convert(
-                    v["jurisdiction"], v["status"], v["source"], v["effective"], v["observed"],
-                    v["citation"], v["quote"], v["note"], v["recorded_at"],
-                )  # fmt: skip
+                record = self._status_record(row.values)
             except TrackerError as exc:
                 problems.add(f"{filename}, line {row.line}: {exc}")
                 continue
@@ -725,20 +715,28 @@ class Importer:
                 if not self.problems.total:
                     writer.add((*record[:8], writer.stamp(record[8] or now)))
 
+    def _status_converter(self) -> StatusRow:
+        """The status row check both import paths share, over this import's maps."""
+        known = self._jurisdictions_by_ocd()
+        if self._status_row is None or self._status_row.jurisdictions is not known:
+            self._status_row = StatusRow(
+                known,
+                self._key_cache(Source.__table__),
+                lambda ref: self.jurisdiction_id(ref, "jurisdiction"),
+                self.source_id,
+            )
+        return self._status_row
+
+    def _status_record(self, v: dict) -> tuple:
+        """One status row as stored (STATUS_COLUMNS), checked and references resolved."""
+        return self._status_converter()(
+            v["jurisdiction"], v["status"], v["source"], v["effective"], v["observed"],
+            v["citation"], v["quote"], v["note"], v["recorded_at"],
+        )  # fmt: skip
+
     def _parse_status(self, v: dict) -> dict:
-        """One status row's values, validated and with references resolved."""
-        recorded = v["recorded_at"]
-        return {
-            "jurisdiction_id": self.jurisdiction_id(v["jurisdiction"], "jurisdiction"),
-            "source_id": self.source_id(v["source"]),
-            "status": vocab.parse_choice(vocab.Status, (v["status"] or "").strip(), "status").value,
-            "effective": optional_date(v["effective"], "effective"),
-            "observed": optional_date(v["observed"], "observed"),
-            "citation": clean_text(v["citation"], "citation"),
-            "quote": clean_text(v["quote"], "quote"),
-            "note": clean_text(v["note"], "note"),
-            "recorded_at": parse_timestamp(recorded, "recorded_at") if recorded else None,
-        }
+        """One status row's values by column name."""
+        return dict(zip(STATUS_COLUMNS, self._status_record(v), strict=True))
 
     def _each_silently(self, path: Path, problems: "Problems"):
         """Re-read a status file, parsing rows the way the loader did."""

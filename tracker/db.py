@@ -139,13 +139,6 @@ def current_revision(conn: sa.Connection) -> str | None:
     return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
-describe_error = rawdb.describe_error
-
-
-def _connect_error(url: str, exc: Exception) -> TrackerError:
-    return rawdb.connect_error(url, exc)
-
-
 def ensure_schema(url: str) -> Engine:
     """The engine for ``url`` with its schema at HEAD.
 
@@ -157,7 +150,7 @@ def ensure_schema(url: str) -> Engine:
         with engine.connect() as conn:
             revision = current_revision(conn)
     except sa.exc.DBAPIError as exc:
-        raise _connect_error(url, exc) from None
+        raise rawdb.connect_error(url, exc) from None
     if revision == schema.HEAD:
         return engine
     _refuse_newer(url, revision)
@@ -260,23 +253,15 @@ def _backup_before_migration(url: str, engine: Engine, cfg, revision: str) -> No
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    from alembic import command
-    from alembic.util import CommandError
-
-    engine = engine_for(url)
-    try:
-        with engine.connect() as conn:
-            _refuse_newer(url, current_revision(conn))
-        cfg = _alembic_config(engine)
-        _backup_before_migration(url, engine, cfg, revision)
-        command.upgrade(cfg, revision)
-    except CommandError as exc:
-        raise TrackerError(config.redact(f"cannot upgrade to {revision!r}: {exc}", url)) from None
-    except sa.exc.DBAPIError as exc:
-        raise _connect_error(url, exc) from None
+    _migrate(url, revision, "upgrade")
 
 
 def downgrade(url: str, revision: str) -> None:
+    _migrate(url, revision, "downgrade")
+
+
+def _migrate(url: str, revision: str, direction: str) -> None:
+    """Alembic's upgrade or downgrade, after refusing a newer schema and backing up."""
     from alembic import command
     from alembic.util import CommandError
 
@@ -286,11 +271,13 @@ def downgrade(url: str, revision: str) -> None:
             _refuse_newer(url, current_revision(conn))
         cfg = _alembic_config(engine)
         _backup_before_migration(url, engine, cfg, revision)
-        command.downgrade(cfg, revision)
+        getattr(command, direction)(cfg, revision)
     except CommandError as exc:
-        raise TrackerError(config.redact(f"cannot downgrade to {revision!r}: {exc}", url)) from None
+        raise TrackerError(
+            config.redact(f"cannot {direction} to {revision!r}: {exc}", url)
+        ) from None
     except sa.exc.DBAPIError as exc:
-        raise _connect_error(url, exc) from None
+        raise rawdb.connect_error(url, exc) from None
 
 
 def revision_of(url: str) -> str | None:
@@ -299,7 +286,7 @@ def revision_of(url: str) -> str | None:
         with engine.connect() as conn:
             return current_revision(conn)
     except sa.exc.DBAPIError as exc:
-        raise _connect_error(url, exc) from None
+        raise rawdb.connect_error(url, exc) from None
 
 
 def dispose_all() -> None:

@@ -51,6 +51,11 @@ def connect_error(url: str, exc: BaseException) -> TrackerError:
     return TrackerError(f"cannot open database {config.mask_url(url)}: {describe_error(url, exc)}")
 
 
+def database_error(url: str, exc: BaseException) -> TrackerError:
+    """What a user is told when the database fails during a command."""
+    return TrackerError(f"database error ({config.mask_url(url)}): {describe_error(url, exc)}")
+
+
 class Unavailable(Exception):
     """This database cannot be reached by a bare connection; use the full path."""
 
@@ -117,12 +122,13 @@ class Connection:
                 return cur.fetchall()
         return self.raw.execute(sql, params).fetchall()
 
-    def execute(self, sql: str, params: tuple = ()) -> None:
+    def executemany(self, sql: str, rows: list[tuple]) -> None:
+        """``sql`` (``?`` placeholders) once per row, on either engine."""
         if self.postgres:
             with self.raw.cursor() as cur:
-                cur.execute(sql.replace("?", "%s"), params)
+                cur.executemany(sql.replace("?", "%s"), rows)
         else:
-            self.raw.execute(sql, params)
+            self.raw.executemany(sql, rows)
 
     def commit(self) -> None:
         if self.postgres:

@@ -44,11 +44,9 @@ class TrackerGroup(TyperGroup):
             if isinstance(exc, sqlalchemy.exc.IntegrityError):
                 _fail(f"the database refused the change: {_first_line(exc.orig)}")
             if _is_users_problem(exc):
-                from tracker.config import mask_url
-                from tracker.db import describe_error
+                from tracker.rawdb import database_error
 
-                url = common.url()
-                _fail(f"database error ({mask_url(url)}): {describe_error(url, exc)}")
+                _fail(str(database_error(common.url(), exc)))
             raise
 
 

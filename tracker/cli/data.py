@@ -169,16 +169,9 @@ def _export_status_bare(excel_safe: bool) -> bool:
     try:
         rows = csvfiles.status_rows(conn.raw, conn.postgres)
         csvfiles.write_csv(stream, "status", progress(rows, "status"), excel_safe)
-    except Exception as exc:
-        if not isinstance(exc, conn.errors):
-            raise
+    except conn.errors as exc:
         # Rows may be out already: no second try, the one error line instead.
-        from tracker.config import mask_url
-        from tracker.errors import TrackerError
-
-        raise TrackerError(
-            f"database error ({mask_url(url)}): {rawdb.describe_error(url, exc)}"
-        ) from None
+        raise rawdb.database_error(url, exc) from None
     finally:
         stream.flush()
         stream.detach()
