@@ -127,10 +127,10 @@ def other_url(engine_name, tmp_path, request):
 
 @pytest.fixture
 def seeded_url(url):
-    from tracker import csvio
+    from tracker import transfer
 
-    with db.session(url, write=True) as s:
-        csvio.import_files(s, db.resource_dir("seed"))
+    with db.connect(url, write=True) as s:
+        transfer.import_files(s, db.resource_dir("seed"))
     return url
 
 

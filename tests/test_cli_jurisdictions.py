@@ -262,7 +262,7 @@ def test_update_fips_is_checked(seeded_cli):
     assert bad.stderr == "Error: fips: '0644000' does not start with the state's code 17\n"
     clash = seeded_cli("jurisdictions", "update", "Santa Clara County, CA", "--fips", "06075")
     assert clash.exit_code == 1
-    assert "fips 06075 already belongs to San Francisco, CA" in clash.stderr
+    assert "fips: 06075 already belongs to San Francisco, CA" in clash.stderr
     assert dump(seeded_cli.url) == before
 
 

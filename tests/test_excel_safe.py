@@ -92,7 +92,7 @@ def test_every_csv_command_neutralises_formulas_with_excel_safe(evil_cli):
 
 
 def test_export_to_stdout_neutralises_formulas_with_excel_safe(evil_cli):
-    from tracker.csvio import ENTITIES
+    from tracker.csvformat import ENTITIES
 
     found_any = False
     for entity in ENTITIES:

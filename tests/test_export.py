@@ -2,7 +2,7 @@
 
 import inspect
 
-from tracker import csvio
+from tracker import csvformat, transfer
 from tracker.errors import TrackerError
 
 SEED_SOURCE = (
@@ -46,7 +46,7 @@ def test_export_dir_writes_every_entity(seeded_cli, tmp_path):
     result = seeded_cli("export", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        e.filename for e in csvio.ENTITIES.values()
+        e.filename for e in csvformat.ENTITIES.values()
     )
     assert result.stderr == f"Exported 29 rows in 8 files to {out}.\n"
     again = tmp_path / "again"
@@ -59,7 +59,7 @@ def test_failed_export_leaves_no_partial_or_mixed_files(seeded_cli, tmp_path, mo
     out = tmp_path / "out"
     out.mkdir()
     (out / "sources.csv").write_text("old\n")
-    real = csvio.export_rows
+    real = transfer.export_rows
 
     def failing(session, entity):
         if entity == "grants":
@@ -67,7 +67,7 @@ def test_failed_export_leaves_no_partial_or_mixed_files(seeded_cli, tmp_path, mo
             raise TrackerError("disk full (simulated)")
         yield from real(session, entity)
 
-    monkeypatch.setattr(csvio, "export_rows", failing)
+    monkeypatch.setattr(transfer, "export_rows", failing)
     result = seeded_cli("export", "--out", str(out))
     assert result.exit_code == 1
     assert result.stderr == "Error: disk full (simulated)\n"
@@ -79,10 +79,10 @@ def test_failed_export_leaves_no_partial_or_mixed_files(seeded_cli, tmp_path, mo
 def test_export_streams_rows(seeded_url):
     from tracker import db
 
-    with db.session(seeded_url) as s:
-        rows = csvio.export_rows(s, "status")
+    with db.connect(seeded_url) as s:
+        rows = transfer.export_rows(s, "status")
         assert inspect.isgenerator(rows)
-        assert len(next(rows)) == len(csvio.ENTITIES["status"].columns)
+        assert len(next(rows)) == len(csvformat.ENTITIES["status"].columns)
 
 
 def test_export_usage_errors(seeded_cli, tmp_path):
@@ -106,47 +106,9 @@ def test_excel_safe_neutralises_formulas(cli, tmp_path):
     assert safe.endswith(",'=HYPERLINK(1)\n")
 
 
-def test_export_status_is_the_same_on_the_bare_connection_and_the_session(
-    seeded_cli, seeded_url, tmp_path, monkeypatch
-):
-    from tracker import rawdb
-
-    bare = seeded_cli("export", "status")
-    assert bare.exit_code == 0, bare.output
-    assert (tmp_path / "status.csv").write_text(bare.stdout, encoding="utf-8")
-    assert bare.stdout.count("\n") == 8  # header and the seed's seven assertions
-    assert seeded_cli("export", "status", "--excel-safe").exit_code == 0
-
-    def unavailable(url):
-        raise rawdb.Unavailable(url)
-
-    monkeypatch.setattr(rawdb, "connect_read", unavailable)
-    full = seeded_cli("export", "status")
-    assert full.exit_code == 0, full.output
-    assert full.stdout == bare.stdout
-
-
-def test_export_status_does_not_load_the_orm(seeded_url, tmp_path):
-    import subprocess
-    import sys
-
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-X",
-            "importtime",
-            "-m",
-            "tracker",
-            "--db",
-            seeded_url,
-            "export",
-            "status",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("jurisdiction,status,source,")
-    loaded = [line for line in proc.stderr.splitlines() if line.startswith("import time:")]
-    assert any(line.endswith(" tracker.csvfiles") for line in loaded)
-    assert not [line for line in loaded if "sqlalchemy" in line or "sqlmodel" in line]
+def test_export_status_to_stdout_is_the_file_export_writes(seeded_cli, tmp_path):
+    alone = seeded_cli("export", "status")
+    assert alone.exit_code == 0, alone.output
+    assert alone.stdout.count("\n") == 8  # header and the seed's seven assertions
+    assert seeded_cli("export", "--out", str(tmp_path / "all")).exit_code == 0
+    assert (tmp_path / "all" / "status.csv").read_text(encoding="utf-8") == alone.stdout

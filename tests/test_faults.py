@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import dump
 
-from tracker import csvio, db, schema
+from tracker import db, schema, transfer
 
 NOBODY = 65534
 
@@ -310,8 +310,8 @@ def test_directory_given_as_database_file_is_an_error(tmp_path):
 def test_database_damaged_inside_gives_one_line_and_writes_nothing(tmp_path, args):
     path = tmp_path / "tracker.db"
     url = f"sqlite:///{path}"
-    with db.session(url, write=True) as s:
-        csvio.import_files(s, db.resource_dir("seed"))
+    with db.connect(url, write=True) as s:
+        transfer.import_files(s, db.resource_dir("seed"))
     db.dispose_all()
     # Pages past the schema's own hold the rows: scribble over some of them.
     data = bytearray(path.read_bytes())

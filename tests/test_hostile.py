@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import dump
-from tracker import csvio, db, values
+from tracker import csvformat, db, transfer, values
 from tracker.errors import InvalidValue, TrackerError
 
 PARSER_SETTINGS = settings(max_examples=200, deadline=None)
@@ -186,7 +186,7 @@ def test_resolve_returns_a_jurisdiction_or_a_clear_error(seeded_url):
     @DB_SETTINGS
     @given(refs)
     def check(ref):
-        with db.session(seeded_url) as s:
+        with db.connect(seeded_url) as s:
             try:
                 j = jur.resolve(s, ref, "jurisdiction")
             except TrackerError as exc:
@@ -208,8 +208,8 @@ class _Rollback(Exception):
 @st.composite
 def csv_files(draw) -> tuple[str, bytes]:
     """An entity name and the bytes of a CSV file that may be anything from valid to junk."""
-    entity = draw(st.sampled_from(list(csvio.ENTITIES)))
-    known = list(csvio.ENTITIES[entity].columns)
+    entity = draw(st.sampled_from(list(csvformat.ENTITIES)))
+    known = list(csvformat.ENTITIES[entity].columns)
     header = draw(
         st.one_of(
             st.just(known),
@@ -243,8 +243,8 @@ def _import_bytes(url: str, entity: str, data: bytes, folder: Path) -> None:
     path = folder / f"{entity}.csv"
     path.write_bytes(data)
     try:
-        with db.session(url, write=True) as s:
-            csvio.import_files(s, path)
+        with db.connect(url, write=True) as s:
+            transfer.import_files(s, path)
             raise _Rollback
     except _Rollback:
         pass
@@ -274,7 +274,7 @@ def test_any_bytes_as_a_csv_file_fail_with_a_clear_error_or_import(seeded_url):
     folder = Path(tempfile.mkdtemp())
 
     @DB_SETTINGS
-    @given(st.sampled_from(list(csvio.ENTITIES)), st.binary(max_size=300))
+    @given(st.sampled_from(list(csvformat.ENTITIES)), st.binary(max_size=300))
     def check(entity, data):
         try:
             _import_bytes(seeded_url, entity, data, folder)

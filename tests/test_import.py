@@ -2,7 +2,7 @@
 
 from conftest import dump
 
-from tracker import csvfiles
+from tracker import csvformat
 
 SRC = "https://example.org/report"
 CHI = "ocd-division/country:us/state:il/place:chicago"
@@ -201,7 +201,7 @@ def test_at_most_fifty_problems_are_listed(cli, tmp_path):
     rows = "".join(f"Town {i},township,XX\n" for i in range(70))
     f = _file(tmp_path, "jurisdictions.csv", "name,kind,state\n" + rows)
     problems = _fails(cli, f)
-    assert len(problems) == csvfiles.MAX_PROBLEMS + 1
+    assert len(problems) == csvformat.MAX_PROBLEMS + 1
     assert problems[0].startswith("jurisdictions.csv, line 2: state: 'XX'")
     assert problems[49].startswith("jurisdictions.csv, line 51: ")
     assert problems[-1] == "... and 20 more"

@@ -179,11 +179,11 @@ def _representative(revision: str, order: list[str]) -> list[tuple[str, dict]]:
 
 def _populate_at(url: str, revision: str, order: list[str]) -> None:
     """A database at ``revision`` holding the seed and representative rows."""
-    from tracker import csvio
+    from tracker import transfer
 
     db.upgrade(url, "head")
-    with db.session(url, write=True) as s:
-        csvio.import_files(s, db.resource_dir("seed"))
+    with db.connect(url, write=True) as s:
+        transfer.import_files(s, db.resource_dir("seed"))
     if revision != order[-1]:
         db.downgrade(url, revision)
     with db.engine_for(url).begin() as conn:

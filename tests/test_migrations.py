@@ -65,10 +65,10 @@ def test_downgrade_base_then_upgrade_leaves_a_working_database(empty_url):
     db.upgrade(empty_url)
     db.downgrade(empty_url, "base")
     db.upgrade(empty_url)
-    from tracker import csvio
+    from tracker import transfer
 
-    with db.session(empty_url, write=True) as s:
-        csvio.import_files(s, db.resource_dir("seed"))
+    with db.connect(empty_url, write=True) as s:
+        transfer.import_files(s, db.resource_dir("seed"))
     with db.engine_for(empty_url).connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM jurisdiction")).scalar_one() > 0
 
@@ -137,7 +137,7 @@ def test_jurisdiction_natural_keys_are_unique_indexes_not_table_constraints(url,
         assert indexes == names
         if engine_name == "sqlite":
             # What a bulk import into an empty table drops and rebuilds once
-            # (bulk.BulkWriter.defer_indexes): indexes with SQL, so droppable;
+            # (db.BulkWriter.defer_indexes): indexes with SQL, so droppable;
             # no implicit autoindex is left to update row by row.
             droppable = conn.exec_driver_sql(
                 "SELECT name FROM sqlite_master WHERE type = 'index'"

@@ -12,12 +12,13 @@ DC = "ocd-division/country:us/district:dc"
 
 
 def add(url, name, kind, state, **kw):
-    with db.session(url, write=True) as s:
-        return jur.add(s, jur.validate(name, kind, state, **kw)).ocd_id
+    row = {"name": name, "kind": kind, "state": state, **kw}
+    with db.connect(url, write=True) as s:
+        return jur.add(s, row)
 
 
 def find(url, ref):
-    with db.session(url) as s:
+    with db.connect(url) as s:
         return jur.resolve(s, ref).ocd_id
 
 
@@ -70,7 +71,7 @@ def test_ref_forms_find_the_jurisdiction(places, ref, key):
 
 
 def test_ref_by_database_id(places):
-    with db.session(places) as s:
+    with db.connect(places) as s:
         j = jur.resolve(s, "Chicago, IL")
     assert find(places, str(j.id)) == j.ocd_id
 
@@ -84,7 +85,7 @@ def test_bare_state_name_finds_the_state_once_it_is_tracked(seeded_url):
 
 
 def test_franklin_county_in_two_states_is_ambiguous_and_lists_ocd_ids(places):
-    with db.session(places) as s, pytest.raises(Ambiguous) as err:
+    with db.connect(places) as s, pytest.raises(Ambiguous) as err:
         jur.resolve(s, "Franklin County")
     text = str(err.value)
     assert "ocd-division/country:us/state:oh/county:franklin" in text
@@ -92,19 +93,19 @@ def test_franklin_county_in_two_states_is_ambiguous_and_lists_ocd_ids(places):
 
 
 def test_unknown_ref_suggests_closest_names(places):
-    with db.session(places) as s, pytest.raises(NotFound) as err:
+    with db.connect(places) as s, pytest.raises(NotFound) as err:
         jur.resolve(s, "Chicgo, IL")
     assert "did you mean: Chicago, IL (ocd-division/country:us/state:il/place:chicago)" in str(
         err.value
     )
-    with db.session(places) as s, pytest.raises(NotFound) as err:
+    with db.connect(places) as s, pytest.raises(NotFound) as err:
         jur.resolve(s, "Chicago, IN")
     assert "Chicago, IL" in str(err.value)
 
 
 def test_sound_alike_is_not_a_state(seeded_url):
     add(seeded_url, "Maine", "state", "ME")
-    with db.session(seeded_url) as s, pytest.raises(NotFound):
+    with db.connect(seeded_url) as s, pytest.raises(NotFound):
         jur.resolve(s, "Main")
     with pytest.raises(InvalidValue, match="state"):
         jur.validate("X County", "county", "Kalifornia")
@@ -115,7 +116,7 @@ def test_number_that_is_an_id_and_another_fips_is_ambiguous(url):
     add(url, "District of Columbia", "federal_district", "DC", fips="11")
     for i in range(10):
         add(url, f"Town {i}", "town", "VT")
-    with db.session(url) as s, pytest.raises(Ambiguous, match="FIPS code of District of Columbia"):
+    with db.connect(url) as s, pytest.raises(Ambiguous, match="FIPS code of District of Columbia"):
         jur.resolve(s, "11")
 
 

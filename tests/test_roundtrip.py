@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from conftest import dump
 
-from tracker import csvio, db, sources
+from tracker import csvformat, db, sources, transfer
 from tracker import jurisdictions as jur
 from tracker import status as st
 
@@ -53,27 +53,29 @@ def _write(directory: Path, files: dict[str, str]) -> Path:
 @pytest.fixture
 def rich_url(seeded_url, tmp_path):
     """The seed plus tricky text and two identical assertions recorded twice."""
-    with db.session(seeded_url, write=True) as s:
-        csvio.import_files(s, _write(tmp_path / "tricky", TRICKY))
-    with db.session(seeded_url, write=True) as s:
+    with db.connect(seeded_url, write=True) as s:
+        transfer.import_files(s, _write(tmp_path / "tricky", TRICKY))
+    with db.connect(seeded_url, write=True) as s:
         chicago = jur.resolve(s, "Chicago, IL")
-        src = sources.resolve(s, sources.list_sources(s)[0].key)
+        src = sources.resolve(s, sources.list_sources(s).rows[0]["key"])
         # The CLI can record the same assertion twice (a re-run); both rows
         # are history and must survive the round trip.
-        st.set_status(s, chicago, src, "sanctuary", effective="2017-09", note="again")
-        st.set_status(s, chicago, src, "sanctuary", effective="2017-09", note="again")
+        again = {"jurisdiction": chicago.ocd_id, "status": "sanctuary", "source": src.key,
+                 "effective": "2017-09", "note": "again"}  # fmt: skip
+        st.set_status(s, again)
+        st.set_status(s, again)
     return seeded_url
 
 
 def _export(url: str, out: Path) -> dict[str, bytes]:
-    with db.session(url) as s:
-        csvio.export_dir(s, out)
+    with db.connect(url) as s:
+        transfer.export_dir(s, out)
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
-def _import(url: str, directory: Path) -> dict[str, csvio.Counts]:
-    with db.session(url, write=True) as s:
-        return csvio.import_files(s, directory)
+def _import(url: str, directory: Path) -> dict[str, csvformat.Counts]:
+    with db.connect(url, write=True) as s:
+        return transfer.import_files(s, directory)
 
 
 def _fresh(engine: str, tmp_path: Path, request, name: str) -> str:
@@ -92,7 +94,7 @@ def _round_trip(source_url: str, target_url: str, tmp_path: Path) -> None:
     summary = _import(target_url, tmp_path / "first")
     assert all(c.updated == 0 and c.unchanged == 0 for c in summary.values())
     second = _export(target_url, tmp_path / "second")
-    assert list(first) == sorted(e.filename for e in csvio.ENTITIES.values())
+    assert list(first) == sorted(e.filename for e in csvformat.ENTITIES.values())
     for name in first:
         assert second[name] == first[name], name
     # The two identical assertions are both there, in both databases.

@@ -4,17 +4,17 @@ import pytest
 import sqlalchemy as sa
 from conftest import table_counts
 
-from tracker import csvio, db
+from tracker import db, transfer
 from tracker.values import format_amount
 
 
 def test_seed_twice_adds_nothing(url):
-    first = db.session(url, write=True)
+    first = db.connect(url, write=True)
     with first as s:
-        csvio.import_files(s, db.resource_dir("seed"))
+        transfer.import_files(s, db.resource_dir("seed"))
     counts = table_counts(url)
-    with db.session(url, write=True) as s:
-        summary = csvio.import_files(s, db.resource_dir("seed"))
+    with db.connect(url, write=True) as s:
+        summary = transfer.import_files(s, db.resource_dir("seed"))
     assert table_counts(url) == counts
     assert all(c.added == 0 and c.updated == 0 for c in summary.values())
     assert counts["jurisdiction"] == 9

@@ -2,13 +2,24 @@
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
 
+from tracker import jurisdictions as jur
 from tracker import vocab
+from tracker.batch import Batch
+from tracker.csvformat import Row, join_list, split_list
 from tracker.errors import Duplicate, InvalidValue, NotFound
-from tracker.models import ActionTarget, FederalAction, Jurisdiction, Source
-from tracker.values import clean_text, parse_partial_date
+from tracker.models import ActionTarget, FederalAction, Jurisdiction, Source, utcnow
+from tracker.records import Rows
+from tracker.values import clean_text, parse_count, parse_partial_date
+
+COLUMNS = [
+    "id", "key", "date", "agency", "kind", "title", "target_count", "named_targets", "source",
+]  # fmt: skip
+T = FederalAction.__table__
+AT = ActionTarget.__table__
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -33,7 +44,7 @@ def validate(
     key: str | None = None,
 ) -> dict:
     title = clean_text(title, "title", required=True)
-    date = parse_partial_date(date, "date")
+    date = parse_partial_date(date or "", "date")
     if target_count is not None and target_count < 0:
         raise InvalidValue(f"target count: {target_count} is negative")
     return {
@@ -41,86 +52,212 @@ def validate(
         "title": title,
         "date": date,
         "agency": clean_text(agency, "agency", required=True),
-        "kind": vocab.parse_choice(vocab.ActionKind, kind, "kind").value,
+        "kind": vocab.parse_choice(vocab.ActionKind, (kind or "").strip(), "kind").value,
         "description": clean_text(description, "description"),
         "target_count": target_count,
     }
 
 
-def _check_count(action: FederalAction, named: int) -> None:
-    if action.target_count is not None and named > action.target_count:
-        raise InvalidValue(
-            f"target count: {action.target_count} is fewer than the {named} named targets"
+def check_count(count: int | None, named: int) -> None:
+    """A source may count more targets than it names, never fewer."""
+    if count is not None and named > count:
+        raise InvalidValue(f"target count: {count} is fewer than the {named} named targets")
+
+
+def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
+    """Actions matched by key (stored ones updated), with their named targets.
+
+    A row without a ``targets`` column leaves the stored targets as they are.
+    ``new_only`` (``actions add``): a stored key is a duplicate.
+    """
+    conn = batch.conn
+    counts = batch.counts("actions")
+    existing = {r.key: r for r in conn.execute(sa.select(T))}
+    cache = batch.key_cache(T)
+    targets: dict[int, set[int]] = {}
+    for aid, jid in conn.execute(sa.select(AT.c.action_id, AT.c.jurisdiction_id)):
+        targets.setdefault(aid, set()).add(jid)
+    sources = Source.__table__
+    seen: dict = {}
+
+    def parse(v: dict):
+        count = v.get("target_count")
+        count = parse_count(count, "target_count") if count else None
+        data = validate(
+            v.get("title"),
+            date=v.get("date"),
+            agency=v.get("agency"),
+            kind=v.get("kind"),
+            description=v.get("description"),
+            target_count=count,
+            key=v.get("key"),
         )
+        data["source_id"] = batch.key_id(sources, v.get("source"), "source", "source")
+        named = None
+        if "targets" in v:
+            named = {jur.ref_id(batch, ref, "targets") for ref in split_list(v["targets"])}
+            check_count(count, len(named))
+        return data, named
+
+    for row, (data, named) in batch.each(rows, parse):
+        if not batch.first_time(seen, data["key"], row):
+            continue
+        old = existing.get(data["key"])
+        if old is not None and new_only:
+            batch.problem(row, Duplicate(f"action {data['key']!r} already exists (id {old.id})"))
+            continue
+        if named is None and old is not None:
+            check_count(data["target_count"], len(targets.get(old.id, ())))
+        if batch.failed:
+            if old is None:
+                cache[data["key"]] = batch.placeholder()
+            continue
+        if old is None:
+            q = T.insert().returning(T.c.id)
+            aid = conn.execute(q, {**data, "created_at": utcnow()}).scalar_one()
+            cache[data["key"]] = aid
+            if named:
+                conn.execute(AT.insert(), [{"action_id": aid, "jurisdiction_id": j} for j in named])
+            counts.added += 1
+            continue
+        have = targets.get(old.id, set())
+        if any(getattr(old, k) != v for k, v in data.items()) or (
+            named is not None and named != have
+        ):
+            conn.execute(T.update().where(T.c.id == old.id).values(**data))
+            if named is not None and named != have:
+                conn.execute(sa.delete(AT).where(AT.c.action_id == old.id))
+                if named:
+                    conn.execute(
+                        AT.insert(), [{"action_id": old.id, "jurisdiction_id": j} for j in named]
+                    )
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
 
 
-def add(
-    session: Session, source: Source, targets: list[Jurisdiction] = (), **fields
-) -> FederalAction:
-    data = validate(**fields)
-    clash = session.exec(select(FederalAction).where(FederalAction.key == data["key"])).first()
-    if clash is not None:
-        raise Duplicate(f"action {data['key']!r} already exists (id {clash.id})")
-    action = FederalAction(source_id=source.id, **data)
-    unique = {j.id: j for j in targets}
-    _check_count(action, len(unique))
-    session.add(action)
-    session.flush()
-    for jid in unique:
-        session.add(ActionTarget(action_id=action.id, jurisdiction_id=jid))
-    session.flush()
-    return action
+def _row(conn: sa.Connection, a) -> dict:
+    """A stored action as a row of the import format (its fields and references by key)."""
+    S = Source.__table__
+    source = conn.execute(sa.select(S.c.key).where(S.c.id == a.source_id))
+    return {
+        "key": a.key,
+        "date": a.date,
+        "agency": a.agency,
+        "kind": a.kind,
+        "title": a.title,
+        "description": a.description,
+        "source": source.scalar_one(),
+        "target_count": None if a.target_count is None else str(a.target_count),
+    }
 
 
-def targets_of(session: Session, action: FederalAction) -> list[Jurisdiction]:
-    return list(
-        session.exec(
-            select(Jurisdiction)
-            .join(ActionTarget, ActionTarget.jurisdiction_id == Jurisdiction.id)
-            .where(ActionTarget.action_id == action.id)
-            .order_by(Jurisdiction.ocd_id)
-        )
-    )
+def add(conn: sa.Connection, *, source: str, targets: list[str] = (), **fields) -> str:
+    """A new action; ``source`` a key, ``targets`` REFs. Returns its key."""
+    values = {k: v for k, v in fields.items() if v is not None}
+    if "target_count" in values:
+        values["target_count"] = str(values["target_count"])
+    values["source"] = source
+    values["targets"] = "; ".join(targets)
+    write(Batch(conn), [Row(1, values)], new_only=True)
+    return validate(**fields)["key"]
 
 
 def update(
-    session: Session,
-    action: FederalAction,
+    conn: sa.Connection,
+    ref: str,
     *,
-    add_targets: list[Jurisdiction] = (),
+    add_targets: list[str] = (),
     target_count: int | None = None,
     description: str | None = None,
-) -> FederalAction:
+) -> str:
+    """Add named targets, or change the stated count or description; its key."""
+    a = resolve(conn, ref)
+    values = _row(conn, a)
     if target_count is not None:
         if target_count < 0:
             raise InvalidValue(f"target count: {target_count} is negative")
-        action.target_count = target_count
+        values["target_count"] = str(target_count)
     if description is not None:
-        action.description = clean_text(description, "description")
-    current = {j.id for j in targets_of(session, action)}
-    new = [j for j in {j.id: j for j in add_targets}.values() if j.id not in current]
-    _check_count(action, len(current) + len(new))
-    session.add(action)
-    for j in new:
-        session.add(ActionTarget(action_id=action.id, jurisdiction_id=j.id))
-    session.flush()
-    return action
+        values["description"] = description
+    if add_targets:
+        named = [t.ocd_id for t in targets_of(conn, a.id)]
+        named += [jur.resolve(conn, r, "target").ocd_id for r in add_targets]
+        values["targets"] = join_list(set(named))
+    write(Batch(conn), [Row(1, values)])
+    return a.key
 
 
-def resolve(session: Session, ref: str, field: str = "action") -> FederalAction:
+def targets_of(conn: sa.Connection, action_id: int) -> list:
+    J = Jurisdiction.__table__
+    q = (
+        sa.select(J)
+        .join(AT, AT.c.jurisdiction_id == J.c.id)
+        .where(AT.c.action_id == action_id)
+        .order_by(J.c.ocd_id)
+    )
+    return list(conn.execute(q))
+
+
+def resolve(conn: sa.Connection, ref: str, field: str = "action") -> sa.Row:
     text = (ref or "").strip() if isinstance(ref, str) else ""
     if not text:
         raise InvalidValue(f"{field}: an action is required (its id or key)")
     if "\x00" in text:
         # PostgreSQL cannot even compare text holding NUL: refuse it before any query.
         raise InvalidValue(f"{field}: contains a NUL character")
-    found = session.exec(select(FederalAction).where(FederalAction.key == text)).first()
+    found = conn.execute(sa.select(T).where(T.c.key == text)).first()
     if found is None and text.isascii() and text.isdigit() and len(text) < 19:
-        found = session.get(FederalAction, int(text))
+        found = conn.execute(sa.select(T).where(T.c.id == int(text))).first()
     if found is None:
         raise NotFound(f"{field}: no action has the id or key {ref!r}; see `tracker actions list`")
     return found
 
 
-def list_actions(session: Session) -> list[FederalAction]:
-    return list(session.exec(select(FederalAction).order_by(FederalAction.date, FederalAction.key)))
+def records(conn: sa.Connection, actions: list, *, names: bool = False) -> list[dict]:
+    """Actions as printed: their fields, source key and named targets."""
+    J, S = Jurisdiction.__table__, Source.__table__
+    ids = [a.id for a in actions]
+    named: dict[int, list] = {}
+    q = (
+        sa.select(AT.c.action_id, J.c.ocd_id, J.c.name, J.c.state)
+        .join(J, J.c.id == AT.c.jurisdiction_id)
+        .where(AT.c.action_id.in_(ids))
+        .order_by(J.c.ocd_id)
+    )
+    for aid, *target in conn.execute(q):
+        named.setdefault(aid, []).append(target)
+    keys = dict(
+        conn.execute(
+            sa.select(S.c.id, S.c.key).where(S.c.id.in_({a.source_id for a in actions}))
+        ).all()
+    )
+    out = []
+    for a in actions:
+        targets = named.get(a.id, [])
+        row = {
+            "id": a.id,
+            "key": a.key,
+            "date": a.date,
+            "agency": a.agency,
+            "kind": a.kind,
+            "title": a.title,
+            "description": a.description,
+            "source": keys[a.source_id],
+            "target_count": a.target_count,
+            "named_targets": [ocd for ocd, _name, _state in targets],
+        }
+        if names:
+            row["target_names"] = [f"{name}, {state}" for _ocd, name, state in targets]
+        out.append(row)
+    return out
+
+
+def list_actions(conn: sa.Connection) -> Rows:
+    q = sa.select(T).order_by(T.c.date, T.c.key)
+    return Rows(COLUMNS, records(conn, conn.execute(q).all()))
+
+
+def show(conn: sa.Connection, ref: str) -> dict:
+    """One action with its targets' names too."""
+    return records(conn, [resolve(conn, ref)], names=True)[0]

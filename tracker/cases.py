@@ -1,13 +1,25 @@
 """Litigation: cases, their parties and rulings."""
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
-from sqlmodel import Session, select
 
 from tracker import jurisdictions as jur
 from tracker import vocab
+from tracker.batch import Batch
+from tracker.csvformat import Row
 from tracker.errors import Ambiguous, Duplicate, InvalidValue, NotFound
-from tracker.models import CaseParty, Jurisdiction, LegalCase, Ruling, Source
-from tracker.values import clean_text, optional_date, parse_partial_date
+from tracker.models import CaseParty, Jurisdiction, LegalCase, Ruling, Source, utcnow
+from tracker.records import Rows
+from tracker.values import clean_text, fold, optional_date, parse_partial_date
+
+COLUMNS = [
+    "id", "key", "caption", "court", "docket", "filed", "status", "parties", "latest_ruling",
+]  # fmt: skip
+C = LegalCase.__table__
+P = CaseParty.__table__
+R = Ruling.__table__
+_FIELDS = ("key", "caption", "court", "docket", "filed", "status", "summary")
 
 
 def validate(
@@ -16,7 +28,7 @@ def validate(
     court: str,
     docket: str | None = None,
     filed: str | None = None,
-    status: str = "pending",
+    status: str | None = "pending",
     summary: str | None = None,
     key: str | None = None,
 ) -> dict:
@@ -28,17 +40,172 @@ def validate(
         "court": clean_text(court, "court", required=True),
         "docket": docket,
         "filed": optional_date(filed, "filed"),
-        "status": vocab.parse_choice(vocab.CaseStatus, status or "pending", "status").value,
+        "status": vocab.parse_choice(
+            vocab.CaseStatus, (status or "pending").strip(), "status"
+        ).value,
         "summary": clean_text(summary, "summary"),
     }
 
 
-def resolve_party(session: Session, text: str, role: str) -> tuple[Jurisdiction | None, str | None]:
-    """A party is a tracked jurisdiction when its text is a REF, else a named
-    person or agency. Text shaped like ``Name, ST`` must be a jurisdiction."""
+# --- writing --------------------------------------------------------------------
+
+
+def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
+    """Cases matched by key (stored ones updated); a docket belongs to one case.
+    ``new_only`` (``cases add``): a stored key or docket is a duplicate."""
+    conn = batch.conn
+    counts = batch.counts("cases")
+    existing = {r.key: r for r in conn.execute(sa.select(C))}
+    dockets = {r.docket: (r.key, r.caption) for r in existing.values() if r.docket}
+    cache = batch.key_cache(C)
+    sources = Source.__table__
+    seen: dict = {}
+
+    def parse(v: dict) -> dict:
+        data = validate(
+            v.get("caption"),
+            court=v.get("court"),
+            docket=v.get("docket"),
+            filed=v.get("filed"),
+            status=v.get("status"),
+            summary=v.get("summary"),
+            key=v.get("key"),
+        )
+        data["source_id"] = batch.key_id(sources, v.get("source"), "source", "source")
+        return data
+
+    for row, data in batch.each(rows, parse):
+        if not batch.first_time(seen, data["key"], row):
+            continue
+        old = existing.get(data["key"])
+        if new_only and old is not None:
+            batch.problem(row, Duplicate(f"case key {data['key']!r} already exists: {old.caption}"))
+            continue
+        owner, caption = dockets.get(data["docket"], (None, None))
+        if owner is not None and owner != data["key"]:
+            if new_only:
+                message = f"case docket {data['docket']!r} already exists: {caption}"
+            else:
+                message = f"docket {data['docket']!r} already belongs to {caption}"
+            batch.problem(row, Duplicate(message))
+            continue
+        if data["docket"]:
+            dockets[data["docket"]] = (data["key"], data["caption"])
+        if batch.failed:
+            if old is None:
+                cache[data["key"]] = batch.placeholder()
+            continue
+        if old is None:
+            q = C.insert().returning(C.c.id)
+            cache[data["key"]] = conn.execute(q, {**data, "created_at": utcnow()}).scalar_one()
+            counts.added += 1
+        elif any(getattr(old, k) != v for k, v in data.items()):
+            conn.execute(C.update().where(C.c.id == old.id).values(**data))
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+
+
+def write_parties(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
+    """Parties: a case, a role, and a tracked jurisdiction or a name.
+    ``new_only`` (``cases add``): a party the case has already is a duplicate."""
+    conn = batch.conn
+    counts = batch.counts("parties")
+    existing = {
+        (r.case_id, r.role, r.jurisdiction_id, r.name)
+        for r in conn.execute(sa.select(P.c.case_id, P.c.role, P.c.jurisdiction_id, P.c.name))
+    }
+    seen: dict = {}
+
+    def parse(v: dict) -> dict:
+        role = vocab.parse_choice(vocab.PartyRole, (v.get("role") or "").strip(), "role").value
+        jref, name = v.get("jurisdiction"), clean_text(v.get("name"), "name")
+        if bool(jref) == bool(name):
+            raise InvalidValue("jurisdiction, name: give exactly one of them")
+        return {
+            "case_id": batch.key_id(C, v.get("case") or "", "case", "case"),
+            "role": role,
+            "jurisdiction_id": jur.ref_id(batch, jref, "jurisdiction") if jref else None,
+            "name": name,
+        }
+
+    for row, data in batch.each(rows, parse):
+        key = (data["case_id"], data["role"], data["jurisdiction_id"], data["name"])
+        if new_only and (key in existing or key in seen):
+            shown = row.values.get("party") or data["name"] or row.values.get("jurisdiction")
+            caption = conn.execute(sa.select(C.c.caption).where(C.c.id == data["case_id"]))
+            role = data["role"]
+            batch.problem(
+                row,
+                Duplicate(f"{role}: {shown!r} is already a {role} in {caption.scalar_one()}"),
+            )
+            continue
+        if not batch.first_time(seen, key, row):
+            continue
+        if batch.failed:
+            continue
+        if key in existing:
+            counts.unchanged += 1
+        else:
+            conn.execute(P.insert(), data)
+            counts.added += 1
+
+
+def write_rulings(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
+    """Rulings matched by case, date and kind (stored ones updated).
+    ``new_only`` (``cases rule``): a stored ruling is a duplicate."""
+    conn = batch.conn
+    counts = batch.counts("rulings")
+    existing = {(r.case_id, r.date, r.kind): r for r in conn.execute(sa.select(R))}
+    sources = Source.__table__
+    seen: dict = {}
+
+    def parse(v: dict) -> dict:
+        return {
+            "case_id": batch.key_id(C, v.get("case") or "", "case", "case"),
+            "date": parse_partial_date(v.get("date") or "", "date"),
+            "kind": vocab.parse_choice(
+                vocab.RulingKind, (v.get("kind") or "").strip(), "kind"
+            ).value,
+            "judge": clean_text(v.get("judge"), "judge"),
+            "summary": clean_text(v.get("summary"), "summary"),
+            "source_id": batch.key_id(sources, v.get("source"), "source", "source"),
+        }
+
+    for row, data in batch.each(rows, parse):
+        key = (data["case_id"], data["date"], data["kind"])
+        if not batch.first_time(seen, key, row):
+            continue
+        old = existing.get(key)
+        if new_only and old is not None:
+            caption = conn.execute(sa.select(C.c.caption).where(C.c.id == data["case_id"]))
+            batch.problem(
+                row,
+                Duplicate(
+                    f"{caption.scalar_one()} already has a ruling of kind {data['kind']} "
+                    f"dated {data['date']}"
+                ),
+            )
+            continue
+        if batch.failed:
+            continue
+        if old is None:
+            conn.execute(R.insert(), {**data, "created_at": utcnow()})
+            counts.added += 1
+        elif any(getattr(old, k) != v for k, v in data.items()):
+            conn.execute(R.update().where(R.c.id == old.id).values(**data))
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+
+
+def resolve_party(conn: sa.Connection, text: str, role: str) -> dict:
+    """A party as a parties row: a tracked jurisdiction when its text is a
+    REF (by OCD id), else a named person or agency. Text shaped like
+    ``Name, ST`` must be a jurisdiction."""
     value = clean_text(text, role, required=True)
     try:
-        return jur.resolve(session, value, field=role), None
+        return {"jurisdiction": jur.resolve(conn, value, field=role).ocd_id, "party": text}
     except Ambiguous:
         raise
     except (NotFound, InvalidValue):
@@ -49,115 +216,48 @@ def resolve_party(session: Session, text: str, role: str) -> tuple[Jurisdiction 
             raise
         if (value.isascii() and value.isdigit()) or value.lower().startswith("ocd-division/"):
             raise
-        return None, value
+        return {"name": value, "party": text}
 
 
-def add(
-    session: Session,
-    source: Source,
-    parties: list[tuple[str, str]] = (),
-    **fields,
-) -> LegalCase:
-    """A case; ``parties`` pairs a role with party text (REF or name)."""
-    data = validate(**fields)
-    for column in ("key", "docket"):
-        if data[column]:
-            clash = session.exec(
-                select(LegalCase).where(getattr(LegalCase, column) == data[column])
-            ).first()
-            if clash is not None:
-                raise Duplicate(f"case {column} {data[column]!r} already exists: {clash.caption}")
-    case = LegalCase(source_id=source.id, **data)
-    session.add(case)
-    session.flush()
-    for role, text in parties:
-        add_party(session, case, role, text)
-    return case
+def add(conn: sa.Connection, *, source: str, parties: list[tuple[str, str]] = (), **fields) -> str:
+    """A new case with its parties (role, REF or name); ``source`` a key. Returns its key."""
+    values = {k: v for k, v in fields.items() if v is not None}
+    values["source"] = source
+    write(Batch(conn), [Row(1, values)], new_only=True)
+    key = validate(**fields)["key"]
+    party_rows = [
+        Row(1, {"case": key, "role": role, **resolve_party(conn, text, role)})
+        for role, text in parties
+    ]
+    write_parties(Batch(conn), party_rows, new_only=True)
+    return key
 
 
-def add_party(session: Session, case: LegalCase, role: str, text: str) -> CaseParty:
-    role = vocab.parse_choice(vocab.PartyRole, role, "role").value
-    jurisdiction, name = resolve_party(session, text, role)
-    q = select(CaseParty).where(CaseParty.case_id == case.id, CaseParty.role == role)
-    q = (
-        q.where(CaseParty.jurisdiction_id == jurisdiction.id)
-        if jurisdiction
-        else q.where(CaseParty.name == name)
-    )
-    if session.exec(q).first() is not None:
-        raise Duplicate(f"{role}: {text!r} is already a {role} in {case.caption}")
-    party = CaseParty(
-        case_id=case.id,
-        role=role,
-        jurisdiction_id=jurisdiction.id if jurisdiction else None,
-        name=name,
-    )
-    session.add(party)
-    session.flush()
-    return party
+def update(conn: sa.Connection, ref: str, **changes) -> str:
+    """Change the fields given (docket, status, court, filed, summary); its key."""
+    c = resolve(conn, ref)
+    S = Source.__table__
+    values = {f: getattr(c, f) for f in _FIELDS}
+    values["source"] = conn.execute(sa.select(S.c.key).where(S.c.id == c.source_id)).scalar_one()
+    values.update({k: v for k, v in changes.items() if v is not None})
+    write(Batch(conn), [Row(1, values)])
+    return c.key
 
 
-def update(
-    session: Session,
-    case: LegalCase,
-    *,
-    docket: str | None = None,
-    status: str | None = None,
-    court: str | None = None,
-    filed: str | None = None,
-    summary: str | None = None,
-) -> LegalCase:
-    if docket is not None:
-        docket = clean_text(docket, "docket")
-        if docket:
-            clash = session.exec(select(LegalCase).where(LegalCase.docket == docket)).first()
-            if clash is not None and clash.id != case.id:
-                raise Duplicate(f"docket {docket!r} already belongs to {clash.caption}")
-        case.docket = docket
-    if status is not None:
-        case.status = vocab.parse_choice(vocab.CaseStatus, status, "status").value
-    if court is not None:
-        case.court = clean_text(court, "court", required=True)
-    if filed is not None:
-        case.filed = optional_date(filed, "filed")
-    if summary is not None:
-        case.summary = clean_text(summary, "summary")
-    session.add(case)
-    session.flush()
-    return case
+def rule(conn: sa.Connection, ref: str, *, source: str, **fields) -> int:
+    """A ruling in the case ``ref`` names (``source`` a key); its id."""
+    c = resolve(conn, ref)
+    values = {k: v for k, v in fields.items() if v is not None}
+    values.update({"case": c.key, "source": source})
+    write_rulings(Batch(conn), [Row(1, values)], new_only=True)
+    # Writers hold the write lock: the newest ruling is this one.
+    return conn.execute(sa.select(sa.func.max(R.c.id))).scalar_one()
 
 
-def rule(
-    session: Session,
-    case: LegalCase,
-    source: Source,
-    *,
-    date: str,
-    kind: str,
-    judge: str | None = None,
-    summary: str | None = None,
-) -> Ruling:
-    date = parse_partial_date(date, "date")
-    kind = vocab.parse_choice(vocab.RulingKind, kind, "kind").value
-    clash = session.exec(
-        select(Ruling).where(Ruling.case_id == case.id, Ruling.date == date, Ruling.kind == kind)
-    ).first()
-    if clash is not None:
-        raise Duplicate(f"{case.caption} already has a ruling of kind {kind} dated {date}")
-    ruling = Ruling(
-        case_id=case.id,
-        source_id=source.id,
-        date=date,
-        kind=kind,
-        judge=clean_text(judge, "judge"),
-        summary=clean_text(summary, "summary"),
-    )
-    session.add(ruling)
-    session.flush()
-    return ruling
+# --- reading --------------------------------------------------------------------
 
 
-def resolve(session: Session, ref: str, field: str = "case") -> LegalCase:
+def resolve(conn: sa.Connection, ref: str, field: str = "case") -> sa.Row:
     """A case by id, key, docket number or caption (case-insensitive)."""
     text = (ref or "").strip() if isinstance(ref, str) else ""
     if not text:
@@ -165,17 +265,15 @@ def resolve(session: Session, ref: str, field: str = "case") -> LegalCase:
     if "\x00" in text:
         # PostgreSQL cannot even compare text holding NUL: refuse it before any query.
         raise InvalidValue(f"{field}: contains a NUL character")
-    for column in (LegalCase.key, LegalCase.docket):
-        found = session.exec(select(LegalCase).where(column == text)).first()
+    for column in (C.c.key, C.c.docket):
+        found = conn.execute(sa.select(C).where(column == text)).first()
         if found is not None:
             return found
     if text.isascii() and text.isdigit() and len(text) < 19:
-        found = session.get(LegalCase, int(text))
+        found = conn.execute(sa.select(C).where(C.c.id == int(text))).first()
         if found is not None:
             return found
-    from tracker.values import fold
-
-    matches = [c for c in session.exec(select(LegalCase)) if fold(c.caption) == fold(text)]
+    matches = [c for c in conn.execute(sa.select(C)) if fold(c.caption) == fold(text)]
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -186,35 +284,112 @@ def resolve(session: Session, ref: str, field: str = "case") -> LegalCase:
     )
 
 
-def parties_of(session: Session, case: LegalCase) -> list[tuple[CaseParty, Jurisdiction | None]]:
-    order = {r.value: i for i, r in enumerate(vocab.PartyRole)}
-    rows = session.exec(
-        select(CaseParty, Jurisdiction)
-        .join(Jurisdiction, Jurisdiction.id == CaseParty.jurisdiction_id, isouter=True)
-        .where(CaseParty.case_id == case.id)
-        .order_by(CaseParty.id)
-    )
-    return sorted(rows, key=lambda r: order[r[0].role])
-
-
-def rulings_of(session: Session, case: LegalCase) -> list[Ruling]:
-    return list(
-        session.exec(
-            select(Ruling).where(Ruling.case_id == case.id).order_by(Ruling.date, Ruling.id)
-        )
-    )
-
-
-def list_cases(session: Session) -> list[LegalCase]:
-    # Undated cases last on both engines (SQLite and PostgreSQL order NULLs differently).
-    undated = sa.case((LegalCase.filed.is_(None), 1), else_=0)
-    return list(session.exec(select(LegalCase).order_by(undated, LegalCase.filed, LegalCase.key)))
-
-
-def party_label(party: CaseParty, jurisdiction: Jurisdiction | None) -> str:
+def party_label(name: str | None, jname: str | None, kind: str | None, state: str | None) -> str:
     """A party as shown: ``Chicago, IL``, ``California``, or the name as given."""
-    if jurisdiction is None:
-        return party.name
-    if jurisdiction.kind in jur.STATE_LEVEL:
-        return jurisdiction.name
-    return f"{jurisdiction.name}, {jurisdiction.state}"
+    if jname is None:
+        return name
+    if kind in jur.STATE_LEVEL:
+        return jname
+    return f"{jname}, {state}"
+
+
+def parties(conn: sa.Connection, case_ids: list[int]) -> dict[int, list[dict]]:
+    """Each case's parties, by role (plaintiffs first), as shown."""
+    J = Jurisdiction.__table__
+    order = {r.value: i for i, r in enumerate(vocab.PartyRole)}
+    q = (
+        sa.select(P.c.case_id, P.c.role, P.c.name, J.c.ocd_id, J.c.name.label("jname"),
+                  J.c.kind, J.c.state)
+        .join(J, J.c.id == P.c.jurisdiction_id, isouter=True)
+        .where(P.c.case_id.in_(case_ids))
+        .order_by(P.c.id)
+    )  # fmt: skip
+    found: dict[int, list[dict]] = {}
+    for r in sorted(conn.execute(q), key=lambda r: order[r.role]):
+        shown = party_label(r.name, r.jname, r.kind, r.state)
+        found.setdefault(r.case_id, []).append(
+            {"role": r.role, "party": shown, "jurisdiction": r.ocd_id}
+        )
+    return found
+
+
+def rulings(conn: sa.Connection, case_ids: list[int]) -> dict[int, list]:
+    """Each case's rulings, oldest first, with their source keys."""
+    S = Source.__table__
+    q = (
+        sa.select(R, S.c.key.label("source_key"))
+        .join(S, S.c.id == R.c.source_id)
+        .where(R.c.case_id.in_(case_ids))
+        .order_by(R.c.date, R.c.id)
+    )
+    found: dict[int, list] = {}
+    for r in conn.execute(q):
+        found.setdefault(r.case_id, []).append(r)
+    return found
+
+
+def latest(rulings: list):
+    """The latest of a case's rulings (``rulings`` gives them oldest first): by
+    date, a more precise date after a less precise one on the same first day."""
+    return rulings[-1] if rulings else None
+
+
+def latest_ruling(rulings: list) -> str | None:
+    """The latest ruling as listed: ``2018-04 appellate_decision``."""
+    last = latest(rulings)
+    return f"{last.date} {last.kind}" if last else None
+
+
+def record(c) -> dict:
+    """A case as printed."""
+    return {
+        "id": c.id,
+        "key": c.key,
+        "caption": c.caption,
+        "court": c.court,
+        "docket": c.docket,
+        "filed": c.filed,
+        "status": c.status,
+        "summary": c.summary,
+    }
+
+
+def list_cases(conn: sa.Connection) -> Rows:
+    """Cases with their parties and latest ruling, by filing date (undated last)."""
+    # Undated cases last on both engines (SQLite and PostgreSQL order NULLs differently).
+    undated = sa.case((C.c.filed.is_(None), 1), else_=0)
+    cases = conn.execute(sa.select(C).order_by(undated, C.c.filed, C.c.key)).all()
+    ids = [c.id for c in cases]
+    by_case, ruled = parties(conn, ids), rulings(conn, ids)
+    rows = []
+    for c in cases:
+        row = record(c)
+        row["parties"] = [f"{p['role']}: {p['party']}" for p in by_case.get(c.id, [])]
+        row["latest_ruling"] = latest_ruling(ruled.get(c.id, []))
+        rows.append(row)
+    return Rows(COLUMNS, rows)
+
+
+def show(conn: sa.Connection, ref: str) -> dict:
+    """A case's sections: the case, its parties, every ruling oldest first."""
+    c = resolve(conn, ref)
+    S = Source.__table__
+    ruled = rulings(conn, [c.id]).get(c.id, [])
+    row = record(c)
+    row["source"] = conn.execute(sa.select(S.c.key).where(S.c.id == c.source_id)).scalar_one()
+    row["latest_ruling"] = latest_ruling(ruled)
+    return {
+        "case": row,
+        "parties": parties(conn, [c.id]).get(c.id, []),
+        "rulings": [
+            {
+                "id": r.id,
+                "date": r.date,
+                "kind": r.kind,
+                "judge": r.judge,
+                "summary": r.summary,
+                "source": r.source_key,
+            }
+            for r in ruled
+        ],
+    }

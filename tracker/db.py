@@ -1,18 +1,39 @@
-"""Engines, sessions, and keeping the schema at the code's revision."""
+"""The storage layer: engines, transactions, the writer lock, errors, migrations.
 
-from collections.abc import Iterator
+Every command reaches the database through here, on both engines, as
+SQLAlchemy Core connections. This module alone knows database URLs,
+SQLite's pragmas and read-only files, PostgreSQL's connect timeout, how
+writers queue (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), how a
+driver's error is worded for a user, and how rows are loaded in bulk
+(``BulkWriter``: chunked ``executemany`` on SQLite, COPY on PostgreSQL).
+"""
+
+import os
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session
 
-from tracker import config, rawdb, schema
+from tracker import config, schema
 from tracker.errors import SchemaOutOfDate, TrackerError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+# How long SQLite waits for another writer before "database is locked", and
+# the slices a writer waits in (see _begin_immediate).
+BUSY_TIMEOUT_MS = 60_000
+BUSY_SLICE_MS = 200
+# An arbitrary constant (env.py's migration lock + 1): PostgreSQL writers queue
+# on it, as SQLite writers queue on BEGIN IMMEDIATE.
+WRITE_LOCK = 740_211_821
+# How long a writer waits for another one, as SQLite's busy_timeout.
+LOCK_TIMEOUT = "60s"
+# libpq waits forever for a server that drops packets; a URL may say otherwise.
+CONNECT_TIMEOUT_S = 10
 
 
 def resource_dir(name: str) -> Path:
@@ -35,33 +56,82 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def _sqlite_path(url: str) -> Path | None:
-    database = make_url(url).database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database)
+# --- errors -------------------------------------------------------------------
 
 
-def _on_sqlite_connect(dbapi_connection, _record) -> None:
-    rawdb.configure_sqlite(dbapi_connection)
+def describe_error(url: str, exc: BaseException) -> str:
+    """The first line of a driver's error, password masked, with a hint when one helps."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip()
+    reason = text.splitlines()[0] if text else type(orig).__name__
+    if is_sqlite(url):
+        lowered = reason.lower()
+        if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
+            # SQLite writes beside the file too (-wal, -shm, -journal).
+            reason += " (check that the database file and its directory are writable)"
+        elif "not a database" in lowered:
+            reason += " (is this a tracker database?)"
+        elif "malformed" in lowered:
+            reason += " (the file is damaged: restore it from a backup)"
+    return config.redact(reason, url)
+
+
+def connect_error(url: str, exc: BaseException) -> TrackerError:
+    """What a user is told when the database cannot be reached."""
+    return TrackerError(f"cannot open database {config.mask_url(url)}: {describe_error(url, exc)}")
+
+
+def database_error(url: str, exc: BaseException) -> TrackerError:
+    """What a user is told when the database fails during a command."""
+    return TrackerError(f"database error ({config.mask_url(url)}): {describe_error(url, exc)}")
+
+
+# --- engines ------------------------------------------------------------------
+
+
+def _configure_sqlite(dbapi_connection, _record=None) -> None:
+    """Every SQLite connection: foreign keys on, WAL, a busy timeout."""
+    # Transactions are begun explicitly (pysqlite's own handling would defer
+    # BEGIN and break write locking).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _begin_immediate(dbapi_connection) -> None:
+    """BEGIN IMMEDIATE, waiting up to the busy timeout for another writer.
+
+    The wait is a loop of short waits, not one long one inside SQLite:
+    Python sees Ctrl-C only between calls into SQLite, so a writer queued
+    behind a long import still stops at once when interrupted.
+    """
+    import sqlite3
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_SLICE_MS}")
+    try:
+        while True:
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise sa.exc.OperationalError("BEGIN IMMEDIATE", None, exc) from None
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _on_sqlite_begin(conn) -> None:
-    # Writers take the write lock up front so two writers queue on
-    # busy_timeout instead of failing with "database is locked" on upgrade.
+    # Writers take the write lock up front so two writers queue on the busy
+    # timeout instead of failing with "database is locked" half-way.
     if conn.get_execution_options().get("tracker_write"):
         _begin_immediate(conn.connection.dbapi_connection)
     else:
         conn.exec_driver_sql("BEGIN DEFERRED")
-
-
-def _begin_immediate(dbapi_connection) -> None:
-    import sqlite3
-
-    try:
-        rawdb.begin_immediate(dbapi_connection)
-    except sqlite3.OperationalError as exc:
-        raise sa.exc.OperationalError("BEGIN IMMEDIATE", None, exc) from None
 
 
 _ENGINES: dict[str, Engine] = {}
@@ -74,14 +144,52 @@ def engine_for(url: str) -> Engine:
     return _ENGINES[url]
 
 
-def _write_protected(path: Path) -> bool:
-    """No write permission bit on the database file or its directory (SQLite writes beside it)."""
+def _read_only_file(path: Path) -> bool:
+    """No write permission bit on the database file or its directory (SQLite
+    writes beside it), or no write access for this user."""
     try:
-        if path.exists() and not path.stat().st_mode & 0o222:
+        if path.exists() and (not path.stat().st_mode & 0o222 or not os.access(path, os.W_OK)):
             return True
-        return not path.parent.stat().st_mode & 0o222
+        parent = path.parent
+        return not parent.stat().st_mode & 0o222 or not os.access(parent, os.W_OK)
     except OSError:
         return False
+
+
+def _sqlite_path(url: str) -> Path | None:
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = _sqlite_path(url)
+    if path is not None and not path.parent.exists():
+        if path.parent == config.data_dir():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise TrackerError(
+                    f"cannot create the data directory {str(path.parent)!r}: {exc.strerror or exc}"
+                ) from None
+        else:
+            raise TrackerError(f"database directory {str(path.parent)!r} does not exist")
+    if path is not None and path.is_dir():
+        raise TrackerError(f"database path {str(path)!r} is a directory, not a database file")
+    if path is not None and _read_only_file(path):
+        # A file or directory nobody may write (chmod a-w) is opened read-only,
+        # so it is never written, even by root, whom the file system lets
+        # write anything.
+        if not path.exists():
+            raise TrackerError(f"cannot create database {str(path)!r}: its directory is read-only")
+        from urllib.parse import quote
+
+        url = f"sqlite:///file:{quote(str(path.absolute()))}?mode=ro&uri=true"
+    engine = sa.create_engine(url)
+    event.listen(engine, "connect", _configure_sqlite)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
 
 
 def _create_engine(url: str) -> Engine:
@@ -92,45 +200,26 @@ def _create_engine(url: str) -> Engine:
         # ValueError: a port that is not a number.
         raise TrackerError(f"database URL {config.mask_url(url)!r} is not a valid URL") from None
     if parsed.get_backend_name() == "sqlite":
-        path = _sqlite_path(url)
-        if path is not None and not path.parent.exists():
-            if path.parent == config.data_dir():
-                try:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:
-                    raise TrackerError(
-                        f"cannot create the data directory {str(path.parent)!r}: "
-                        f"{exc.strerror or exc}"
-                    ) from None
-            else:
-                raise TrackerError(f"database directory {str(path.parent)!r} does not exist")
-        if path is not None and path.is_dir():
-            raise TrackerError(f"database path {str(path)!r} is a directory, not a database file")
-        if path is not None and _write_protected(path):
-            # A file or directory nobody may write (chmod a-w) is opened read-only,
-            # so it is never written, even by root, whom the file system lets
-            # write anything.
-            if not path.exists():
-                raise TrackerError(
-                    f"cannot create database {str(path)!r}: its directory is read-only"
-                )
-            from urllib.parse import quote
-
-            url = f"sqlite:///file:{quote(str(path.absolute()))}?mode=ro&uri=true"
-        engine = sa.create_engine(url)
-        event.listen(engine, "connect", _on_sqlite_connect)
-        event.listen(engine, "begin", _on_sqlite_begin)
-        return engine
+        return _sqlite_engine(url)
     try:
         connect_args = {}
         if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
-            # libpq waits forever for a server that drops packets; a URL may say otherwise.
-            connect_args["connect_timeout"] = 10
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
         return sa.create_engine(url, pool_pre_ping=False, connect_args=connect_args)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise TrackerError(
             config.redact(f"cannot use database URL {config.mask_url(url)!r}: {exc}", url)
         ) from None
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests drop databases between runs)."""
+    for engine in _ENGINES.values():
+        engine.dispose()
+    _ENGINES.clear()
+
+
+# --- transactions -------------------------------------------------------------
 
 
 def current_revision(conn: sa.Connection) -> str | None:
@@ -150,7 +239,7 @@ def ensure_schema(url: str) -> Engine:
         with engine.connect() as conn:
             revision = current_revision(conn)
     except sa.exc.DBAPIError as exc:
-        raise rawdb.connect_error(url, exc) from None
+        raise connect_error(url, exc) from None
     if revision == schema.HEAD:
         return engine
     _refuse_newer(url, revision)
@@ -164,22 +253,178 @@ def ensure_schema(url: str) -> Engine:
     )
 
 
-# PostgreSQL writers queue on it (tracker.rawdb), as SQLite writers on BEGIN IMMEDIATE.
-WRITE_LOCK = rawdb.WRITE_LOCK
-
-
-def lock_writers(s: Session) -> None:
-    """Hold PostgreSQL's tracker write lock until the session's transaction ends.
+def lock_writers(conn: sa.Connection) -> None:
+    """Hold PostgreSQL's tracker write lock until the transaction ends.
 
     Writes check what exists and then insert (natural keys, status history,
     imports matched row by row); under READ COMMITTED two writers could both
     find a key missing. One writer at a time makes every write see the last
     one's result, as on SQLite. A no-op on SQLite, where BEGIN IMMEDIATE does it.
     """
-    if s.get_bind().dialect.name != "postgresql":
+    if conn.dialect.name != "postgresql":
         return
-    s.execute(sa.text(f"SET LOCAL lock_timeout = '{rawdb.LOCK_TIMEOUT}'"))
-    s.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+    conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+
+
+@contextmanager
+def connect(url: str, *, write: bool = False, snapshot: bool = False) -> Iterator[sa.Connection]:
+    """One transaction: committed if the block ends normally (and the caller
+    did not roll it back, as a dry run does), rolled back otherwise.
+    ``snapshot``: every query sees the same state (PostgreSQL's REPEATABLE
+    READ; a SQLite read transaction always does).
+
+    The schema is checked (and an embedded database created or upgraded)
+    first. A write transaction takes the write lock before anything else, so
+    concurrent writers queue, never collide.
+    """
+    engine = ensure_schema(url)
+    bind = engine.execution_options(tracker_write=True) if write else engine
+    if snapshot and engine.dialect.name == "postgresql":
+        bind = bind.execution_options(isolation_level="REPEATABLE READ")
+    try:
+        conn = bind.connect()
+    except sa.exc.DBAPIError as exc:
+        raise connect_error(url, exc) from None
+    try:
+        tx = conn.begin()
+        if write:
+            lock_writers(conn)
+        yield conn
+        if tx.is_active:
+            if write:
+                tx.commit()
+            else:
+                tx.rollback()
+    except BaseException as exc:
+        # The first error is the one to report; a rollback on a dead
+        # connection (server gone, query cancelled by Ctrl-C) must not hide it.
+        try:
+            conn.rollback()
+        except Exception:  # noqa: BLE001
+            pass
+        if isinstance(exc, UnicodeDecodeError) and engine.dialect.name == "sqlite":
+            # SQLite's own message quoted damaged bytes (a scribbled name).
+            raise database_error(url, Exception("database disk image is malformed")) from None
+        raise
+    finally:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+# --- bulk writes --------------------------------------------------------------
+
+
+class BulkWriter:
+    """Rows straight to the driver inside the connection's transaction:
+    ``executemany`` on SQLite, ``COPY`` on PostgreSQL, in chunks.
+
+    Rows are tuples in ``columns`` order holding values as the driver takes
+    them: ``bind(column)`` turns a Python value into that (for a timestamp,
+    what tracker's UTCDateTime type stores). On SQLite, ``nullable`` columns
+    may hold "" for NULL (``empty``): binding None costs the driver an
+    adaptation lookup per value, which a national file feels.
+    """
+
+    CHUNK = 20_000
+
+    def __init__(
+        self,
+        conn: sa.Connection,
+        table: sa.Table,
+        columns: tuple[str, ...],
+        nullable: frozenset[str] = frozenset(),
+    ):
+        self.conn = conn
+        self.raw = conn.connection.driver_connection
+        self.postgres = conn.dialect.name == "postgresql"
+        self.table = table
+        names = ", ".join(columns)
+        self.empty = None if self.postgres or not nullable else ""
+        if self.postgres:
+            self.sql = f"COPY {table.name} ({names}) FROM STDIN"
+        else:
+            marks = ", ".join("nullif(?, '')" if c in nullable else "?" for c in columns)
+            self.sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+        self.buffer: list[tuple] = []
+        self.deferred: list[str] | None = None
+
+    def bind(self, column: str):
+        """The function that turns a value of ``column`` into what the driver stores."""
+        dialect = self.conn.dialect
+        process = self.table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+        return process or (lambda value: value)
+
+    def defer_indexes(self) -> None:
+        """SQLite: drop the table's indexes now and build them again at close.
+
+        Building an index once is several times faster than updating it row by
+        row in random order. It all happens inside the transaction, so a
+        failure, a rollback or a kill brings the indexes back.
+        """
+        if self.postgres or self.deferred is not None:
+            return
+        with driver_errors(self.conn, "DROP INDEX"):
+            found = self.raw.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                "AND sql IS NOT NULL",
+                (self.table.name,),
+            ).fetchall()
+            self.deferred = [sql for _name, sql in found]
+            for name, _sql in found:
+                self.raw.execute(f'DROP INDEX "{name}"')
+
+    def write(self, rows: Iterable[tuple]) -> None:
+        """Every row of ``rows``, streamed (an error raised by ``rows`` stops it)."""
+        for row in rows:
+            self.add(row)
+        self.flush()
+
+    def add(self, row: tuple) -> None:
+        self.buffer.append(row)
+        if len(self.buffer) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        # In chunks: producing a row may query the same connection (not in
+        # the middle of a COPY), and SQLite inserts a chunk faster than rows
+        # interleaved with the Python that checks them.
+        rows, self.buffer = self.buffer, []
+        if not rows:
+            return
+        with driver_errors(self.conn, self.sql):
+            if not self.postgres:
+                self.raw.executemany(self.sql, rows)
+                return
+            with self.raw.cursor() as cur, cur.copy(self.sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+    def close(self, write: bool = True) -> None:
+        """Write what is buffered (unless ``write`` is False) and build deferred indexes."""
+        if write:
+            self.flush()
+        self.buffer.clear()
+        with driver_errors(self.conn, "CREATE INDEX"):
+            for sql in self.deferred or ():
+                self.raw.execute(sql)
+        self.deferred = None
+
+
+@contextmanager
+def driver_errors(conn: sa.Connection, statement: str) -> Iterator[None]:
+    """A driver's error on the connection's raw driver (COPY, executemany, a
+    streamed cursor) raised as SQLAlchemy raises it, so one handler words it."""
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        yield
+    except dbapi.Error as exc:
+        raise sa.exc.DBAPIError.instance(statement, None, exc, dbapi.Error) from None
+
+
+# --- migrations ---------------------------------------------------------------
 
 
 def _refuse_newer(url: str, revision: str | None) -> None:
@@ -189,32 +434,6 @@ def _refuse_newer(url: str, revision: str | None) -> None:
             f"database {config.mask_url(url)} is at schema revision {revision}, "
             "newer than this version of tracker knows; upgrade tracker"
         )
-
-
-@contextmanager
-def session(url: str, *, write: bool = False) -> Iterator[Session]:
-    """One transaction: committed if the block ends normally, rolled back otherwise.
-
-    Write sessions take the write lock first (SQLite: BEGIN IMMEDIATE;
-    PostgreSQL: an advisory lock), so concurrent writers queue, never collide.
-    """
-    engine = ensure_schema(url)
-    bind = engine.execution_options(tracker_write=True) if write else engine
-    with Session(bind, expire_on_commit=False) as s:
-        try:
-            if write:
-                lock_writers(s)
-            yield s
-            if write:
-                s.commit()
-        except BaseException:
-            # The first error is the one to report; a rollback on a dead
-            # connection (server gone, query cancelled by Ctrl-C) must not hide it.
-            try:
-                s.rollback()
-            except Exception:  # noqa: BLE001
-                pass
-            raise
 
 
 def _alembic_config(engine: Engine):
@@ -277,7 +496,7 @@ def _migrate(url: str, revision: str, direction: str) -> None:
             config.redact(f"cannot {direction} to {revision!r}: {exc}", url)
         ) from None
     except sa.exc.DBAPIError as exc:
-        raise rawdb.connect_error(url, exc) from None
+        raise connect_error(url, exc) from None
 
 
 def revision_of(url: str) -> str | None:
@@ -286,11 +505,4 @@ def revision_of(url: str) -> str | None:
         with engine.connect() as conn:
             return current_revision(conn)
     except sa.exc.DBAPIError as exc:
-        raise rawdb.connect_error(url, exc) from None
-
-
-def dispose_all() -> None:
-    """Close every pooled connection (tests drop databases between runs)."""
-    for engine in _ENGINES.values():
-        engine.dispose()
-    _ENGINES.clear()
+        raise connect_error(url, exc) from None

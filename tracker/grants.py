@@ -4,124 +4,233 @@ An aggregate (several jurisdictions, or an action) is stored once with the
 jurisdictions it covers; nothing ever splits it into invented shares.
 """
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
 
+from tracker import jurisdictions as jur
 from tracker import vocab
+from tracker.batch import Batch, Matcher
+from tracker.csvformat import Row, parse_timestamp, split_list
 from tracker.errors import InvalidValue
-from tracker.models import FederalAction, GrantAmount, GrantMember, Jurisdiction, Source
-from tracker.values import clean_text, parse_amount, parse_assistance_listing, parse_year
+from tracker.models import (
+    ActionTarget,
+    FederalAction,
+    GrantAmount,
+    GrantMember,
+    Jurisdiction,
+    Source,
+)
+from tracker.records import Rows
+from tracker.values import (
+    clean_text,
+    format_amount,
+    parse_amount,
+    parse_assistance_listing,
+    parse_year,
+)
+
+COLUMNS = [
+    "id", "program", "assistance_listing", "fiscal_year", "amount", "amount_type", "scope",
+    "covers", "jurisdiction", "aggregate_over", "action", "source", "note",
+]  # fmt: skip
+# How the add command names the columns a message may start with.
+OPTION_NAMES = {
+    "fiscal_year": "fiscal year",
+    "amount_type": "type",
+    "jurisdictions": "jurisdiction",
+    "assistance_listing": "assistance listing",
+}
+G = GrantAmount.__table__
+GM = GrantMember.__table__
+_COMPARED = ("assistance_listing", "amount_cents", "note")
 
 
-def validate(
-    *,
-    program: str,
-    fiscal_year: str | int,
-    amount: str,
-    amount_type: str,
-    assistance_listing: str | None = None,
-    note: str | None = None,
-) -> dict:
-    listing = parse_assistance_listing(assistance_listing)
-    return {
-        "program": clean_text(program, "program", required=True),
-        "fiscal_year": parse_year(str(fiscal_year), "fiscal year"),
-        "amount_cents": parse_amount(amount, "amount"),
-        "amount_type": vocab.parse_choice(vocab.AmountType, amount_type, "type").value,
-        "assistance_listing": listing,
-        "note": clean_text(note, "note"),
-    }
-
-
-def add(
-    session: Session,
-    source: Source,
-    jurisdictions: list[Jurisdiction] = (),
-    action: FederalAction | None = None,
-    *,
-    recorded_at: datetime | None = None,
-    **fields,
-) -> GrantAmount:
-    data = validate(**fields)
-    members = list({j.id: j for j in jurisdictions}.values())
-    if not members and action is None:
-        raise InvalidValue(
-            "jurisdiction: give a jurisdiction, several for an aggregate, or --action"
-        )
-    if len(members) == 1 and action is None:
-        grant = GrantAmount(
-            scope=vocab.GrantScope.jurisdiction.value,
-            jurisdiction_id=members[0].id,
-            source_id=source.id,
-            **data,
-        )
-    else:
-        grant = GrantAmount(
-            scope=vocab.GrantScope.aggregate.value,
-            action_id=action.id if action else None,
-            source_id=source.id,
-            **data,
-        )
-    if recorded_at is not None:
-        grant.recorded_at = recorded_at
-    session.add(grant)
-    session.flush()
-    if grant.scope == vocab.GrantScope.aggregate:
-        for j in members:
-            session.add(GrantMember(grant_id=grant.id, jurisdiction_id=j.id))
-        session.flush()
-    return grant
-
-
-def members_of(session: Session, grant: GrantAmount) -> list[Jurisdiction]:
-    return list(
-        session.exec(
-            select(Jurisdiction)
-            .join(GrantMember, GrantMember.jurisdiction_id == Jurisdiction.id)
-            .where(GrantMember.grant_id == grant.id)
-            .order_by(Jurisdiction.ocd_id)
-        )
+def _natural(data, covered) -> tuple:
+    """What an amount says, which tells it apart (it has no key column)."""
+    return (
+        data["program"],
+        data["fiscal_year"],
+        data["amount_type"],
+        data["source_id"],
+        covered,
+        data["action_id"],
     )
 
 
-def list_grants(
-    session: Session, *, jurisdiction: Jurisdiction | None = None, fiscal_year: int | None = None
-) -> list[GrantAmount]:
-    """Grant amounts; for a jurisdiction, its own and the aggregates that cover it."""
-    from tracker.models import ActionTarget
+def write(batch: Batch, rows: Iterable[Row], *, append: bool = False) -> None:
+    """Grant amounts, each the amount a source gives for a program, fiscal
+    year and amount type, to one jurisdiction, to several (an aggregate) or
+    to an action. A row matches the stored amount that says the same thing
+    (``recorded_at``, when given, tells apart amounts that say the same);
+    a matched row may change the listing, the amount and the note.
+    ``append`` (``grants add``): every row is a new amount.
+    """
+    conn = batch.conn
+    counts = batch.counts("grants")
+    members: dict[int, frozenset[int]] = {}
+    for gid, jid in conn.execute(sa.select(GM.c.grant_id, GM.c.jurisdiction_id)):
+        members[gid] = members.get(gid, frozenset()) | {jid}
 
-    q = select(GrantAmount)
-    if jurisdiction is not None:
-        jid = jurisdiction.id
-        member = select(GrantMember.grant_id).where(GrantMember.jurisdiction_id == jid)
-        via_action = select(ActionTarget.action_id).where(ActionTarget.jurisdiction_id == jid)
-        q = q.where(
-            sa.or_(
-                GrantAmount.jurisdiction_id == jid,
-                GrantAmount.id.in_(member),
-                GrantAmount.action_id.in_(via_action),
+    def stored():
+        if append:
+            return
+        for r in conn.execute(sa.select(G).order_by(G.c.recorded_at, G.c.id)):
+            covered = (
+                frozenset([r.jurisdiction_id])
+                if r.jurisdiction_id
+                else members.get(r.id, frozenset())
             )
+            yield _natural(r._mapping, covered), r.recorded_at, r
+
+    matcher = Matcher(stored())
+    seen: dict = {}
+    parsed = []
+    actions, sources = FederalAction.__table__, Source.__table__
+
+    def parse(v: dict) -> dict:
+        listing = parse_assistance_listing(v.get("assistance_listing"), "assistance_listing")
+        covered = frozenset(
+            jur.ref_id(batch, ref, "jurisdictions") for ref in split_list(v.get("jurisdictions"))
         )
-    if fiscal_year is not None:
-        q = q.where(GrantAmount.fiscal_year == fiscal_year)
-    return list(
-        session.exec(q.order_by(GrantAmount.fiscal_year, GrantAmount.program, GrantAmount.id))
-    )
+        action = v.get("action")
+        action_id = batch.key_id(actions, action, "action", "action") if action else None
+        if not covered and action_id is None:
+            raise InvalidValue("jurisdictions: give a jurisdiction, several, or an action")
+        recorded = v.get("recorded_at")
+        return {
+            "program": clean_text(v.get("program"), "program", required=True),
+            "assistance_listing": listing,
+            "fiscal_year": parse_year(v.get("fiscal_year") or "", "fiscal_year"),
+            "amount_cents": parse_amount(v.get("amount") or "", "amount"),
+            "amount_type": vocab.parse_choice(
+                vocab.AmountType, (v.get("amount_type") or "").strip(), "amount_type"
+            ).value,
+            "covered": covered,
+            "action_id": action_id,
+            "source_id": batch.key_id(sources, v.get("source"), "source", "source"),
+            "note": clean_text(v.get("note"), "note"),
+            "recorded_at": parse_timestamp(recorded, "recorded_at") if recorded else None,
+        }
+
+    for row, data in batch.each(rows, parse):
+        sem = _natural(data, data["covered"])
+        shown = f"{data['program']}, {data['fiscal_year']}, {data['amount_type']}"
+        if batch.first_time(seen, (*sem, data["recorded_at"]), row, shown):
+            parsed.append((row, data, sem))
+    now = datetime.now(UTC)
+    for _row, data, _sem, old in matcher.pair(batch, parsed, _COMPARED, "grant amounts", True):
+        covered = data.pop("covered")
+        if old is not None:
+            change = {k: data[k] for k in _COMPARED if getattr(old, k) != data[k]}
+            if change and not batch.failed:
+                conn.execute(G.update().where(G.c.id == old.id).values(**change))
+            counts.updated += bool(change)
+            counts.unchanged += not change
+            continue
+        counts.added += 1
+        if batch.failed:
+            continue
+        single = len(covered) == 1 and data["action_id"] is None
+        data["scope"] = "jurisdiction" if single else "aggregate"
+        data["jurisdiction_id"] = next(iter(covered)) if single else None
+        data["recorded_at"] = data["recorded_at"] or now
+        gid = conn.execute(G.insert().returning(G.c.id), data).scalar_one()
+        if not single and covered:
+            conn.execute(GM.insert(), [{"grant_id": gid, "jurisdiction_id": j} for j in covered])
 
 
-def coverage(
-    grant: GrantAmount,
-    members: list[Jurisdiction],
-    action: FederalAction | None,
-) -> str:
+def add(conn: sa.Connection, values: dict) -> dict:
+    """A new amount (a grants row: REFs in ``jurisdictions``, keys for the
+    action and source); the amount as printed."""
+    write(Batch(conn, labels=OPTION_NAMES), [Row(1, values)], append=True)
+    # Writers hold the write lock: the newest amount is this one.
+    gid = conn.execute(sa.select(sa.func.max(G.c.id))).scalar_one()
+    return _records(conn, sa.select(G).where(G.c.id == gid))[0]
+
+
+def coverage(scope: str, members: list, action) -> str:
     """What an amount covers, in words: one jurisdiction's own money, or an
     aggregate total that belongs to several and is never a per-jurisdiction share."""
-    if grant.scope != vocab.GrantScope.aggregate:
+    if scope != vocab.GrantScope.aggregate:
         return "own amount"
     if members:
         return f"aggregate over {len(members)} jurisdictions, not split"
     if action is not None and action.target_count:
         return f"aggregate over the {action.target_count} jurisdictions targeted by the action, not split"
     return "aggregate over the action's targets, not split"
+
+
+def _records(conn: sa.Connection, q) -> list[dict]:
+    J, S, FA = Jurisdiction.__table__, Source.__table__, FederalAction.__table__
+    grants = conn.execute(q).all()
+    ids = [g.id for g in grants]
+    members: dict[int, list[str]] = {}
+    mq = (
+        sa.select(GM.c.grant_id, J.c.ocd_id)
+        .join(J, J.c.id == GM.c.jurisdiction_id)
+        .where(GM.c.grant_id.in_(ids))
+        .order_by(J.c.ocd_id)
+    )
+    for gid, ocd in conn.execute(mq):
+        members.setdefault(gid, []).append(ocd)
+    ocds = dict(
+        conn.execute(
+            sa.select(J.c.id, J.c.ocd_id).where(J.c.id.in_({g.jurisdiction_id for g in grants}))
+        ).all()
+    )
+    keys = dict(
+        conn.execute(
+            sa.select(S.c.id, S.c.key).where(S.c.id.in_({g.source_id for g in grants}))
+        ).all()
+    )
+    acts = {
+        a.id: a
+        for a in conn.execute(sa.select(FA).where(FA.c.id.in_({g.action_id for g in grants})))
+    }
+    out = []
+    for g in grants:
+        act = acts.get(g.action_id)
+        over = members.get(g.id, [])
+        out.append(
+            {
+                "id": g.id,
+                "program": g.program,
+                "assistance_listing": g.assistance_listing,
+                "fiscal_year": g.fiscal_year,
+                "amount": format_amount(g.amount_cents),
+                "amount_type": g.amount_type,
+                "scope": g.scope,
+                "jurisdiction": ocds.get(g.jurisdiction_id),
+                "aggregate_over": over,
+                "action": act.key if act else None,
+                "source": keys[g.source_id],
+                "note": g.note,
+                "covers": coverage(g.scope, over, act),
+            }
+        )
+    return out
+
+
+def covering(jurisdiction_id: int):
+    """Amounts tied to a jurisdiction: its own, and the aggregates that cover
+    it (as a member, or as a target of the action an aggregate is tied to)."""
+    AT = ActionTarget.__table__
+    member = sa.select(GM.c.grant_id).where(GM.c.jurisdiction_id == jurisdiction_id)
+    via_action = sa.select(AT.c.action_id).where(AT.c.jurisdiction_id == jurisdiction_id)
+    return sa.or_(
+        G.c.jurisdiction_id == jurisdiction_id, G.c.id.in_(member), G.c.action_id.in_(via_action)
+    )
+
+
+def list_grants(
+    conn: sa.Connection, *, jurisdiction: str | None = None, fiscal_year: int | None = None
+) -> Rows:
+    """Grant amounts; for a jurisdiction (a REF), its own and the aggregates that cover it."""
+    q = sa.select(G)
+    if jurisdiction is not None:
+        q = q.where(covering(jur.resolve_id(conn, jurisdiction)))
+    if fiscal_year is not None:
+        q = q.where(G.c.fiscal_year == fiscal_year)
+    return Rows(COLUMNS, _records(conn, q.order_by(G.c.fiscal_year, G.c.program, G.c.id)))

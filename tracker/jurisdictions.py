@@ -1,22 +1,28 @@
-"""Jurisdictions: identity (OCD id, FIPS, state), references, and changes."""
+"""Jurisdictions: identity (state, kind, FIPS, OCD id), references (REF), and
+the one way jurisdictions are written.
+
+Identity is checked by pure functions written to cost a few microseconds a
+row (a national file checks every row with them): exact inputs are looked up
+in tables, anything else takes the careful path, which also words the error.
+REFs are resolved against the database (``resolve``), or within a batch from
+an in-memory index first (``ref_id``). ``write`` stores a batch of rows, each
+matched by its OCD id; ``add`` and ``update`` are batches of one.
+"""
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
 
-from tracker import refs, vocab
-from tracker.errors import Duplicate, InvalidValue, TrackerError
-from tracker.identity import (  # noqa: F401 - the identity rules, re-exported
-    FIPS_LENGTHS,
-    STATE_LEVEL,
-    JurisdictionInput,
-    K,
-    derive_ocd_id,
-    lookup_state,
-    one_line,
-    parse_state,
-    validate,
-    validate_fips,
-)
+from tracker import vocab
+from tracker.batch import Batch, chunks
+from tracker.csvformat import Row, join_list, split_list
+from tracker.db import BulkWriter
+from tracker.errors import Ambiguous, Duplicate, InvalidValue, NotFound, TrackerError
 from tracker.models import (
     ActionTarget,
     CaseParty,
@@ -26,19 +32,508 @@ from tracker.models import (
     JurisdictionAlias,
     PolicyStatus,
 )
-from tracker.refs import label
-from tracker.values import clean_text, fold
+from tracker.values import clean_text, fold, parse_count
+
+J = Jurisdiction.__table__
+A = JurisdictionAlias.__table__
+
+K = vocab.JurisdictionKind
+STATE_LEVEL = frozenset({K.state, K.territory, K.federal_district})
+FIPS_LENGTHS = {
+    K.state: (2,),
+    K.territory: (2,),
+    K.federal_district: (2,),
+    K.county: (5,),
+    K.city_county: (5, 7),
+}
+_KIND_VALUES = {k.value: k.value for k in K}
 
 
-def check_unique(session: Session, data: JurisdictionInput, exclude_id: int | None = None) -> None:
-    clash = session.exec(select(Jurisdiction).where(Jurisdiction.ocd_id == data.ocd_id)).first()
-    if clash is not None and clash.id != exclude_id:
-        raise Duplicate(f"jurisdiction {data.ocd_id} already exists: {label(clash)}")
-    if data.fips:
-        clash = session.exec(select(Jurisdiction).where(Jurisdiction.fips == data.fips)).first()
-        if clash is not None and clash.id != exclude_id:
-            raise Duplicate(f"fips {data.fips} already belongs to {label(clash)}")
+def _state_key(text: str) -> str:
+    """A state name or code for matching: folded, dots dropped (``D.C.`` is ``dc``)."""
+    return fold(text).replace(".", "")
 
+
+_STATE_INDEX: dict[str, object] = {}
+# Inputs already looked up ("CA", "California", "06"): a dict hit per row.
+_STATE_SEEN: dict[str, object] = {}
+
+
+def lookup_state(text: str):
+    """The ``us`` package's state, territory or DC for a postal code, name or FIPS code.
+
+    Exact matches only: ``us.states.lookup`` matches names by sound, which
+    would read "Main" as Maine and let a typo pass as a state.
+    """
+    found = _STATE_SEEN.get(text) if isinstance(text, str) else None
+    if found is not None:
+        return found
+    if not isinstance(text, str) or not text.strip():
+        return None
+    if not _STATE_INDEX:
+        import us
+
+        for st in us.states.STATES_AND_TERRITORIES:
+            for key in (st.abbr, st.name, st.fips):
+                _STATE_INDEX[_state_key(key)] = st
+    found = _STATE_INDEX.get(_state_key(text))
+    if found is not None and len(_STATE_SEEN) < 10_000:
+        _STATE_SEEN[text] = found
+    return found
+
+
+def parse_state(text: str, field: str = "state"):
+    state = lookup_state(text) if isinstance(text, str) else None
+    if state is None:
+        raise InvalidValue(f"{field}: {text!r} is not a US state, territory or DC postal code")
+    return state
+
+
+_NOT_OCD = re.compile(r"[^\w.~-]")
+
+
+def _ocd_segment(name: str) -> str:
+    """An OCD id segment: lower case, spaces to underscores, apostrophes to tildes."""
+    text = name if name.isascii() else unicodedata.normalize("NFC", name)
+    text = text.lower().replace("\u2019", "'").replace("'", "~")
+    return _NOT_OCD.sub("", "_".join(text.split()))
+
+
+_COUNTY_SUFFIX = re.compile(
+    r"\s+(county|parish|borough|census area|city and borough|municipio|municipality)$", re.I
+)
+_OCD_BASE = "ocd-division/country:us"
+_COUNTY_SEGMENT = {"la": "parish", "ak": "borough"}
+_NOT_PLACES = frozenset({K.federal_district, K.territory, K.state, K.county})
+
+
+def derive_ocd_id(kind: str, state_code: str, name: str) -> str:
+    st = state_code.lower()
+    if kind not in _NOT_PLACES:
+        return f"{_OCD_BASE}/state:{st}/place:{_ocd_segment(name)}"
+    if kind == K.federal_district:
+        return f"{_OCD_BASE}/district:{st}"
+    if kind == K.territory:
+        return f"{_OCD_BASE}/territory:{st}"
+    if kind == K.state:
+        return f"{_OCD_BASE}/state:{st}"
+    if kind == K.county:
+        segment = _COUNTY_SEGMENT.get(st, "county")
+        return f"{_OCD_BASE}/state:{st}/{segment}:{_ocd_segment(_COUNTY_SUFFIX.sub('', name))}"
+    return f"{_OCD_BASE}/state:{st}/place:{_ocd_segment(name)}"
+
+
+_OCD_RE = re.compile(r"ocd-division/country:us(/[a-z_]+:[^/\s:]+)+")
+
+
+def validate_fips(fips: str | None, kind: str, state_fips: str) -> str | None:
+    if fips is None:
+        return None
+    value = fips.strip()
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit():
+        raise InvalidValue(f"fips: {fips!r} must be digits only")
+    lengths = FIPS_LENGTHS.get(kind, (7,))
+    if len(value) not in lengths:
+        want = " or ".join(str(n) for n in lengths)
+        raise InvalidValue(f"fips: {fips!r} has {len(value)} digits; a {kind} has {want}")
+    if not value.startswith(state_fips):
+        raise InvalidValue(f"fips: {fips!r} does not start with the state's code {state_fips}")
+    return value
+
+
+@dataclass(slots=True)
+class JurisdictionInput:
+    """A validated jurisdiction, ready to store."""
+
+    name: str
+    kind: str
+    state: str
+    ocd_id: str
+    fips: str | None = None
+    population: int | None = None
+    aliases: tuple[str, ...] = ()
+    notes: str | None = None
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def one_line(text: str | None, field: str) -> str | None:
+    """Names are shown in tables and messages: no line breaks or escape codes."""
+    if text is not None and _CONTROL.search(text):
+        raise InvalidValue(f"{field}: {text!r} contains a control character (tab, newline, escape)")
+    return text
+
+
+def validate(
+    name: str,
+    kind: str,
+    state: str,
+    *,
+    fips: str | None = None,
+    population: int | None = None,
+    aliases: tuple[str, ...] | list[str] = (),
+    notes: str | None = None,
+    ocd_id: str | None = None,
+) -> JurisdictionInput:
+    # Hot path: exact inputs are dict hits; the rest goes through the careful
+    # parsers, which also word the errors.
+    if not name or name[0].isspace() or name[-1].isspace() or "\x00" in name:
+        name = clean_text(name, "name", required=True)
+    if _CONTROL.search(name):
+        one_line(name, "name")
+    kind = _KIND_VALUES.get(kind) or vocab.parse_choice(K, kind, "kind").value
+    st = _STATE_SEEN.get(state) if state.__class__ is str else None
+    if st is None:
+        st = parse_state(state)
+    if kind in STATE_LEVEL:
+        if kind == K.federal_district and st.abbr != "DC":
+            raise InvalidValue(f"kind: federal_district is only DC, not {st.abbr}")
+        if kind == K.territory and not st.is_territory:
+            raise InvalidValue(f"kind: {st.name} is not a territory")
+        if kind == K.state and (st.is_territory or st.abbr == "DC"):
+            raise InvalidValue(f"kind: {st.name} is not a state")
+    if population is not None and population < 0:
+        raise InvalidValue(f"population: {population} is negative")
+    if fips is not None:
+        fips = validate_fips(fips, kind, st.fips)
+        if fips is not None and kind in STATE_LEVEL and fips != st.fips:
+            raise InvalidValue(f"fips: {fips!r} is not {st.name}'s code {st.fips}")
+    ocd = clean_text(ocd_id, "ocd_id") if ocd_id is not None else None
+    if ocd is None:
+        ocd = derive_ocd_id(kind, st.abbr, name)
+    else:
+        # OCD ids are lower case; REFs are matched that way.
+        ocd = ocd.lower()
+        if not _OCD_RE.fullmatch(ocd):
+            raise InvalidValue(
+                f"ocd_id: {ocd_id!r} is not a US OCD division id "
+                "(e.g. ocd-division/country:us/state:ca/place:los_angeles)"
+            )
+        if ocd != _OCD_BASE and not (
+            f"/state:{st.abbr.lower()}" in ocd
+            or f"/district:{st.abbr.lower()}" in ocd
+            or f"/territory:{st.abbr.lower()}" in ocd
+        ):
+            raise InvalidValue(f"ocd_id: {ocd_id!r} is not in {st.name} ({st.abbr})")
+    cleaned = []
+    for a in aliases:
+        a = one_line(clean_text(a, "alias"), "alias")
+        if a and fold(a) not in {fold(x) for x in cleaned} and fold(a) != fold(name):
+            cleaned.append(a)
+    return JurisdictionInput(
+        name,
+        kind,
+        st.abbr,
+        ocd,
+        fips,
+        population,
+        tuple(cleaned),
+        clean_text(notes, "notes") if notes is not None else None,
+    )
+
+
+# --- references -----------------------------------------------------------------
+
+
+def label(j) -> str:
+    """How a jurisdiction is named to a user: ``Chicago, IL (ocd-division/...)``."""
+    return f"{j.name}, {j.state} ({j.ocd_id})"
+
+
+_REF_COLUMNS = (J.c.id, J.c.ocd_id, J.c.name, J.c.kind, J.c.state)
+_STATE_KINDS = tuple(k.value for k in STATE_LEVEL)
+
+
+def _refs(conn: sa.Connection, *where, join_alias: bool = False, state: str | None = None):
+    q = sa.select(*_REF_COLUMNS)
+    if join_alias:
+        q = q.select_from(J.join(A, A.c.jurisdiction_id == J.c.id))
+    if state:
+        where = (*where, J.c.state == state)
+    return list(conn.execute(q.where(*where)))
+
+
+# "San Francisco County" and "City and County of San Francisco" both find the
+# consolidated city-county named "San Francisco".
+_CITY_COUNTY_FORMS = (
+    re.compile(r"^(?:city and county of|city-county of|consolidated city of)\s+(.+)$"),
+    re.compile(r"^(.+?)\s+(?:county|parish|borough|city-county|city and county)$"),
+    re.compile(r"^city of\s+(.+)$"),
+    re.compile(r"^(.+?)\s+city$"),
+)
+
+
+def _name_matches(conn: sa.Connection, folded: str, state: str | None) -> list:
+    found = {j.id: j for j in _refs(conn, J.c.name_folded == folded, state=state)}
+    by_alias = _refs(conn, A.c.alias_folded == folded, join_alias=True, state=state)
+    found.update({j.id: j for j in by_alias})
+    if not found:
+        for form in _CITY_COUNTY_FORMS:
+            m = form.match(folded)
+            if not m:
+                continue
+            where = (J.c.name_folded == m.group(1), J.c.kind == K.city_county.value)
+            found.update({j.id: j for j in _refs(conn, *where, state=state)})
+    return sorted(found.values(), key=lambda j: j.ocd_id)
+
+
+def _state_level(conn: sa.Connection, code: str):
+    rows = _refs(conn, J.c.state == code, J.c.kind.in_(_STATE_KINDS))
+    return rows[0] if rows else None
+
+
+def _loose(text: str) -> str:
+    """Letters and digits only: "Washington, DC" and "Washington D.C." agree."""
+    return re.sub(r"[\W_]+", "", fold(text))
+
+
+def _names(conn: sa.Connection, state: str | None) -> list[tuple[str, int]]:
+    """Every (name or alias, jurisdiction id), optionally within one state."""
+    by_name = sa.select(J.c.name_folded, J.c.id)
+    by_alias = sa.select(A.c.alias_folded, J.c.id).select_from(
+        A.join(J, A.c.jurisdiction_id == J.c.id)
+    )
+    if state:
+        by_name, by_alias = by_name.where(J.c.state == state), by_alias.where(J.c.state == state)
+    return [tuple(r) for r in conn.execute(by_name)] + [tuple(r) for r in conn.execute(by_alias)]
+
+
+def _by_ids(conn: sa.Connection, ids: Iterable[int]) -> list:
+    found = []
+    for chunk in chunks(list(ids)):
+        found += _refs(conn, J.c.id.in_(chunk))
+    return sorted(found, key=lambda j: j.ocd_id)
+
+
+def _loose_matches(conn: sa.Connection, text: str, state: str | None) -> list:
+    key = _loose(text)
+    if not key:
+        return []
+    return _by_ids(conn, {jid for name, jid in _names(conn, state) if _loose(name) == key})
+
+
+def _suggest(conn: sa.Connection, folded: str, state: str | None) -> list:
+    names = _names(conn, state)
+    close = difflib.get_close_matches(folded, {n for n, _ in names}, n=5, cutoff=0.6)
+    if not close and state:
+        # "Chicago, IN": the name exists, in another state.
+        return _suggest(conn, folded, None)
+    ids: list[int] = []
+    for c in close:
+        ids.extend(jid for n, jid in names if n == c and jid not in ids)
+    rank = {jid: i for i, jid in enumerate(ids)}
+    return sorted(_by_ids(conn, ids), key=lambda j: rank[j.id])[:5]
+
+
+def _ambiguous(field: str, ref: str, matches: list) -> Ambiguous:
+    listed = "; ".join(label(j) for j in matches[:10])
+    more = f"; and {len(matches) - 10} more" if len(matches) > 10 else ""
+    return Ambiguous(
+        f"{field}: {ref!r} matches {len(matches)} jurisdictions: {listed}{more}; "
+        "use the OCD id or 'Name, ST'"
+    )
+
+
+def _by_ocd_id(conn: sa.Connection, text: str, field: str) -> int:
+    found = conn.execute(sa.select(J.c.id).where(J.c.ocd_id == text.lower())).first()
+    if found:
+        return found[0]
+    # Accents and case do not matter here either: ".../county:dona_ana".
+    key = fold(text)
+    ids = [jid for ocd, jid in conn.execute(sa.select(J.c.ocd_id, J.c.id)) if fold(ocd) == key]
+    if len(ids) == 1:
+        return ids[0]
+    if ids:
+        raise _ambiguous(field, text, _by_ids(conn, ids))
+    raise NotFound(f"{field}: no jurisdiction has the OCD id {text!r}")
+
+
+def _by_number(conn: sa.Connection, text: str, field: str) -> int:
+    """A FIPS code (2, 5 or 7 digits) or a database id; both matching is ambiguous."""
+    by_fips = None
+    if len(text) in (2, 5, 7):
+        by_fips = next(iter(_refs(conn, J.c.fips == text)), None)
+    # "06" is California's FIPS code, never id 6: ids have no leading zero.
+    is_id = len(text) < 19 and not text.startswith("0")
+    by_id = next(iter(_refs(conn, J.c.id == int(text))), None) if is_id else None
+    if by_fips is not None and by_id is not None and by_fips.id != by_id.id:
+        raise Ambiguous(
+            f"{field}: {text!r} is the FIPS code of {label(by_fips)} and the id of "
+            f"{label(by_id)}; use the OCD id"
+        )
+    found = by_fips or by_id
+    if found is None:
+        raise NotFound(f"{field}: no jurisdiction has the id or FIPS code {text!r}")
+    return found.id
+
+
+def resolve_id(conn: sa.Connection, ref: str, field: str = "jurisdiction") -> int:
+    """The id of the one jurisdiction ``ref`` names: its id, OCD id, FIPS code,
+    ``Name, ST``, a state's name or code, or an alias. Raises InvalidValue,
+    NotFound or Ambiguous with a message naming ``field``."""
+    text = (ref or "").strip() if isinstance(ref, str) else ""
+    if not text:
+        raise InvalidValue(f"{field}: a jurisdiction reference is required")
+    if "\x00" in text:
+        raise InvalidValue(f"{field}: contains a NUL character")
+    if text.lower().startswith("ocd-division/"):
+        return _by_ocd_id(conn, text, field)
+    if text.isascii() and text.isdigit():
+        return _by_number(conn, text, field)
+
+    matches: list = []
+    head, comma, tail = text.rpartition(",")
+    split_state = lookup_state(tail) if comma and head.strip() else None
+    if split_state is not None:
+        matches = _name_matches(conn, fold(head), split_state.abbr)
+        if len(matches) > 1:
+            # "New York, NY": prefer the local government over the state itself.
+            matches = [j for j in matches if j.kind not in STATE_LEVEL] or matches
+    if not matches:
+        # The whole text as a name or alias: "Washington, D.C.", "Jeff Sessions, AG".
+        matches = _name_matches(conn, fold(text), None)
+        if len(matches) > 1 and lookup_state(text) is not None:
+            # A bare "New York" is the state when the state is tracked.
+            states = [j for j in matches if j.kind in STATE_LEVEL]
+            matches = states if len(states) == 1 else matches
+    if not matches:
+        st = lookup_state(text)
+        found = _state_level(conn, st.abbr) if st is not None else None
+        if found is not None:
+            return found.id
+    if not matches and split_state is not None:
+        matches = _loose_matches(conn, head, split_state.abbr)
+    if not matches:
+        matches = _loose_matches(conn, text, None)
+    if len(matches) == 1:
+        return matches[0].id
+    if matches:
+        raise _ambiguous(field, ref, matches)
+
+    if comma and head.strip() and split_state is None:
+        folded, state = fold(head), None
+        bad = f"; {tail.strip()!r} is not a state code"
+    else:
+        folded = fold(head) if split_state else fold(text)
+        state = split_state.abbr if split_state else None
+        bad = ""
+    close = _suggest(conn, folded, state)
+    hint = (
+        f"; did you mean: {'; '.join(label(j) for j in close)}"
+        if close
+        else "; see `tracker jurisdictions list`"
+    )
+    raise NotFound(f"{field}: no jurisdiction matches {ref!r}{bad}{hint}")
+
+
+def get(conn: sa.Connection, jurisdiction_id: int) -> sa.Row:
+    return conn.execute(sa.select(J).where(J.c.id == jurisdiction_id)).one()
+
+
+def resolve(conn: sa.Connection, ref: str, field: str = "jurisdiction") -> sa.Row:
+    """The stored jurisdiction ``ref`` names (see ``resolve_id``)."""
+    return get(conn, resolve_id(conn, ref, field))
+
+
+class _Index:
+    """REFs a national file names on many rows, answered from memory when
+    they name exactly one jurisdiction: a FIPS code or id, a name or
+    ``Name, ST`` (by name or alias). Anything else goes to ``resolve_id``,
+    which also words the errors."""
+
+    def __init__(self, conn: sa.Connection):
+        self.conn = conn
+        self.by_fips: dict[str, int] | None = None
+        self.ids: set[int] = set()
+        self.by_name: dict[tuple[str, str | None], set[int]] | None = None
+
+    def find(self, text: str) -> int | None:
+        if not text or "\x00" in text or text.lower().startswith("ocd-division/"):
+            return None
+        return self._number(text) if text.isascii() and text.isdigit() else self._name(text)
+
+    def _number(self, text: str) -> int | None:
+        if self.by_fips is None:
+            rows = self.conn.execute(sa.select(J.c.fips, J.c.id)).all()
+            self.by_fips = {f: i for f, i in rows if f is not None}
+            self.ids = {i for _f, i in rows}
+        by_fips = self.by_fips.get(text) if len(text) in (2, 5, 7) else None
+        # "06" is California's FIPS code, never id 6: ids have no leading zero.
+        by_id = int(text) if len(text) < 19 and not text.startswith("0") else None
+        if by_id not in self.ids:
+            by_id = None
+        if by_fips is not None and by_id is not None and by_fips != by_id:
+            return None
+        return by_fips or by_id
+
+    def _name(self, text: str) -> int | None:
+        if self.by_name is None:
+            self.by_name = {}
+            q = sa.union_all(
+                sa.select(J.c.name_folded, J.c.state, J.c.id),
+                sa.select(A.c.alias_folded, J.c.state, J.c.id).select_from(
+                    A.join(J, J.c.id == A.c.jurisdiction_id)
+                ),
+            )
+            for folded, state, jid in self.conn.execute(q):
+                self.by_name.setdefault((folded, state), set()).add(jid)
+                self.by_name.setdefault((folded, None), set()).add(jid)
+        head, comma, tail = text.rpartition(",")
+        state = lookup_state(tail) if comma and head.strip() else None
+        if state is not None:
+            found = self.by_name.get((fold(head), state.abbr), ())
+        else:
+            found = self.by_name.get((fold(text), None), ())
+        return next(iter(found)) if len(found) == 1 else None
+
+
+def ref_id(batch: Batch, ref: str | None, column: str) -> int:
+    """The id of the jurisdiction a row's REF names, within a batch: stored
+    ones, and (once the batch has problems) those it would have added."""
+    known = _known(batch)
+    found = known.get(ref) if ref else None
+    if found is not None:
+        return found
+    ref = ref or ""
+    key = ref.strip().lower()
+    found = known.get(key)
+    if found is not None:
+        return found
+    found = batch.ref_index.find(ref.strip())
+    if found is None:
+        try:
+            found = resolve_id(batch.conn, ref, field=column)
+        except NotFound:
+            found = _pending(batch, ref)
+            if found is None:
+                raise
+    # A file names the same jurisdiction on many rows; REFs ignore case.
+    known[key] = found
+    return found
+
+
+def _known(batch: Batch) -> dict[str, int]:
+    """The batch's REF -> id map, stored OCD ids first (read once)."""
+    if batch.jurisdictions is None:
+        batch.jurisdictions = dict(batch.conn.execute(sa.select(J.c.ocd_id, J.c.id)).all())
+        batch.ref_index = _Index(batch.conn)
+    return batch.jurisdictions
+
+
+def _pending(batch: Batch, ref: str) -> int | None:
+    """A name or ``Name, ST`` naming one jurisdiction the batch would add."""
+    name, state = ref.strip(), None
+    head, comma, tail = name.rpartition(",")
+    if comma and (st := lookup_state(tail)) is not None:
+        name, state = head, st.abbr
+    hits = [i for s, i in batch.pending.get(fold(name), ()) if state in (None, s)]
+    return hits[0] if len(hits) == 1 else None
+
+
+# --- writing --------------------------------------------------------------------
 
 _PREFIXES = ("city and county of", "city-county of", "county of", "city of")
 _SUFFIXES = ("city and county", "city-county", "county", "parish", "borough", "municipio", "city")
@@ -55,162 +550,259 @@ def _base_name(folded: str) -> str:
     return folded
 
 
-def _name_forms(base: str) -> list[str]:
-    return [base, *(f"{p} {base}" for p in _PREFIXES), *(f"{base} {x}" for x in _SUFFIXES)]
+class _CityCounties:
+    """Every tracked (or batched) name and alias by state and base name, to
+    keep a consolidated city-county one record: its city or county is
+    refused as a second record, and so is a city-county over a tracked one."""
 
-
-def check_city_county(session: Session, data: JurisdictionInput) -> None:
-    """A consolidated city-county is one jurisdiction: refuse its city or county
-    as a second record (and a city-county over an already tracked one)."""
-    if data.kind in STATE_LEVEL:
-        return
-    forms = _name_forms(_base_name(fold(data.name)))
-    if data.kind == K.city_county:
-        kinds = [k.value for k in K if k not in STATE_LEVEL]
-    else:
-        kinds = [K.city_county.value]
-    aliased = select(JurisdictionAlias.jurisdiction_id).where(
-        JurisdictionAlias.alias_folded.in_(forms)
-    )
-    clash = session.exec(
-        select(Jurisdiction).where(
-            Jurisdiction.state == data.state,
-            Jurisdiction.kind.in_(kinds),
-            sa.or_(Jurisdiction.name_folded.in_(forms), Jurisdiction.id.in_(aliased)),
+    def __init__(self, conn: sa.Connection):
+        self.names: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        q = sa.union_all(
+            sa.select(J.c.state, J.c.name_folded, J.c.kind, J.c.name, J.c.ocd_id),
+            sa.select(J.c.state, A.c.alias_folded, J.c.kind, J.c.name, J.c.ocd_id).select_from(
+                A.join(J, J.c.id == A.c.jurisdiction_id)
+            ),
         )
-    ).first()
-    if clash is None:
-        return
-    if clash.kind == K.city_county:
+        for state, folded, kind, name, ocd in conn.execute(q):
+            self.add(state, folded, kind, f"{name}, {state} ({ocd})")
+
+    def add(self, state: str, folded: str, kind: str, shown: str) -> None:
+        if kind not in STATE_LEVEL:
+            self.names.setdefault((state, _base_name(folded)), []).append((kind, shown))
+
+    def check(self, data: "JurisdictionInput") -> None:
+        if data.kind in STATE_LEVEL:
+            return
+        found = self.names.get((data.state, _base_name(fold(data.name))), ())
+        if data.kind == K.city_county:
+            clash = next(iter(found), None)
+        else:
+            clash = next((f for f in found if f[0] == K.city_county), None)
+        if clash is None:
+            return
+        kind, shown = clash
+        if kind == K.city_county:
+            raise Duplicate(
+                f"name: {data.name!r} is the consolidated city-county already tracked as "
+                f"{shown}; add it as an alias instead"
+            )
         raise Duplicate(
-            f"name: {data.name!r} is the consolidated city-county already tracked as "
-            f"{label(clash)}; add it as an alias instead"
+            f"name: {shown} is already tracked as a {kind}; a consolidated "
+            "city-county is one record, so remove that one first or add this name as its alias"
         )
-    raise Duplicate(
-        f"name: {label(clash)} is already tracked as a {clash.kind}; a consolidated "
-        "city-county is one record, so remove that one first or add this name as its alias"
+
+
+_STORED = ("ocd_id", "name", "name_folded", "kind", "state", "fips", "population", "notes")
+_OPTIONAL = ("fips", "population", "notes")
+_NULLABLE = frozenset(_OPTIONAL)
+
+
+def _parse(v: dict) -> JurisdictionInput:
+    population = v.get("population")
+    return validate(
+        v.get("name"),
+        v.get("kind"),
+        v.get("state"),
+        fips=v.get("fips"),
+        population=parse_count(population, "population") if population else None,
+        aliases=split_list(v["aliases"]) if v.get("aliases") else (),
+        notes=v.get("notes"),
+        ocd_id=v.get("ocd_id"),
     )
 
 
-def add(session: Session, data: JurisdictionInput) -> Jurisdiction:
-    check_unique(session, data)
-    check_city_county(session, data)
-    j = Jurisdiction(
-        ocd_id=data.ocd_id,
-        name=data.name,
-        name_folded=fold(data.name),
-        kind=data.kind,
-        state=data.state,
-        fips=data.fips,
-        population=data.population,
-        notes=data.notes,
-    )
-    session.add(j)
-    session.flush()
-    for alias in data.aliases:
-        session.add(JurisdictionAlias(jurisdiction_id=j.id, alias=alias, alias_folded=fold(alias)))
-    session.flush()
-    return j
+def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
+    """Jurisdictions matched by OCD id: new ones added, stored ones updated.
+
+    Every rule of a jurisdiction's identity holds here, whatever the path:
+    valid state, kind, FIPS and OCD id; one record per OCD id and per FIPS
+    code; a consolidated city-county is one record. A column a row does not
+    have (``fips``, ``population``, ``notes``, ``aliases``) leaves that field
+    as stored; an empty cell in it means no value. ``new_only`` (``add``):
+    a stored OCD id is a duplicate.
+
+    New rows stream to the driver (BulkWriter), with the table's indexes
+    built once at the end when the batch outnumbers what is stored.
+    """
+    conn = batch.conn
+    counts = batch.counts("jurisdictions")
+    existing = {r.ocd_id: r for r in conn.execute(sa.select(J))}
+    fips_owner = {r.fips: label(r) for r in existing.values() if r.fips}
+    aliases: dict[int, set[str]] = {}
+    for jid, alias in conn.execute(sa.select(A.c.jurisdiction_id, A.c.alias)):
+        aliases.setdefault(jid, set()).add(alias)
+    city_counties = _CityCounties(conn)
+    writer = BulkWriter(conn, J, (*_STORED, "created_at"), _NULLABLE)
+    deferring = not existing
+    if deferring:
+        writer.defer_indexes()
+    empty = writer.empty
+    now = writer.bind("created_at")(datetime.now(UTC))
+    seen: dict = {}
+    added: list[tuple[str, tuple[str, ...]]] = []
+    new: list[tuple[str, str, str]] = []
+    updates: list[tuple[int, dict, set[str] | None, set[str]]] = []
+
+    for row, data in batch.each(rows, _parse):
+        if not batch.first_time(seen, data.ocd_id, row):
+            continue
+        v = row.values
+        old = existing.get(data.ocd_id)
+        if old is not None and new_only:
+            batch.problem(
+                row, Duplicate(f"jurisdiction {data.ocd_id} already exists: {label(old)}")
+            )
+            continue
+        fips = data.fips if old is None or "fips" in v else old.fips
+        if fips:
+            owner = fips_owner.get(fips)
+            if owner is not None and (old is None or owner != label(old)):
+                batch.problem(row, Duplicate(f"fips: {fips} already belongs to {owner}"))
+                continue
+        if old is None:
+            try:
+                city_counties.check(data)
+            except Duplicate as exc:
+                batch.problem(row, exc)
+                continue
+        shown = label(data)
+        if fips:
+            fips_owner[fips] = data.ocd_id if old is None else label(old)
+        if old is None:
+            for name in (data.name, *data.aliases):
+                city_counties.add(data.state, fold(name), data.kind, shown)
+            counts.added += 1
+            new.append((data.ocd_id, data.name, data.state))
+            if batch.failed:
+                continue
+            writer.add(
+                (data.ocd_id, data.name, fold(data.name), data.kind, data.state,
+                 data.fips or empty, empty if data.population is None else data.population,
+                 data.notes or empty, now)
+            )  # fmt: skip
+            if data.aliases:
+                added.append((data.ocd_id, data.aliases))
+            continue
+        values = {
+            "name": data.name,
+            "name_folded": fold(data.name),
+            "kind": data.kind,
+            "state": data.state,
+        }
+        for column in _OPTIONAL:
+            if column in v:
+                values[column] = getattr(data, column)
+        changed = {k: x for k, x in values.items() if getattr(old, k) != x}
+        want = set(data.aliases) if "aliases" in v else None
+        have = aliases.get(old.id, set())
+        if changed or (want is not None and want != have):
+            updates.append((old.id, changed, want, have))
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    writer.close(write=not batch.failed)
+    if batch.failed:
+        # Nothing is written; later files may still name these rows.
+        known = _known(batch)
+        for ocd_id, name, state in new:
+            pid = known[ocd_id] = batch.placeholder()
+            batch.pending.setdefault(fold(name), []).append((state, pid))
+        return
+    _store_changes(conn, added, updates)
+    # The ids of rows just written are read again when a later file needs them.
+    batch.jurisdictions = None
 
 
-def aliases_of(session: Session, jurisdiction_id: int) -> list[str]:
-    rows = session.exec(
-        select(JurisdictionAlias.alias)
-        .where(JurisdictionAlias.jurisdiction_id == jurisdiction_id)
-        .order_by(JurisdictionAlias.alias)
-    )
-    return list(rows)
+def _store_changes(conn, added, updates) -> None:
+    ids: dict[str, int] = {}
+    for chunk in chunks([ocd for ocd, _ in added]):
+        ids.update(conn.execute(sa.select(J.c.ocd_id, J.c.id).where(J.c.ocd_id.in_(chunk))).all())
+    alias_rows = [
+        {"jurisdiction_id": ids[ocd], "alias": a, "alias_folded": fold(a)}
+        for ocd, names in added
+        for a in names
+    ]
+    for jid, changed, want, have in updates:
+        if changed:
+            conn.execute(J.update().where(J.c.id == jid).values(**changed))
+        if want is not None and want != have:
+            conn.execute(sa.delete(A).where(A.c.jurisdiction_id == jid))
+            alias_rows += [
+                {"jurisdiction_id": jid, "alias": a, "alias_folded": fold(a)} for a in want
+            ]
+    for chunk in chunks(alias_rows):
+        conn.execute(A.insert(), chunk)
 
 
-def add_alias(session: Session, j: Jurisdiction, alias: str) -> None:
-    alias = one_line(clean_text(alias, "alias", required=True), "alias")
-    folded = fold(alias)
-    if folded == j.name_folded or folded in {fold(a) for a in aliases_of(session, j.id)}:
-        raise Duplicate(f"alias: {label(j)} already has the name {alias!r}")
-    session.add(JurisdictionAlias(jurisdiction_id=j.id, alias=alias, alias_folded=folded))
-    session.flush()
+def add(conn: sa.Connection, data: dict) -> str:
+    """A new jurisdiction from its fields (as a CSV row names them); its OCD id."""
+    write(Batch(conn), [Row(1, data)], new_only=True)
+    return _parse(data).ocd_id
 
 
-# --- references ---------------------------------------------------------------
-
-
-def resolve(session: Session, ref: str, field: str = "jurisdiction") -> Jurisdiction:
-    """Find one jurisdiction by id, OCD id, FIPS, ``Name, ST``, state name or code, or alias."""
-    return session.get(Jurisdiction, refs.resolve(refs.session_query(session), ref, field))
-
-
-# --- changes ------------------------------------------------------------------
+def aliases_of(conn: sa.Connection, jurisdiction_id: int) -> list[str]:
+    q = sa.select(A.c.alias).where(A.c.jurisdiction_id == jurisdiction_id).order_by(A.c.alias)
+    return list(conn.execute(q).scalars())
 
 
 def update(
-    session: Session,
-    j: Jurisdiction,
+    conn: sa.Connection,
+    ref: str,
     *,
     name: str | None = None,
     fips: str | None = None,
     population: int | None = None,
     notes: str | None = None,
     add_aliases: list[str] | tuple[str, ...] = (),
-) -> Jurisdiction:
-    import us
-
-    st = us.states.lookup(j.state)
+) -> str:
+    """Change what is given, nothing else; a new name keeps the old one as an
+    alias. Returns the OCD id (which never changes)."""
+    j = resolve(conn, ref)
+    known = aliases_of(conn, j.id)
+    new_aliases = list(add_aliases)
     if name is not None:
         name = one_line(clean_text(name, "name", required=True), "name")
         # The old name stays findable as an alias.
-        if fold(name) != j.name_folded and j.name not in add_aliases:
-            add_aliases = [*add_aliases, j.name]
-        j.name = name
-        j.name_folded = fold(name)
+        if fold(name) != j.name_folded:
+            new_aliases.append(j.name)
+    for alias in add_aliases:
+        one_line(clean_text(alias, "alias", required=True), "alias")
+    row = {"ocd_id": j.ocd_id, "name": name or j.name, "kind": j.kind, "state": j.state}
     if fips is not None:
-        value = validate_fips(fips, j.kind, st.fips)
-        if value and j.kind in STATE_LEVEL and value != st.fips:
-            raise InvalidValue(f"fips: {fips!r} is not {st.name}'s code {st.fips}")
-        if value:
-            clash = session.exec(select(Jurisdiction).where(Jurisdiction.fips == value)).first()
-            if clash is not None and clash.id != j.id:
-                raise Duplicate(f"fips {value} already belongs to {label(clash)}")
-        j.fips = value
+        row["fips"] = fips
     if population is not None:
         if population < 0:
             raise InvalidValue(f"population: {population} is negative")
-        j.population = population
+        row["population"] = str(population)
     if notes is not None:
-        j.notes = clean_text(notes, "notes")
-    session.add(j)
-    session.flush()
-    existing = {fold(a) for a in aliases_of(session, j.id)}
-    for alias in add_aliases:
-        alias = one_line(clean_text(alias, "alias", required=True), "alias")
-        if fold(alias) in existing or fold(alias) == j.name_folded:
-            continue
-        existing.add(fold(alias))
-        session.add(JurisdictionAlias(jurisdiction_id=j.id, alias=alias, alias_folded=fold(alias)))
-    session.flush()
-    return j
+        row["notes"] = notes
+    if new_aliases:
+        row["aliases"] = join_list([*known, *new_aliases])
+    write(Batch(conn), [Row(1, row)])
+    return j.ocd_id
 
 
-def history_counts(session: Session, jurisdiction_id: int) -> dict[str, int]:
+def history_counts(conn: sa.Connection, jurisdiction_id: int) -> dict[str, int]:
     """How many records of each kind refer to a jurisdiction."""
     tables = {
-        "status assertions": PolicyStatus,
-        "grant amounts": GrantAmount,
-        "aggregate memberships": GrantMember,
-        "action targets": ActionTarget,
-        "case parties": CaseParty,
+        "status assertions": PolicyStatus.__table__,
+        "grant amounts": GrantAmount.__table__,
+        "aggregate memberships": GrantMember.__table__,
+        "action targets": ActionTarget.__table__,
+        "case parties": CaseParty.__table__,
     }
     return {
-        what: session.exec(
-            select(sa.func.count()).select_from(t).where(t.jurisdiction_id == jurisdiction_id)
-        ).one()
+        what: conn.execute(
+            sa.select(sa.func.count()).select_from(t).where(t.c.jurisdiction_id == jurisdiction_id)
+        ).scalar_one()
         for what, t in tables.items()
     }
 
 
-def removal_summary(session: Session, j: Jurisdiction, *, cascade: bool = False) -> str:
+def removal_summary(conn: sa.Connection, j, *, cascade: bool = False) -> str:
     """What removing ``j`` would also remove ("2 status assertions, ..."), or
     an error when it has history and ``cascade`` is not given."""
-    counts = {k: v for k, v in history_counts(session, j.id).items() if v}
+    counts = {k: v for k, v in history_counts(conn, j.id).items() if v}
     what = ", ".join(f"{n} {k}" for k, n in counts.items())
     if counts and not cascade:
         raise TrackerError(
@@ -219,11 +811,12 @@ def removal_summary(session: Session, j: Jurisdiction, *, cascade: bool = False)
     return what
 
 
-def remove(session: Session, j: Jurisdiction, *, cascade: bool = False) -> dict[str, int]:
+def remove(conn: sa.Connection, ref: str, *, cascade: bool = False) -> dict[str, int]:
     """Delete a jurisdiction; with ``cascade`` also every record about it."""
-    removal_summary(session, j, cascade=cascade)
-    counts = {k: v for k, v in history_counts(session, j.id).items() if v}
-    for table in (
+    j = resolve(conn, ref)
+    removal_summary(conn, j, cascade=cascade)
+    counts = {k: v for k, v in history_counts(conn, j.id).items() if v}
+    for model in (
         PolicyStatus,
         GrantAmount,
         GrantMember,
@@ -231,20 +824,7 @@ def remove(session: Session, j: Jurisdiction, *, cascade: bool = False) -> dict[
         CaseParty,
         JurisdictionAlias,
     ):
-        session.exec(sa.delete(table).where(table.jurisdiction_id == j.id))
-    session.delete(j)
-    session.flush()
+        t = model.__table__
+        conn.execute(sa.delete(t).where(t.c.jurisdiction_id == j.id))
+    conn.execute(sa.delete(J).where(J.c.id == j.id))
     return counts
-
-
-def list_jurisdictions(
-    session: Session, *, state: str | None = None, kind: str | None = None
-) -> list[Jurisdiction]:
-    q = select(Jurisdiction)
-    if state:
-        q = q.where(Jurisdiction.state == parse_state(state).abbr)
-    if kind:
-        q = q.where(Jurisdiction.kind == vocab.parse_choice(K, kind, "kind").value)
-    return list(
-        session.exec(q.order_by(Jurisdiction.state, Jurisdiction.name_folded, Jurisdiction.ocd_id))
-    )

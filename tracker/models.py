@@ -45,6 +45,15 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+    @staticmethod
+    def iso_sql(column, dialect):
+        """SQL giving a stored timestamp as ``values.format_timestamp`` writes it
+        (ISO 8601, microseconds, Z), so a large export formats in the database."""
+        if dialect.name == "postgresql":
+            return sa.func.to_char(sa.func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+        # SQLite holds naive UTC as SQLAlchemy stores it: 'YYYY-MM-DD HH:MM:SS.ffffff'.
+        return sa.func.replace(column, " ", "T", type_=sa.String) + "Z"
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -105,7 +114,7 @@ class Jurisdiction(SQLModel, table=True):
         ),
         # Unique indexes, not UNIQUE table constraints: SQLite cannot drop a
         # constraint's implicit index, so a bulk import into an empty table
-        # could not defer it and build it once at the end (bulk.BulkWriter).
+        # could not defer it and build it once at the end (db.BulkWriter.defer_indexes).
         sa.Index("uq_jurisdiction_ocd_id", "ocd_id", unique=True),
         sa.Index("uq_jurisdiction_fips", "fips", unique=True),
     )

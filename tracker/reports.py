@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
+from tracker import cases, vocab
 from tracker import jurisdictions as jur
 from tracker import status as st
-from tracker import vocab
 from tracker.models import (
     ActionTarget,
     CaseParty,
@@ -25,9 +24,9 @@ from tracker.models import (
     GrantMember,
     Jurisdiction,
     LegalCase,
-    Ruling,
     Source,
 )
+from tracker.records import Rows
 from tracker.values import first_day, format_amount, parse_partial_date
 
 NO_STATUS = "no status recorded"
@@ -45,7 +44,11 @@ def as_of_day(as_of: str | None) -> str:
 
 
 def status_report(
-    session: Session, *, as_of: str | None = None, state: str | None = None, kind: str | None = None
+    conn: sa.Connection,
+    *,
+    as_of: str | None = None,
+    state: str | None = None,
+    kind: str | None = None,
 ) -> Iterator[dict]:
     """One row per jurisdiction: the status in force on ``as_of`` (default today).
 
@@ -57,7 +60,7 @@ def status_report(
         state = jur.parse_state(state).abbr
     if kind:
         kind = vocab.parse_choice(vocab.JurisdictionKind, kind, "kind").value
-    return _status_rows(st.in_force_rows(session, day, state=state, kind=kind))
+    return Rows(STATUS_COLUMNS, _status_rows(st.in_force_rows(conn, day, state=state, kind=kind)))
 
 
 def _status_rows(rows) -> Iterator[dict]:
@@ -82,11 +85,10 @@ GRANT_COLUMNS = [
 ]  # fmt: skip
 
 
-def _grant_lines(session: Session) -> list[dict]:
+def _grant_lines(conn: sa.Connection) -> list[dict]:
     """Every grant amount with what it covers, one dict each."""
     g, gm, j = GrantAmount.__table__, GrantMember.__table__, Jurisdiction.__table__
     fa, s, at = FederalAction.__table__, Source.__table__, ActionTarget.__table__
-    conn = session.connection()
     names = {jid: f"{name}, {state}" for jid, name, state in conn.execute(
         sa.select(j.c.id, j.c.name, j.c.state))}  # fmt: skip
     members: dict[int, list[int]] = defaultdict(list)
@@ -122,7 +124,12 @@ def _grant_lines(session: Session) -> list[dict]:
     return out
 
 
-def grants_report(session: Session, *, fiscal_year: int | None = None) -> list[dict]:
+def grants_report(conn: sa.Connection, *, fiscal_year: int | None = None) -> Rows:
+    """``report grants`` (see ``_grants``)."""
+    return Rows(GRANT_COLUMNS, _grants(conn, fiscal_year=fiscal_year))
+
+
+def _grants(conn: sa.Connection, *, fiscal_year: int | None = None) -> list[dict]:
     """Money by program, fiscal year and amount type.
 
     Per-jurisdiction amounts are summed into one row per group; each aggregate
@@ -132,7 +139,7 @@ def grants_report(session: Session, *, fiscal_year: int | None = None) -> list[d
     recorded source's figure counts and the row says the sources differ.
     """
     groups: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for line in _grant_lines(session):
+    for line in _grant_lines(conn):
         if fiscal_year is not None and line["fiscal_year"] != fiscal_year:
             continue
         group = (line["program"], line["fiscal_year"], line["amount_type"])
@@ -207,10 +214,14 @@ LITIGATION_COLUMNS = [
 ]  # fmt: skip
 
 
-def litigation_report(session: Session, *, status: str | None = None) -> list[dict]:
+def litigation_report(conn: sa.Connection, *, status: str | None = None) -> Rows:
+    """``report litigation`` (see ``_litigation``)."""
+    return Rows(LITIGATION_COLUMNS, _litigation(conn, status=status))
+
+
+def _litigation(conn: sa.Connection, *, status: str | None = None) -> list[dict]:
     """Each case with its parties, status, and latest ruling (by date as entered)."""
-    c, cp, j, r = LegalCase.__table__, CaseParty.__table__, Jurisdiction.__table__, Ruling.__table__
-    conn = session.connection()
+    c, cp, j = LegalCase.__table__, CaseParty.__table__, Jurisdiction.__table__
     parties: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     q = (
         sa.select(cp.c.case_id, cp.c.role, cp.c.name, j.c.name.label("jname"), j.c.state)
@@ -220,19 +231,15 @@ def litigation_report(session: Session, *, status: str | None = None) -> list[di
     for row in conn.execute(q):
         who = f"{row.jname}, {row.state}" if row.jname else row.name
         parties[row.case_id][row.role].append(who)
-    latest: dict[int, tuple] = {}
-    for row in conn.execute(sa.select(r.c.case_id, r.c.date, r.c.kind, r.c.created_at, r.c.id)):
-        # By the first day each date covers; the more precise date wins a tie.
-        rank = (first_day(row.date), len(row.date), row.created_at, row.id)
-        if row.case_id not in latest or rank > latest[row.case_id][0]:
-            latest[row.case_id] = (rank, row.kind, row.date)
     q = sa.select(c)
     if status:
         q = q.where(c.c.status == vocab.parse_choice(vocab.CaseStatus, status, "status").value)
+    found = conn.execute(q).all()
+    ruled = cases.rulings(conn, [case.id for case in found])
     out = []
-    for case in conn.execute(q):
+    for case in found:
         ps = parties.get(case.id, {})
-        ruling = latest.get(case.id)
+        ruling = cases.latest(ruled.get(case.id, []))
         others = [
             f"{who} ({role})" for role in ("intervenor", "amicus") for who in ps.get(role, [])
         ]
@@ -247,8 +254,8 @@ def litigation_report(session: Session, *, status: str | None = None) -> list[di
                 "plaintiffs": "; ".join(ps.get("plaintiff", [])) or None,
                 "defendants": "; ".join(ps.get("defendant", [])) or None,
                 "others": "; ".join(others) or None,
-                "latest_ruling": ruling[1] if ruling else None,
-                "ruling_date": ruling[2] if ruling else None,
+                "latest_ruling": ruling.kind if ruling else None,
+                "ruling_date": ruling.date if ruling else None,
             }
         )
     # Filed date (unknown last), then caption.
@@ -268,9 +275,9 @@ OPEN_CASE_STATUSES = (vocab.CaseStatus.pending.value, vocab.CaseStatus.on_appeal
 LATEST_ACTIONS = 5
 
 
-def summary_report(session: Session, *, as_of: str | None = None) -> dict[str, list[dict]]:
+def summary_report(conn: sa.Connection, *, as_of: str | None = None) -> dict[str, list[dict]]:
     """Sections: status by kind, money totals, open cases, latest actions."""
-    status_rows = list(status_report(session, as_of=as_of))
+    status_rows = list(status_report(conn, as_of=as_of).rows)
     kinds = sorted({r["kind"] for r in status_rows}, key=list(vocab.JurisdictionKind).index)
     order = [*[s.value for s in vocab.Status], NO_STATUS]
     by_status = []
@@ -285,7 +292,7 @@ def summary_report(session: Session, *, as_of: str | None = None) -> dict[str, l
         by_status.append(row)
 
     money: dict[str, dict] = {}
-    for g in grants_report(session):
+    for g in _grants(conn):
         t = money.setdefault(
             g["amount_type"],
             {"amount_type": g["amount_type"], "per_jurisdiction": 0, "aggregates": 0,
@@ -306,12 +313,11 @@ def summary_report(session: Session, *, as_of: str | None = None) -> dict[str, l
     open_cases = [
         {k: r[k] for k in ("case", "status", "plaintiffs", "defendants", "latest_ruling",
                            "ruling_date")}
-        for r in litigation_report(session) if r["status"] in OPEN_CASE_STATUSES
+        for r in _litigation(conn) if r["status"] in OPEN_CASE_STATUSES
     ]  # fmt: skip
 
     fa, at = FederalAction.__table__, ActionTarget.__table__
     named = sa.select(sa.func.count()).where(at.c.action_id == fa.c.id).scalar_subquery()
-    conn = session.connection()
     actions = list(conn.execute(sa.select(fa, named.label("named"))))
     actions.sort(key=lambda a: (first_day(a.date), len(a.date), a.key), reverse=True)
     latest = [

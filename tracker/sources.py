@@ -1,12 +1,19 @@
 """Sources: where each fact comes from."""
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
-from sqlmodel import Session, select
 
 from tracker import vocab
+from tracker.batch import Batch
+from tracker.csvformat import Row
 from tracker.errors import Duplicate, InvalidValue, NotFound
-from tracker.models import Source
+from tracker.models import Source, utcnow
+from tracker.records import Rows
 from tracker.values import clean_text, optional_date
+
+COLUMNS = ["id", "key", "title", "publisher", "author", "url", "published", "kind"]
+_FIELDS = ("key", "title", "publisher", "author", "url", "published", "kind")
 
 
 def source_key(title: str, url: str | None, published: str | None) -> str:
@@ -23,7 +30,7 @@ def validate(
     publisher: str | None = None,
     author: str | None = None,
     published: str | None = None,
-    kind: str = "news",
+    kind: str | None = "news",
     key: str | None = None,
 ) -> dict:
     title = clean_text(title, "title", required=True)
@@ -38,24 +45,74 @@ def validate(
         "publisher": clean_text(publisher, "publisher"),
         "author": clean_text(author, "author"),
         "published": published,
-        "kind": vocab.parse_choice(vocab.SourceKind, kind or "news", "kind").value,
+        "kind": vocab.parse_choice(vocab.SourceKind, (kind or "news").strip(), "kind").value,
     }
 
 
-def add(session: Session, **fields) -> Source:
-    data = validate(**fields)
-    clash = session.exec(select(Source).where(Source.key == data["key"])).first()
-    if clash is None and data["url"]:
-        clash = session.exec(select(Source).where(Source.url == data["url"])).first()
-    if clash is not None:
-        raise Duplicate(f"source {data['key']!r} already exists (id {clash.id}: {clash.title})")
-    source = Source(**data)
-    session.add(source)
-    session.flush()
-    return source
+def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
+    """Sources matched by key (stored ones updated); a url belongs to one key.
+
+    ``new_only`` (``sources add``): a row whose key or url is stored is a duplicate.
+    """
+    t = Source.__table__
+    conn = batch.conn
+    existing = {r.key: r for r in conn.execute(sa.select(t))}
+    owners = {r.url: r.key for r in existing.values() if r.url}
+    cache = batch.key_cache(t)
+    counts = batch.counts("sources")
+    seen: dict = {}
+
+    def parse(v: dict) -> dict:
+        return validate(
+            v.get("title"),
+            url=v.get("url"),
+            publisher=v.get("publisher"),
+            author=v.get("author"),
+            published=v.get("published"),
+            kind=v.get("kind"),
+            key=v.get("key"),
+        )
+
+    for row, data in batch.each(rows, parse):
+        if not batch.first_time(seen, data["key"], row):
+            continue
+        old = existing.get(data["key"])
+        clash = old or (existing.get(owners.get(data["url"])) if data["url"] else None)
+        if new_only and clash is not None:
+            batch.problem(
+                row,
+                Duplicate(f"source {data['key']!r} already exists (id {clash.id}: {clash.title})"),
+            )
+            continue
+        if data["url"]:
+            owner = owners.get(data["url"])
+            if owner is not None and owner != data["key"]:
+                batch.problem(row, f"url: {data['url']!r} already belongs to source {owner!r}")
+                continue
+            owners[data["url"]] = data["key"]
+        if batch.failed:
+            if old is None:
+                cache[data["key"]] = batch.placeholder()
+            continue
+        if old is None:
+            q = t.insert().returning(t.c.id)
+            cache[data["key"]] = conn.execute(q, {**data, "created_at": utcnow()}).scalar_one()
+            counts.added += 1
+        elif any(getattr(old, k) != v for k, v in data.items()):
+            conn.execute(t.update().where(t.c.id == old.id).values(**data))
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
 
 
-def resolve(session: Session, ref: str, field: str = "source") -> Source:
+def add(conn: sa.Connection, **fields) -> str:
+    """A new source; its key."""
+    values = {k: v for k, v in fields.items() if v is not None}
+    write(Batch(conn), [Row(1, values)], new_only=True)
+    return validate(**fields)["key"]
+
+
+def resolve(conn: sa.Connection, ref: str, field: str = "source") -> sa.Row:
     """A source by id or key (its url when it has one)."""
     text = (ref or "").strip() if isinstance(ref, str) else ""
     if not text:
@@ -63,17 +120,25 @@ def resolve(session: Session, ref: str, field: str = "source") -> Source:
     if "\x00" in text:
         # PostgreSQL cannot even compare text holding NUL: refuse it before any query.
         raise InvalidValue(f"{field}: contains a NUL character")
-    found = session.exec(select(Source).where(Source.key == text)).first()
+    t = Source.__table__
+    found = conn.execute(sa.select(t).where(t.c.key == text)).first()
     if found is None and text.isascii() and text.isdigit() and len(text) < 19:
-        found = session.get(Source, int(text))
+        found = conn.execute(sa.select(t).where(t.c.id == int(text))).first()
     if found is None:
-        found = session.exec(select(Source).where(Source.url == text)).first()
+        found = conn.execute(sa.select(t).where(t.c.url == text)).first()
     if found is None:
         raise NotFound(f"{field}: no source has the id or key {ref!r}; see `tracker sources list`")
     return found
 
 
-def list_sources(session: Session) -> list[Source]:
-    return list(
-        session.exec(select(Source).order_by(sa.func.coalesce(Source.published, ""), Source.key))
+def key_of(conn: sa.Connection, ref: str, field: str = "source") -> str:
+    """The natural key of the source ``ref`` names (its id, key or url)."""
+    return resolve(conn, ref, field).key
+
+
+def list_sources(conn: sa.Connection) -> Rows:
+    t = Source.__table__
+    q = sa.select(t.c.id, *[t.c[f] for f in _FIELDS]).order_by(
+        sa.func.coalesce(t.c.published, ""), t.c.key
     )
+    return Rows(COLUMNS, [dict(r._mapping) for r in conn.execute(q)])

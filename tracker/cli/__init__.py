@@ -44,7 +44,7 @@ class TrackerGroup(TyperGroup):
             if isinstance(exc, sqlalchemy.exc.IntegrityError):
                 _fail(f"the database refused the change: {_first_line(exc.orig)}")
             if _is_users_problem(exc):
-                from tracker.rawdb import database_error
+                from tracker.db import database_error
 
                 _fail(str(database_error(common.url(), exc)))
             raise

@@ -11,10 +11,6 @@ app = typer.Typer(
     help="Record and read federal actions aimed at jurisdictions.", no_args_is_help=True
 )
 
-ACTION_COLUMNS = [
-    "id", "key", "date", "agency", "kind", "title", "target_count", "named_targets", "source",
-]  # fmt: skip
-
 TARGET_HELP = "A jurisdiction it targeted (id, OCD id, FIPS, 'Name, ST', state or alias); repeat the option for more."
 COUNT_HELP = (
     "How many jurisdictions the source says it targeted, named or not "
@@ -49,14 +45,13 @@ def add(
     """
     from tracker import actions, jurisdictions, sources
 
-    with common.session(write=True) as s:
-        targets = [jurisdictions.resolve(s, r, field="target") for r in target or []]
-        src = sources.resolve(s, source)
-        a = actions.add(
-            s, src, targets, title=title, date=date, agency=agency, kind=kind.value,
-            description=description, target_count=target_count,
+    with common.connect(write=True) as conn:
+        named = [jurisdictions.resolve(conn, r, field="target").ocd_id for r in target or []]
+        key = actions.add(
+            conn, source=sources.key_of(conn, source), targets=named, title=title, date=date,
+            agency=agency, kind=kind.value, description=description, target_count=target_count,
         )  # fmt: skip
-    common.out(a.key)
+    common.out(key)
 
 
 @app.command()
@@ -75,26 +70,14 @@ def update(
     \b
     Example: tracker actions update 2018-01-24-doj-threatens-subpoenas --add-target "Los Angeles, CA" --target-count 23
     """
-    from tracker import actions, jurisdictions
+    from tracker import actions
 
-    with common.session(write=True) as s:
-        a = actions.resolve(s, action)
-        targets = [jurisdictions.resolve(s, r, field="target") for r in add_target or []]
-        actions.update(
-            s, a, add_targets=targets, target_count=target_count, description=description
-        )
-    common.out(a.key)
-
-
-def _record(s, a, *, names: bool = False):
-    from tracker import actions, records
-    from tracker.models import Source
-
-    targets = actions.targets_of(s, a)
-    row = records.action(a, s.get(Source, a.source_id), targets)
-    if names:
-        row["target_names"] = [f"{t.name}, {t.state}" for t in targets]
-    return row
+    with common.connect(write=True) as conn:
+        key = actions.update(
+            conn, action, add_targets=add_target or [], target_count=target_count,
+            description=description,
+        )  # fmt: skip
+    common.out(key)
 
 
 @app.command("list")
@@ -105,11 +88,10 @@ def list_(format: common.FormatOption = None, excel_safe: common.ExcelSafeOption
     Example: tracker actions list --format csv
     """
     from tracker import actions
-    from tracker.render import render
 
-    with common.session() as s:
-        rows = [_record(s, a) for a in actions.list_actions(s)]
-    render(rows, common.fmt(format), excel_safe=excel_safe, columns=ACTION_COLUMNS)
+    with common.connect() as conn:
+        result = actions.list_actions(conn)
+    common.show(result, format, excel_safe)
 
 
 @app.command()
@@ -126,6 +108,6 @@ def show(
     from tracker import actions
     from tracker.render import render_record
 
-    with common.session() as s:
-        record = _record(s, actions.resolve(s, action), names=True)
+    with common.connect() as conn:
+        record = actions.show(conn, action)
     render_record(record, common.fmt(format), excel_safe=excel_safe)

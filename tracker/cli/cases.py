@@ -9,9 +9,6 @@ from tracker.vocab import CaseStatus, RulingKind
 
 app = typer.Typer(help="Record and read lawsuits, their parties and rulings.", no_args_is_help=True)
 
-CASE_COLUMNS = [
-    "id", "key", "caption", "court", "docket", "filed", "status", "parties", "latest_ruling",
-]  # fmt: skip
 PARTY_HELP = (
     "A jurisdiction REF (linked to it), or a person or agency by name, e.g. 'Jeff Sessions' "
     "(repeatable). 'Name, ST' that matches no jurisdiction is an error."
@@ -73,13 +70,12 @@ def add(
         )
         for p in given or []
     ]
-    with common.session(write=True) as s:
-        src = sources.resolve(s, source)
-        c = cases.add(
-            s, src, parties, caption=caption, court=court, docket=docket, filed=filed,
-            status=status.value, summary=summary,
+    with common.connect(write=True) as conn:
+        key = cases.add(
+            conn, source=sources.key_of(conn, source), parties=parties, caption=caption,
+            court=court, docket=docket, filed=filed, status=status.value, summary=summary,
         )  # fmt: skip
-    common.out(c.key)
+    common.out(key)
 
 
 @app.command()
@@ -102,18 +98,17 @@ def update(
     """
     from tracker import cases
 
-    with common.session(write=True) as s:
-        c = cases.resolve(s, case)
-        cases.update(
-            s,
-            c,
+    with common.connect(write=True) as conn:
+        key = cases.update(
+            conn,
+            case,
             docket=docket,
             status=status.value if status else None,
             court=court,
             filed=filed,
             summary=summary,
         )
-    common.out(c.key)
+    common.out(key)
 
 
 @app.command()
@@ -138,11 +133,13 @@ def rule(
     """
     from tracker import cases, sources
 
-    with common.session(write=True) as s:
-        c = cases.resolve(s, case)
-        src = sources.resolve(s, source)
-        r = cases.rule(s, c, src, date=date, kind=kind.value, judge=judge, summary=summary)
-    common.out(str(r.id))
+    with common.connect(write=True) as conn:
+        c = cases.resolve(conn, case)
+        ruling = cases.rule(
+            conn, c.key, source=sources.key_of(conn, source), date=date, kind=kind.value,
+            judge=judge, summary=summary,
+        )  # fmt: skip
+    common.out(str(ruling))
 
 
 @app.command("list")
@@ -152,20 +149,11 @@ def list_(format: common.FormatOption = None, excel_safe: common.ExcelSafeOption
     \b
     Example: tracker cases list --format json
     """
-    from tracker import cases, records
-    from tracker.render import render
+    from tracker import cases
 
-    rows = []
-    with common.session() as s:
-        for c in cases.list_cases(s):
-            row = records.case(c)
-            row["parties"] = [
-                f"{p.role}: {cases.party_label(p, j)}" for p, j in cases.parties_of(s, c)
-            ]
-            rulings = cases.rulings_of(s, c)
-            row["latest_ruling"] = f"{rulings[-1].date} {rulings[-1].kind}" if rulings else None
-            rows.append(row)
-    render(rows, common.fmt(format), excel_safe=excel_safe, columns=CASE_COLUMNS)
+    with common.connect() as conn:
+        result = cases.list_cases(conn)
+    common.show(result, format, excel_safe)
 
 
 @app.command()
@@ -178,25 +166,8 @@ def show(
     \b
     Example: tracker cases show "City of Chicago v. Sessions"
     """
-    from tracker import cases, records
-    from tracker.models import Source
-    from tracker.render import render_sections
+    from tracker import cases
 
-    with common.session() as s:
-        c = cases.resolve(s, case)
-        rulings = cases.rulings_of(s, c)
-        row = records.case(c, s.get(Source, c.source_id))
-        row["latest_ruling"] = f"{rulings[-1].date} {rulings[-1].kind}" if rulings else None
-        doc = {
-            "case": row,
-            "parties": [
-                {
-                    "role": p.role,
-                    "party": cases.party_label(p, j),
-                    "jurisdiction": j.ocd_id if j else None,
-                }
-                for p, j in cases.parties_of(s, c)
-            ],
-            "rulings": [records.ruling(r, s.get(Source, r.source_id)) for r in rulings],
-        }
-    render_sections(doc, common.fmt(format), excel_safe=excel_safe)
+    with common.connect() as conn:
+        doc = cases.show(conn, case)
+    common.show(doc, format, excel_safe)

@@ -1,9 +1,8 @@
-"""What every command shares: the database URL, output format, one session."""
+"""What every command shares: the database URL, one transaction, output."""
 
 import sys
-from collections.abc import Callable
 from contextlib import contextmanager
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
@@ -20,9 +19,6 @@ FormatOption = Annotated[
 ]
 
 
-T = TypeVar("T")
-
-
 class State:
     db: str | None = None
 
@@ -37,41 +33,27 @@ def url() -> str:
 
 
 @contextmanager
-def session(write: bool = False):
+def connect(write: bool = False, snapshot: bool = False):
+    """One transaction on the database (see ``tracker.db.connect``)."""
     from tracker import db
 
-    with db.session(url(), write=write) as s:
-        yield s
-
-
-def read(work: Callable[[Callable], T]) -> T:
-    """``work(query)`` on a bare driver connection when the database can be
-    opened that way (no ORM to load); otherwise, or when the driver fails
-    half-way, on a session, which creates, upgrades or explains as every
-    command does. ``query`` is ``tracker.refs.Query``; ``work`` only reads.
-    """
-    from tracker import rawdb
-
-    try:
-        conn = rawdb.connect_read(url())
-    except rawdb.Unavailable:
-        conn = None
-    if conn is not None:
-        try:
-            return work(conn.query)
-        except rawdb.Unavailable:
-            # Nothing was written: the full path reads again and reports.
-            pass
-        finally:
-            conn.close()
-    from tracker.refs import session_query
-
-    with session() as s:
-        return work(session_query(s))
+    with db.connect(url(), write=write, snapshot=snapshot) as conn:
+        yield conn
 
 
 def fmt(value: Format | None) -> Format:
     return value or Format.table
+
+
+def show(result, format: Format | None, excel_safe: bool = False) -> None:
+    """Print what a domain function returned: its rows (``Rows``) as a table,
+    CSV or JSON, or a record of sections."""
+    from tracker.render import render, render_sections
+
+    if isinstance(result, dict):
+        render_sections(result, fmt(format), excel_safe=excel_safe)
+    else:
+        render(result.rows, fmt(format), excel_safe=excel_safe, columns=result.columns)
 
 
 def message(text: str) -> None:

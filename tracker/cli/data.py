@@ -42,36 +42,19 @@ def _summary_rows(summary) -> list[dict]:
 
 
 def _import(path: Path, entity: str | None, dry_run: bool, format) -> None:
-    from tracker import bulk
+    from tracker import transfer
     from tracker.render import render
 
-    # National files into empty tables take the bulk path (no ORM to load);
-    # everything else, and anything it declines, the full importer.
-    url = common.url()
-    summary = bulk.try_import(
-        url, path, entity, dry_run=dry_run, progress=progress, prepare=lambda: _ensure_schema(url)
-    )
-    if summary is None:
-        from tracker import csvio, db
-
-        with db.session(common.url(), write=not dry_run) as s:
-            summary = csvio.import_files(s, path, entity=entity, progress=progress)
-            if dry_run:
-                s.rollback()
+    with common.connect(write=True) as conn:
+        summary = transfer.import_files(conn, path, entity=entity, progress=progress)
+        if dry_run:
+            conn.rollback()
     render(_summary_rows(summary), common.fmt(format))
     total = sum(c.added + c.updated for c in summary.values())
     if dry_run:
         common.message(f"Dry run: {total} change(s) found, nothing written.")
     else:
         common.message(f"Imported: {total} change(s) written.")
-
-
-def _ensure_schema(url: str) -> None:
-    # A new embedded database is created (and an old one upgraded) before
-    # the first import, as on every path; PostgreSQL behind is refused.
-    from tracker import db
-
-    db.ensure_schema(url)
 
 
 def seed(format: common.FormatOption = None) -> None:
@@ -122,61 +105,33 @@ def export(
 
     Example: tracker export --out backup/     |     tracker export jurisdictions > j.csv
     """
-    from tracker import csvfiles
+    from tracker import csvformat, transfer
     from tracker.errors import InvalidValue
 
     if entity is None and out is None:
         raise InvalidValue("give an ENTITY to write to stdout, or --out DIR for all of them")
+    if entity is not None and out is not None:
+        raise InvalidValue("give either an ENTITY (to stdout) or --out DIR, not both")
     for place in [out, *out.parents] if out is not None else []:
         if place.exists():
             if not place.is_dir():
                 raise InvalidValue(f"--out: {place} is a file, not a directory")
             break
-    if entity is not None and out is None and csvfiles.entity_named(entity).name == "status":
-        # The largest table, straight from a bare driver connection (no ORM to load).
-        if _export_status_bare(excel_safe):
-            return
-    from tracker import csvio, db
-
-    with db.session(common.url()) as s:
-        if entity is not None:
-            e = csvfiles.entity_named(entity)
-            if out is not None:
-                raise InvalidValue("give either an ENTITY (to stdout) or --out DIR, not both")
-            stream = csvfiles.stdout_writer()
+    if entity is not None:
+        name = csvformat.entity_named(entity).name
+        with common.connect() as conn:
+            stream = csvformat.stdout_writer()
             try:
-                csvio.write_csv(
-                    stream, e.name, progress(csvio.export_rows(s, e.name), e.name), excel_safe
-                )
+                rows = progress(transfer.export_rows(conn, name), name)
+                csvformat.write_csv(stream, name, rows, excel_safe)
             finally:
                 stream.flush()
                 stream.detach()
-            return
-        counts = csvio.export_dir(s, out, excel_safe=excel_safe, progress=progress)
+        return
+    # One snapshot for every file, so references agree across files.
+    with common.connect(snapshot=True) as conn:
+        counts = transfer.export_dir(conn, out, excel_safe=excel_safe, progress=progress)
     common.message(f"Exported {sum(counts.values())} rows in {len(counts)} files to {out}.")
-
-
-def _export_status_bare(excel_safe: bool) -> bool:
-    """``export status`` on a bare connection; False when it cannot be opened that way."""
-    from tracker import csvfiles, rawdb
-
-    url = common.url()
-    try:
-        conn = rawdb.connect_read(url)
-    except rawdb.Unavailable:
-        return False
-    stream = csvfiles.stdout_writer()
-    try:
-        rows = csvfiles.status_rows(conn.raw, conn.postgres)
-        csvfiles.write_csv(stream, "status", progress(rows, "status"), excel_safe)
-    except conn.errors as exc:
-        # Rows may be out already: no second try, the one error line instead.
-        raise rawdb.database_error(url, exc) from None
-    finally:
-        stream.flush()
-        stream.detach()
-        conn.close()
-    return True
 
 
 def register(app: typer.Typer) -> None:

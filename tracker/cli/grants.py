@@ -9,11 +9,6 @@ from tracker.vocab import AmountType
 
 app = typer.Typer(help="Record and list federal grant money.", no_args_is_help=True)
 
-GRANT_COLUMNS = [
-    "id", "program", "assistance_listing", "fiscal_year", "amount", "amount_type", "scope",
-    "covers", "jurisdiction", "aggregate_over", "action", "source", "note",
-]  # fmt: skip
-
 
 @app.command()
 def add(
@@ -74,28 +69,25 @@ def add(
     \b
     Example (aggregate): tracker grants add CA IL --action 2018-01-24-doj-threatens-subpoenas --program "Federal grants" --fiscal-year 2016 --amount 39,000,000 --type threatened --source 1
     """
-    from tracker import actions, grants, jurisdictions, sources
-    from tracker.values import format_amount
+    from tracker import actions, grants, sources
 
-    with common.session(write=True) as s:
-        members = [jurisdictions.resolve(s, r) for r in refs or []]
-        act = actions.resolve(s, action) if action else None
-        src = sources.resolve(s, source)
+    with common.connect(write=True) as conn:
         g = grants.add(
-            s,
-            src,
-            members,
-            act,
-            program=program,
-            fiscal_year=fiscal_year,
-            amount=amount,
-            amount_type=type.value,
-            assistance_listing=assistance_listing,
-            note=note,
+            conn,
+            {
+                "jurisdictions": "; ".join(refs or []),
+                "action": actions.resolve(conn, action).key if action else None,
+                "source": sources.key_of(conn, source),
+                "program": program,
+                "fiscal_year": fiscal_year,
+                "amount": amount,
+                "amount_type": type.value,
+                "assistance_listing": assistance_listing,
+                "note": note,
+            },
         )
-        label = grants.coverage(g, grants.members_of(s, g), act)
-    common.out(str(g.id))
-    common.message(f"Recorded {format_amount(g.amount_cents)} {g.amount_type} ({label}).")
+    common.out(str(g["id"]))
+    common.message(f"Recorded {g['amount']} {g['amount_type']} ({g['covers']}).")
 
 
 @app.command("list")
@@ -119,25 +111,10 @@ def list_(
 
     Example: tracker grants list --jurisdiction "Chicago, IL" --format json
     """
-    from tracker import grants, jurisdictions, records
-    from tracker.models import FederalAction, Jurisdiction, Source
-    from tracker.render import render
+    from tracker import grants
     from tracker.values import parse_year
 
     year = parse_year(fiscal_year, "fiscal year") if fiscal_year else None
-    with common.session() as s:
-        j = jurisdictions.resolve(s, jurisdiction) if jurisdiction else None
-        rows = []
-        for g in grants.list_grants(s, jurisdiction=j, fiscal_year=year):
-            members = grants.members_of(s, g)
-            act = s.get(FederalAction, g.action_id) if g.action_id else None
-            row = records.grant(
-                g,
-                s.get(Source, g.source_id),
-                s.get(Jurisdiction, g.jurisdiction_id) if g.jurisdiction_id else None,
-                members,
-                act,
-            )
-            row["covers"] = grants.coverage(g, members, act)
-            rows.append(row)
-    render(rows, common.fmt(format), excel_safe=excel_safe, columns=GRANT_COLUMNS)
+    with common.connect() as conn:
+        result = grants.list_grants(conn, jurisdiction=jurisdiction, fiscal_year=year)
+    common.show(result, format, excel_safe)

@@ -12,7 +12,6 @@ app = typer.Typer(help="Add, find, show, update and remove jurisdictions.", no_a
 REF_HELP = (
     "The jurisdiction: id, OCD id, FIPS code, 'Name, ST', a state's name or code, or an alias."
 )
-LIST_COLUMNS = ["id", "key", "name", "kind", "state", "fips", "population", "status"]
 
 
 @app.command()
@@ -41,19 +40,14 @@ def add(
     Example: tracker jurisdictions add "Doña Ana County" --kind county --state NM --fips 35013
     """
     from tracker import jurisdictions as jur
+    from tracker.csvformat import join_list
 
-    data = jur.validate(
-        name,
-        kind.value,
-        state,
-        fips=fips,
-        population=population,
-        aliases=alias or (),
-        notes=notes,
-        ocd_id=ocd_id,
-    )
-    with common.session(write=True) as s:
-        key = jur.add(s, data).ocd_id
+    row = {"name": name, "kind": kind.value, "state": state, "fips": fips, "notes": notes}
+    row["ocd_id"] = ocd_id
+    row["population"] = None if population is None else str(population)
+    row["aliases"] = join_list(alias) if alias else None
+    with common.connect(write=True) as conn:
+        key = jur.add(conn, {k: v for k, v in row.items() if v is not None})
     common.out(key)
 
 
@@ -72,17 +66,16 @@ def list_(
     Example: tracker jurisdictions list --state CA --status sanctuary
     """
     from tracker import status as st
-    from tracker.render import render
 
-    # The rows stream from the database: render inside the session.
-    with common.session() as s:
-        rows = st.listing(
-            s,
+    # The rows stream from the database: print them inside the transaction.
+    with common.connect() as conn:
+        result = st.listing(
+            conn,
             state=state,
             kind=kind.value if kind else None,
             status=status.value if status else None,
         )
-        render(rows, common.fmt(format), excel_safe=excel_safe, columns=LIST_COLUMNS)
+        common.show(result, format, excel_safe)
 
 
 @app.command()
@@ -97,11 +90,11 @@ def show(
 
     Example: tracker jurisdictions show "San Francisco County, CA"
     """
-    # Plain SQL, without the ORM: showing one dossier is mostly start-up.
-    from tracker import dossier, refs
+    from tracker import dossier
 
-    d = common.read(lambda query: dossier.build(query, refs.resolve(query, ref)))
-    dossier.render(d, common.fmt(format), excel_safe=excel_safe)
+    with common.connect() as conn:
+        d = dossier.build(conn, ref)
+    common.show(d, format, excel_safe)
 
 
 @app.command()
@@ -127,18 +120,16 @@ def update(
         raise typer.BadParameter(
             "nothing to change; give at least one option", param_hint="options"
         )
-    with common.session(write=True) as s:
-        j = jur.resolve(s, ref)
-        jur.update(
-            s,
-            j,
+    with common.connect(write=True) as conn:
+        key = jur.update(
+            conn,
+            ref,
             name=name,
             fips=fips,
             population=population,
             notes=notes,
             add_aliases=add_alias or (),
         )
-        key = j.ocd_id
     common.out(key)
 
 
@@ -160,9 +151,9 @@ def remove(
 
     # Look first and ask outside the write transaction: a question waiting
     # for an answer must not hold the database's write lock.
-    with common.session() as s:
-        j = jur.resolve(s, ref)
-        what = jur.removal_summary(s, j, cascade=cascade)
+    with common.connect() as conn:
+        j = jur.resolve(conn, ref)
+        what = jur.removal_summary(conn, j, cascade=cascade)
         key, name = j.ocd_id, jur.label(j)
     also = f" and its {what}" if what else ""
     try:
@@ -170,6 +161,6 @@ def remove(
     except typer.Exit:
         common.message("Nothing removed.")
         raise
-    with common.session(write=True) as s:
-        jur.remove(s, jur.resolve(s, key), cascade=cascade)
+    with common.connect(write=True) as conn:
+        jur.remove(conn, key, cascade=cascade)
     common.message(f"Removed {name}{also}.")

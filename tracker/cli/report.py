@@ -34,12 +34,13 @@ def status(
     Example: tracker report status --as-of 2018-01 --state CA
     """
     from tracker import reports
-    from tracker.render import render
 
-    # The rows stream from the database: render inside the session.
-    with common.session() as s:
-        rows = reports.status_report(s, as_of=as_of, state=state, kind=kind.value if kind else None)
-        render(rows, common.fmt(format), excel_safe=excel_safe, columns=reports.STATUS_COLUMNS)
+    # The rows stream from the database: print them inside the transaction.
+    with common.connect() as conn:
+        result = reports.status_report(
+            conn, as_of=as_of, state=state, kind=kind.value if kind else None
+        )
+        common.show(result, format, excel_safe)
 
 
 @app.command()
@@ -58,11 +59,10 @@ def grants(
     Example: tracker report grants --format markdown
     """
     from tracker import reports
-    from tracker.render import render
 
-    with common.session() as s:
-        rows = reports.grants_report(s, fiscal_year=fiscal_year)
-    render(rows, common.fmt(format), excel_safe=excel_safe, columns=reports.GRANT_COLUMNS)
+    with common.connect() as conn:
+        result = reports.grants_report(conn, fiscal_year=fiscal_year)
+    common.show(result, format, excel_safe)
 
 
 @app.command()
@@ -76,11 +76,10 @@ def litigation(
     Example: tracker report litigation --status pending
     """
     from tracker import reports
-    from tracker.render import render
 
-    with common.session() as s:
-        rows = reports.litigation_report(s, status=status.value if status else None)
-    render(rows, common.fmt(format), excel_safe=excel_safe, columns=reports.LITIGATION_COLUMNS)
+    with common.connect() as conn:
+        result = reports.litigation_report(conn, status=status.value if status else None)
+    common.show(result, format, excel_safe)
 
 
 @app.command()
@@ -94,8 +93,7 @@ def summary(
     Example: tracker report summary --format markdown
     """
     from tracker import reports
-    from tracker.render import render_sections
 
-    with common.session() as s:
-        sections = reports.summary_report(s, as_of=as_of)
-    render_sections(sections, common.fmt(format), excel_safe=excel_safe)
+    with common.connect() as conn:
+        sections = reports.summary_report(conn, as_of=as_of)
+    common.show(sections, format, excel_safe)

@@ -31,9 +31,9 @@ def add(
     """
     from tracker import sources
 
-    with common.session(write=True) as s:
-        src = sources.add(
-            s,
+    with common.connect(write=True) as conn:
+        key = sources.add(
+            conn,
             title=title,
             url=url,
             publisher=publisher,
@@ -41,7 +41,6 @@ def add(
             published=published,
             kind=kind.value,
         )
-        key = src.key
     common.out(key)
 
 
@@ -51,12 +50,8 @@ def list_(format: common.FormatOption = None, excel_safe: common.ExcelSafeOption
 
     Example: tracker sources list --format json
     """
-    from tracker import records, sources
-    from tracker.render import render
+    from tracker import sources
 
-    with common.session() as s:
-        rows = [records.source(src) for src in sources.list_sources(s)]
-    render(rows, common.fmt(format), excel_safe=excel_safe, columns=SOURCE_COLUMNS)
-
-
-SOURCE_COLUMNS = ["id", "key", "title", "publisher", "author", "url", "published", "kind"]
+    with common.connect() as conn:
+        result = sources.list_sources(conn)
+    common.show(result, format, excel_safe)

@@ -9,10 +9,6 @@ from tracker.vocab import Status
 
 app = typer.Typer(help="Record and read jurisdictions' policy status.", no_args_is_help=True)
 
-STATUS_COLUMNS = [
-    "id", "status", "effective", "observed", "source", "citation", "quote", "note", "recorded_at",
-]  # fmt: skip
-
 
 @app.command("set")
 def set_(
@@ -43,21 +39,22 @@ def set_(
     from tracker import jurisdictions, sources
     from tracker import status as st
 
-    with common.session(write=True) as s:
-        j = jurisdictions.resolve(s, ref)
-        src = sources.resolve(s, source)
-        row = st.set_status(
-            s,
-            j,
-            src,
-            status.value,
-            effective=effective,
-            observed=observed,
-            citation=citation,
-            quote=quote,
-            note=note,
+    with common.connect(write=True) as conn:
+        j = jurisdictions.resolve(conn, ref)
+        row_id = st.set_status(
+            conn,
+            {
+                "jurisdiction": j.ocd_id,
+                "status": status.value,
+                "source": sources.key_of(conn, source),
+                "effective": effective,
+                "observed": observed,
+                "citation": citation,
+                "quote": quote,
+                "note": note,
+            },
         )
-        row_id, said = row.id, f"Recorded {j.name}, {j.state}: {row.status} (assertion {row.id})."
+        said = f"Recorded {j.name}, {j.state}: {status.value} (assertion {row_id})."
     common.out(str(row_id))
     common.message(said)
 
@@ -72,11 +69,9 @@ def history(
 
     Example: tracker status history "San Francisco, CA" --format csv
     """
-    from tracker import jurisdictions, records
+    from tracker import jurisdictions
     from tracker import status as st
-    from tracker.render import render
 
-    with common.session() as s:
-        j = jurisdictions.resolve(s, ref)
-        rows = [records.status(ps, src) for ps, src in st.history(s, j)]
-    render(rows, common.fmt(format), excel_safe=excel_safe, columns=STATUS_COLUMNS)
+    with common.connect() as conn:
+        result = st.history_rows(conn, jurisdictions.resolve_id(conn, ref))
+    common.show(result, format, excel_safe)

@@ -1,10 +1,10 @@
-"""The bulk path for status rows into an empty table: same results as the
-general path, duplicates reported with both lines, memory kept flat by
+"""Status rows into an empty table, streamed with the indexes built once:
+every value stored, duplicates reported with both lines, memory kept flat by
 remembering hashes (collisions confirmed, never mistaken for duplicates)."""
 
 from conftest import dump
 
-from tracker import bulk, csvio, db
+from tracker import db, status, transfer
 
 HEADER = "jurisdiction,status,source,effective,observed,quote\n"
 SRC = "Department of Justice Threatens Jurisdictions That Don\u2019t Cooperate With Immigration Officials (2018-01-25)"
@@ -13,9 +13,9 @@ LA = "ocd-division/country:us/state:ca/place:los_angeles"
 
 
 def _seed_without_status(url):
-    with db.session(url, write=True) as s:
-        csvio.import_files(s, db.resource_dir("seed") / "sources.csv")
-        csvio.import_files(s, db.resource_dir("seed") / "jurisdictions.csv")
+    with db.connect(url, write=True) as s:
+        transfer.import_files(s, db.resource_dir("seed") / "sources.csv")
+        transfer.import_files(s, db.resource_dir("seed") / "jurisdictions.csv")
 
 
 def _write(tmp_path, body: str):
@@ -60,7 +60,7 @@ def test_bulk_import_reports_a_repeated_row_with_both_lines_and_writes_nothing(u
 def test_hash_collisions_are_not_mistaken_for_duplicates(url, tmp_path, cli, monkeypatch):
     _seed_without_status(url)
     # Every row hashes alike: each must be confirmed by its full key.
-    monkeypatch.setattr(bulk, "row_hash", lambda key: 0)
+    monkeypatch.setattr(status, "row_hash", lambda key: 0)
     path = _write(
         tmp_path,
         f'{CHI},sanctuary,"{SRC}",2017-09,,\n'
@@ -75,7 +75,7 @@ def test_hash_collisions_are_not_mistaken_for_duplicates(url, tmp_path, cli, mon
 
 def test_bulk_import_error_midway_leaves_the_database_unchanged(url, tmp_path, cli, monkeypatch):
     # Small chunks: rows reach the database before the bad line is read.
-    monkeypatch.setattr(csvio.BulkWriter, "CHUNK", 10)
+    monkeypatch.setattr(db.BulkWriter, "CHUNK", 10)
     _seed_without_status(url)
     before = dump(url)
     good = "".join(f'{CHI},sanctuary,"{SRC}",20{10 + i % 10}-0{1 + i % 9},,\n' for i in range(90))
@@ -96,7 +96,7 @@ def _status_indexes(url) -> set[str]:
 def test_indexes_are_rebuilt_after_a_bulk_import_and_kept_after_a_failed_one(
     url, tmp_path, cli, monkeypatch
 ):
-    monkeypatch.setattr(csvio.BulkWriter, "CHUNK", 2)
+    monkeypatch.setattr(db.BulkWriter, "CHUNK", 2)
     _seed_without_status(url)
     expected = _status_indexes(url)
     assert {"ix_policy_status_latest", "ix_policy_status_source_id"} <= expected

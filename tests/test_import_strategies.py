@@ -1,9 +1,8 @@
-"""tracker import's bulk path (tracker.bulk): which imports take it, that it
-ends in the same database as the full importer, and that everything it
-declines reaches the full importer, which reports it, with nothing written."""
+"""tracker import's two strategies inside its one write path: rows streamed
+into an empty table with its indexes built once ("bulk"), and rows matched
+to the ones a table holds ("full"). Which imports take which, that both end
+in the same database, and that a bad file is reported with nothing written."""
 
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import CLI, dump
 
-from tracker import bulk, csvio, db
+from tracker import db, status, transfer
 
 SRC = "Department of Justice Threatens Jurisdictions That Don\u2019t Cooperate With Immigration Officials (2018-01-25)"
 CHI = "ocd-division/country:us/state:il/place:chicago"
@@ -19,6 +18,8 @@ LA = "ocd-division/country:us/state:ca/place:los_angeles"
 NYC = "ocd-division/country:us/state:ny/place:new_york"
 CANON_CITY = "ocd-division/country:us/state:co/place:canon_city"
 STATUS_HEADER = "jurisdiction,status,source,effective,observed,quote\n"
+# Set-up loads call the import itself, so the ``paths`` spy sees only the commands.
+IMPORT_FILES = transfer.import_files
 
 # Columns in another order than the export's, an explicit ocd_id on some
 # rows (one in mixed case), a blank line, CRLF line ends and a BOM.
@@ -57,9 +58,9 @@ def _summary(result) -> dict[str, tuple[int, int, int]]:
 
 
 def _seed_without_status(url: str) -> None:
-    with db.session(url, write=True) as s:
-        csvio.import_files(s, db.resource_dir("seed") / "sources.csv")
-        csvio.import_files(s, db.resource_dir("seed") / "jurisdictions.csv")
+    with db.connect(url, write=True) as s:
+        IMPORT_FILES(s, db.resource_dir("seed") / "sources.csv")
+        IMPORT_FILES(s, db.resource_dir("seed") / "jurisdictions.csv")
 
 
 def _id_of(url: str, ocd_id: str) -> int:
@@ -71,22 +72,34 @@ def _id_of(url: str, ocd_id: str) -> int:
 
 @pytest.fixture
 def paths(monkeypatch) -> list[str]:
-    """The path each import took, in order: "bulk", or "full" when try_import declined."""
+    """The strategy each import took, in order: "bulk" when it streamed into
+    an empty table (its indexes deferred), else "full"."""
     taken: list[str] = []
-    real = bulk.try_import
+    real_import, real_defer = transfer.import_files, db.BulkWriter.defer_indexes
+    deferred: list[bool] = []
+
+    def defer(self):
+        deferred.append(True)
+        return real_defer(self)
 
     def spy(*args, **kwargs):
-        summary = real(*args, **kwargs)
-        taken.append("full" if summary is None else "bulk")
-        return summary
+        deferred.clear()
+        try:
+            return real_import(*args, **kwargs)
+        finally:
+            taken.append("bulk" if deferred else "full")
 
-    monkeypatch.setattr(bulk, "try_import", spy)
+    monkeypatch.setattr(db.BulkWriter, "defer_indexes", defer)
+    monkeypatch.setattr(transfer, "import_files", spy)
     return taken
 
 
 def _full_path(monkeypatch) -> None:
-    """Imports from here on skip the bulk path."""
-    monkeypatch.setattr(bulk, "try_import", lambda *args, **kwargs: None)
+    """Imports from here on match rows as into a table that holds some."""
+    monkeypatch.setattr(db.BulkWriter, "defer_indexes", lambda self: None)
+    monkeypatch.setitem(
+        transfer.WRITERS, "status", lambda batch, rows: status._write_matched(batch, rows)
+    )
 
 
 def _on_both_paths(cli, other_cli, f: Path, paths: list[str], monkeypatch):
@@ -208,22 +221,22 @@ def test_status_by_name_takes_the_bulk_path_and_matches_the_full_path(
 
 
 @pytest.mark.parametrize(
-    ("ref", "path"),
+    ("ref", "fails"),
     [
-        # Not settled by the bulk path's index; tracker.refs resolves them there.
-        ('"Washington, D.C."', "bulk"),  # "D.C." reads as a state; the whole text is an alias
-        ("Washington DC", "bulk"),  # the loose match of the alias "Washington D.C."
-        ("IL", "bulk"),  # a state code: the state itself
-        # No such name: declined, and the full path reports it with suggestions.
-        ('"Chicgo, IL"', "full"),
+        # Not settled by the in-memory index; the one resolver settles them.
+        ('"Washington, D.C."', False),  # "D.C." reads as a state; the whole text is an alias
+        ("Washington DC", False),  # the loose match of the alias "Washington D.C."
+        ("IL", False),  # a state code: the state itself
+        # No such name: reported with suggestions.
+        ('"Chicgo, IL"', True),
     ],
 )
-def test_status_by_a_name_the_index_cannot_settle(url, cli, tmp_path, paths, ref, path):
+def test_status_by_a_name_the_index_cannot_settle(url, cli, tmp_path, paths, ref, fails):
     _seed_without_status(url)
     f = _file(tmp_path, "status.csv", STATUS_HEADER + f'{ref},sanctuary,"{SRC}",2017-09,,\n')
     result = cli("import", str(f), "--format", "csv")
-    assert paths == [path]
-    if path == "full":
+    assert paths == ["bulk"]
+    if fails:
         assert result.exit_code == 1
         assert "status.csv, line 2: jurisdiction: no jurisdiction matches 'Chicgo, IL'" in (
             result.stderr
@@ -239,7 +252,7 @@ def test_status_by_a_name_the_index_cannot_settle(url, cli, tmp_path, paths, ref
 _TOWNS = "".join(f"Town {i},town,NJ\n" for i in range(1000)).encode()
 # (file, contents, the problem line the full importer reports); status files
 # go into a database holding the seed's sources and jurisdictions.
-DECLINED = {
+BAD_FILES = {
     "bad kind": (
         "jurisdictions.csv",
         "name,kind,state,fips\nChicago,city,IL,1714000\nTrenton,burg,NJ,\n",
@@ -310,17 +323,16 @@ DECLINED = {
 }
 
 
-@pytest.mark.parametrize("case", DECLINED)
-def test_declined_file_gets_the_full_importers_error_and_nothing_is_written(
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_file_gets_one_error_and_nothing_is_written_on_either_strategy(
     url, cli, tmp_path, paths, monkeypatch, case
 ):
-    name, data, problem = DECLINED[case]
+    name, data, problem = BAD_FILES[case]
     if name == "status.csv":
         _seed_without_status(url)
     f = _file(tmp_path, name, data)
     before = dump(url)
     result = cli("import", str(f))
-    assert paths == ["full"]
     assert result.exit_code == 1, result.output
     assert result.stderr.splitlines() == [
         "Error: import failed with 1 problem(s), nothing written:",
@@ -328,17 +340,17 @@ def test_declined_file_gets_the_full_importers_error_and_nothing_is_written(
     ]
     assert result.stdout == ""
     assert dump(url) == before
-    # Word for word what the full importer says without the bulk path tried first.
+    # Word for word what the matching strategy says.
     _full_path(monkeypatch)
     assert cli("import", str(f)).stderr == result.stderr
     assert dump(url) == before
 
 
-def test_a_declined_file_sends_the_whole_directory_to_the_full_path(
+def test_a_possible_repeat_in_a_directory_import_is_confirmed_not_refused(
     url, cli, tmp_path, paths, monkeypatch
 ):
-    with db.session(url, write=True) as s:
-        csvio.import_files(s, db.resource_dir("seed") / "sources.csv")
+    with db.connect(url, write=True) as s:
+        IMPORT_FILES(s, db.resource_dir("seed") / "sources.csv")
     d = tmp_path / "data"
     d.mkdir()
     _file(
@@ -346,9 +358,9 @@ def test_a_declined_file_sends_the_whole_directory_to_the_full_path(
         "jurisdictions.csv",
         "name,kind,state,fips\nChicago,city,IL,1714000\nIllinois,state,IL,17\n",
     )
-    # Jurisdictions load on the bulk path; the status file then ends it: every
-    # row hashes alike, so the second looks like a repeat only the full path can rule out.
-    monkeypatch.setattr(bulk, "row_hash", lambda key: 0)
+    # Every row hashes alike, so the second looks like a repeat of the first
+    # until the file is read again.
+    monkeypatch.setattr(status, "row_hash", lambda key: 0)
     _file(
         d,
         "status.csv",
@@ -356,8 +368,6 @@ def test_a_declined_file_sends_the_whole_directory_to_the_full_path(
     )
     result = cli("import", str(d), "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert paths == ["full"]
-    # Added, not unchanged: the bulk path's jurisdictions were rolled back.
     assert _summary(result) == {"jurisdictions": (2, 0, 0), "status": (2, 0, 0)}
     stored = dump(url)
     assert len(stored["jurisdiction"]) == 2
@@ -475,8 +485,8 @@ def test_indexes_are_all_back_after_a_bulk_import_and_unique_ones_hold(url, cli,
         STATUS_HEADER + f'{CANON_CITY},sanctuary,"{SRC}",2017,,\n{LA},partial,"{SRC}",2016,,\n',
     )
     # The seed's source is what the status rows cite; then a directory of both.
-    with db.session(url, write=True) as s:
-        csvio.import_files(s, db.resource_dir("seed") / "sources.csv")
+    with db.connect(url, write=True) as s:
+        IMPORT_FILES(s, db.resource_dir("seed") / "sources.csv")
     result = cli("import", str(d), "--format", "csv")
     assert result.exit_code == 0, result.output
     assert paths == ["bulk"]
@@ -497,30 +507,6 @@ def test_indexes_are_all_back_after_a_bulk_import_and_unique_ones_hold(url, cli,
     # The same row with its own ocd_id and fips goes in: the indexes, not the row, refused it.
     with engine.begin() as conn:
         conn.exec_driver_sql(copy.format(ocd="ocd_id || '_2'", fips="NULL"))
-
-
-# --- no ORM on the bulk path ------------------------------------------------------
-
-
-def test_bulk_import_process_never_loads_sqlalchemy(tmp_path):
-    u = f"sqlite:///{tmp_path / 'bulk.db'}"
-    db.upgrade(u)
-    db.dispose_all()
-    f = _file(tmp_path, "jurisdictions.csv", JURISDICTIONS)
-    run = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "tracker", "--db", u, "import", str(f)],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parents[1],
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    imported = [line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()
-                if line.startswith("import time:")]  # fmt: skip
-    assert "tracker.bulk" in imported
-    assert [m for m in imported if m.startswith("sqlalchemy") or m.startswith("sqlmodel")] == []
-    assert "Imported: 7 change(s) written." in run.stderr
-    assert len(dump(u)["jurisdiction"]) == 7
 
 
 def test_a_timestamp_before_year_1000_is_stored_zero_padded_and_sorts_first(url, cli, tmp_path):
@@ -584,7 +570,7 @@ def test_a_postgres_database_without_the_schema_is_refused_as_before(postgres, t
         assert result.stderr.startswith(f"Error: database {postgres.url(name)} ")
         assert "has no tracker schema, behind this code" in result.stderr
         assert "run `tracker db upgrade`" in result.stderr
-        assert paths == []  # refused while preparing, before either path ran
+        assert paths == []  # refused before the import began
     finally:
         db.dispose_all()
         postgres.drop(name)

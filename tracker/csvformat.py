@@ -1,7 +1,9 @@
-"""CSV files in tracker's import format: entities, columns, reading and checking.
+"""tracker's CSV format: its entities and their columns, reading and writing.
 
-Free of the ORM so the bulk import path (tracker.bulk) starts fast; csvio
-builds the full import and the export on it.
+Pure functions over files and rows, free of the database: ``tracker.transfer``
+moves the rows in and out, each entity's domain module checks and stores them.
+DESIGN.md's rules: a header row, UTF-8 (a leading BOM accepted), other records
+referred to by natural key, lists joined with "; ".
 """
 
 import csv
@@ -177,6 +179,10 @@ class Problems:
 
 @dataclass
 class Row:
+    """One row: its line in the file, and its value in each column the file
+    has ("" for an empty cell). A column the file lacks is not in ``values``:
+    a write leaves that field as stored."""
+
     line: int
     values: dict[str, str | None]
 
@@ -271,6 +277,7 @@ def read_csv(path: Path, entity: Entity, problems: Problems) -> Iterator[Row]:
     if opened is None:
         return
     fh, reader, columns = opened
+    width = len(columns)
     with fh:
         while True:
             line = reader.line_num + 1
@@ -291,10 +298,9 @@ def read_csv(path: Path, entity: Entity, problems: Problems) -> Iterator[Row]:
                     f"{name}, line {line}: {len(fields)} fields but the header has {len(columns)}"
                 )
                 continue
-            values = {c: None for c in entity.columns}
-            for col, value in zip(columns, fields, strict=False):
-                values[col] = value if value != "" else None
-            yield Row(line, values)
+            if len(fields) < width:
+                fields += [""] * (width - len(fields))
+            yield Row(line, dict(zip(columns, fields, strict=True)))
 
 
 def _locate_decoding_error(path: Path) -> str:
@@ -353,33 +359,6 @@ def files_to_import(path: Path, entity: str | None = None) -> list[tuple[Entity,
 
 
 # --- export ---------------------------------------------------------------------
-
-
-def status_rows(raw, postgres: bool) -> Iterator[tuple]:
-    """Status rows ready to write, straight from the driver: the database
-    formats the timestamp and orders byte-wise, so no Python runs per value."""
-    c = ' COLLATE "C"' if postgres else ""
-    stamp = (
-        "to_char(p.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-        if postgres
-        # SQLite holds UTC as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTCDateTime).
-        else "replace(p.recorded_at, ' ', 'T') || 'Z'"
-    )
-    sql = (
-        f"SELECT j.ocd_id, p.status, s.key, p.effective, p.observed, p.citation, p.quote, "
-        f"p.note, {stamp} FROM policy_status p "
-        "JOIN jurisdiction j ON j.id = p.jurisdiction_id JOIN source s ON s.id = p.source_id "
-        f"ORDER BY j.ocd_id{c}, coalesce(p.effective, ''){c}, p.recorded_at, p.id"
-    )
-    # A server-side cursor on PostgreSQL streams instead of fetching everything.
-    cur = raw.cursor(name="tracker_export_status") if postgres else raw.cursor()
-    if postgres:
-        cur.itersize = 10_000
-    try:
-        cur.execute(sql)
-        yield from cur
-    finally:
-        cur.close()
 
 
 def write_csv(out, entity: str, rows: Iterable[tuple[str, ...]], excel_safe: bool = False) -> int:

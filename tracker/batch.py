@@ -1,0 +1,196 @@
+"""A batch of rows on their way into the database: what every entity's write shares.
+
+Every write goes through a Batch: ``tracker import`` and ``tracker seed``
+with a file's rows, the ``add`` and ``update`` commands with one row each.
+Each entity's domain module checks its rows and stores them through it
+(``sources.write``, ``jurisdictions.write``, ...), so a rule lives once, in
+the entity's module, whatever path the row came by.
+
+A batch from a file collects problems (``file, line N: ...``) and goes on
+checking after the first, writing nothing more; the caller raises
+ImportFailed and rolls back. A batch of one row (``where`` None) raises the
+first problem as it is, so a command says exactly what is wrong.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from tracker.csvformat import Counts, Problems, Row
+from tracker.errors import InvalidValue, NotFound, TrackerError
+
+# Rows per INSERT statement or IN list: well under every engine's limit on parameters.
+CHUNK = 500
+
+
+def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class Batch:
+    """The connection, the problems found so far, and the references resolved
+    so far (natural keys to ids, with stand-ins for records not written)."""
+
+    def __init__(
+        self,
+        conn: sa.Connection,
+        *,
+        where: str | None = None,
+        progress: Callable | None = None,
+        labels: dict[str, str] | None = None,
+    ):
+        self.conn = conn
+        # How a command names the columns its messages start with ("fiscal year").
+        self.labels = labels or {}
+        self.postgres = conn.dialect.name == "postgresql"
+        self.where = where
+        self.progress = progress
+        self.problems = Problems()
+        self.summary: dict[str, Counts] = {}
+        self._keys: dict[str, dict[str, int]] = {}
+        self._next_placeholder = 0
+        # REF -> jurisdiction id, and the index behind it (tracker.jurisdictions.ref_id).
+        self.jurisdictions: dict[str, int] | None = None
+        self.ref_index = None
+        # Jurisdictions the batch would add, by folded name: (state, placeholder id).
+        self.pending: dict[str, list[tuple[str, int]]] = {}
+
+    # problems ---------------------------------------------------------------
+
+    @property
+    def failed(self) -> bool:
+        return self.problems.total > 0
+
+    def problem(self, row: Row, message: str | TrackerError) -> None:
+        """Record a problem with ``row``; in a batch of one, raise it."""
+        if self.where is None:
+            exc = message if isinstance(message, TrackerError) else InvalidValue(message)
+            column, colon, rest = str(exc).partition(":")
+            if colon and column in self.labels:
+                exc = type(exc)(f"{self.labels[column]}:{rest}")
+            raise exc
+        self.problems.add(f"{self.where}, line {row.line}: {message}")
+
+    def each(self, rows: Iterable[Row], parse: Callable) -> Iterator[tuple[Row, object]]:
+        """Parse each row, turning a user error into a problem on its line."""
+        for row in rows:
+            if self.problems.full:
+                return
+            try:
+                yield row, parse(row.values)
+            except TrackerError as exc:
+                self.problem(row, exc)
+
+    def first_time(self, seen: dict, key, row: Row, shown: str | None = None) -> bool:
+        """False (and a problem) when an earlier row of the batch is the same record."""
+        if key in seen:
+            shown = shown or _show_key(key)
+            self.problem(row, f"same record as line {seen[key]} ({shown})")
+            return False
+        seen[key] = row.line
+        return True
+
+    def counts(self, entity: str) -> Counts:
+        return self.summary.setdefault(entity, Counts())
+
+    def placeholder(self) -> int:
+        """A stand-in id for a record that would be added.
+
+        Once any problem is found nothing more is written, but later rows and
+        files are still checked; references to records the batch would have
+        added resolve to these (negative, never stored) ids.
+        """
+        self._next_placeholder -= 1
+        return self._next_placeholder
+
+    # references ---------------------------------------------------------------
+
+    def key_cache(self, table: sa.Table) -> dict[str, int]:
+        """Natural key -> id of every stored record of ``table`` (and those added)."""
+        cache = self._keys.get(table.name)
+        if cache is None:
+            cache = dict(self.conn.execute(sa.select(table.c.key, table.c.id)).all())
+            self._keys[table.name] = cache
+        return cache
+
+    def key_id(self, table: sa.Table, ref: str | None, column: str, what: str) -> int:
+        if not ref or not ref.strip():
+            raise InvalidValue(f"{column}: a {what} key is required")
+        found = self.key_cache(table).get(ref.strip())
+        if found is None:
+            raise NotFound(f"{column}: no {what} has the key {ref!r}")
+        return found
+
+
+class Matcher:
+    """Stored records of an entity without a key column (status assertions,
+    grant amounts), by what they say (``sem``) and by (``sem``, recorded_at)."""
+
+    def __init__(self, stored: Iterable[tuple[tuple, datetime, object]]):
+        self.by_full: dict[tuple, object] = {}
+        self.by_sem: dict[tuple, list] = {}
+        self.claimed: set[int] = set()
+        for sem, recorded, r in stored:
+            self.by_full[(sem, recorded)] = r
+            self.by_sem.setdefault(sem, []).append(r)
+
+    def exact(self, sem: tuple, recorded: datetime | None):
+        r = self.by_full.get((sem, recorded)) if recorded is not None else None
+        if r is None or r.id in self.claimed:
+            return None
+        self.claim(r)
+        return r
+
+    def candidates(self, sem: tuple) -> list:
+        return [r for r in self.by_sem.get(sem, ()) if r.id not in self.claimed]
+
+    def claim(self, r) -> None:
+        self.claimed.add(r.id)
+
+    def pair(
+        self,
+        batch: Batch,
+        parsed: list[tuple[Row, dict, tuple]],
+        compared: tuple[str, ...],
+        what: str,
+        ambiguous_is_error: bool,
+    ) -> Iterator[tuple[Row, dict, tuple, object | None]]:
+        """Pair each parsed row with the stored record it is, or None for a new one.
+
+        Rows whose recorded_at names a stored record claim it first; the rest
+        match on what they say, preferring a record with the same values.
+        """
+        found: dict[int, object] = {}
+        for i, (_row, data, sem) in enumerate(parsed):
+            old = self.exact(sem, data["recorded_at"])
+            if old is not None:
+                found[i] = old
+        for i, (row, data, sem) in enumerate(parsed):
+            if i in found:
+                continue
+            candidates = self.candidates(sem)
+            same = [c for c in candidates if all(getattr(c, k) == data[k] for k in compared)]
+            if same:
+                old = same[-1]
+            elif len(candidates) > 1 and ambiguous_is_error:
+                batch.problem(
+                    row,
+                    f"matches {len(candidates)} stored {what}; "
+                    "give recorded_at (as exported) to say which one this row updates",
+                )
+                continue
+            else:
+                old = candidates[-1] if candidates else None
+            if old is not None:
+                self.claim(old)
+                found[i] = old
+        for i, (row, data, sem) in enumerate(parsed):
+            yield row, data, sem, found.get(i)
+
+
+def _show_key(key) -> str:
+    if isinstance(key, tuple):
+        return ", ".join(str(k) for k in key if k is not None and not isinstance(k, frozenset))
+    return str(key)
