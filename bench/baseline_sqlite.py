@@ -4,6 +4,7 @@ python bench/baseline_sqlite.py load DB CSV TABLE         # csv.reader + execute
 python bench/baseline_sqlite.py export DB OUT             # csv.writer over a plain cursor (status columns)
 python bench/baseline_sqlite.py dump DB TABLE OUT         # a tracker table's stored values, as CSV
 python bench/baseline_sqlite.py load-schema DB CSV TABLE  # those values back into tracker's table
+python bench/baseline_sqlite.py report-rows DB            # the status report's rows, jurisdictions only, to stdout
 
 load-schema is the floor of tracker's own schema: the values exactly as
 tracker stores them (nothing left to check, derive or look up), inserted
@@ -93,6 +94,25 @@ def load_schema(db: str, path: str, table: str) -> None:
     con.close()
 
 
+REPORT_SQL = """
+SELECT ocd_id, name, kind, state, NULL, NULL, NULL, NULL FROM jurisdiction
+ORDER BY state, name_folded, ocd_id
+"""
+
+
+def report_rows(db: str) -> None:
+    """The floor of `tracker report status --format csv`: the same columns,
+    rows and order, the jurisdictions alone (no status looked up). What
+    printing the report costs by itself."""
+    con = sqlite3.connect(db)
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(
+        ["jurisdiction", "name", "kind", "state", "status", "since", "source", "disagreement"]
+    )
+    w.writerows(con.execute(REPORT_SQL))
+    con.close()
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "load":
         load(*sys.argv[2:5])
@@ -102,5 +122,7 @@ if __name__ == "__main__":
         dump(*sys.argv[2:5])
     elif sys.argv[1] == "load-schema":
         load_schema(*sys.argv[2:5])
+    elif sys.argv[1] == "report-rows":
+        report_rows(sys.argv[2])
     else:
         sys.exit(__doc__)
