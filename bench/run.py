@@ -191,6 +191,22 @@ def main() -> None:
                     ("csv.writer of the jurisdiction rows", lambda: (report_floor, out)),
                 ],
             )  # fmt: skip
+        # Re-import: an export of the whole database with 1% of its rows changed,
+        # into the database that holds it, against a first import of the same files.
+        exported, changed = work / "exported", work / "changed"
+        subprocess.run(
+            [*TRACKER, "--db", f"sqlite:///{full}", "export", "--out", str(exported)],
+            check=True,
+            capture_output=True,
+        )
+        change_one_percent(exported, changed)
+        bench.compare(
+            f"re-import {n:,} jurisdictions and {m:,} assertions, 1% changed (SQLite)",
+            [
+                ("tracker import into the database holding them", lambda: ([*TRACKER, "--db", f"sqlite:///{fresh(full, 't.db')}", "import", str(changed)], None)),
+                ("tracker import into an empty database", lambda: ([*TRACKER, "--db", f"sqlite:///{fresh(empty, 'e.db')}", "import", str(changed)], None)),
+            ],
+        )  # fmt: skip
         seeded = work / "seeded.db"
         subprocess.run(
             [*TRACKER, "--db", f"sqlite:///{seeded}", "seed"], check=True, capture_output=True
@@ -205,19 +221,37 @@ def main() -> None:
             ],
         )  # fmt: skip
         if not args.no_postgres and shutil.which("psql"):
-            pg_bench(bench, work, jcsv, n)
+            pg_bench(bench, work, jcsv, n, stored_j)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def pg_bench(bench: Bench, work: Path, jcsv: str, n: int) -> None:
+def change_one_percent(exported: Path, changed: Path) -> None:
+    """A copy of an export with every 100th jurisdiction's population and every
+    100th status row's note changed (the same rows every run)."""
+    import csv
+
+    changed.mkdir()
+    for name in sorted(p.name for p in exported.glob("*.csv")):
+        with (exported / name).open(newline="", encoding="utf-8") as src:
+            rows = list(csv.reader(src))
+        column = {"jurisdictions.csv": "population", "status.csv": "note"}.get(name)
+        if column is not None:
+            at = rows[0].index(column)
+            for i in range(1, len(rows), 100):
+                rows[i][at] = str(i) if column == "population" else f"changed {i}"
+        with (changed / name).open("w", newline="", encoding="utf-8") as out:
+            csv.writer(out, lineterminator="\n").writerows(rows)
+
+
+def pg_bench(bench: Bench, work: Path, jcsv: str, n: int, stored_j: Path) -> None:
     import sqlalchemy as sa
 
     admin = sa.create_engine(
         PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
     )
     base = sa.engine.make_url(PG_ADMIN)
-    names = ["tracker_bench_t", "tracker_bench_b", "tracker_bench_tmpl"]
+    names = ["tracker_bench_t", "tracker_bench_b", "tracker_bench_f", "tracker_bench_tmpl"]
 
     def sql(statement: str) -> None:
         with admin.connect() as c:
@@ -251,9 +285,29 @@ def pg_bench(bench: Bench, work: Path, jcsv: str, n: int) -> None:
             f"\\copy j FROM '{jcsv}' WITH (FORMAT csv, HEADER true)",
         ], None
 
+    f_url = base.set(database="tracker_bench_f").render_as_string(hide_password=False)
+
+    def floor_run():
+        # tracker's stored values into tracker's own table: its constraints and indexes.
+        sql("DROP DATABASE IF EXISTS tracker_bench_f WITH (FORCE)")
+        sql("CREATE DATABASE tracker_bench_f TEMPLATE tracker_bench_tmpl")
+        with stored_j.open(encoding="utf-8") as fh:
+            columns = fh.readline().strip()
+        return [
+            "psql",
+            "-q",
+            f_url,
+            "-c",
+            f"\\copy jurisdiction ({columns}) FROM '{stored_j}' WITH (FORMAT csv, HEADER true)",
+        ], None
+
     bench.compare(
         f"import {n:,} jurisdictions (PostgreSQL)",
-        [("tracker import", tracker_run), ("psql \\copy", psql_run)],
+        [
+            ("tracker import", tracker_run),
+            ("floor: psql \\copy of the stored values into tracker's table", floor_run),
+            ("psql \\copy into a bare table", psql_run),
+        ],
     )
     for name in names:
         sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -539,14 +539,21 @@ _PREFIXES = ("city and county of", "city-county of", "county of", "city of")
 _SUFFIXES = ("city and county", "city-county", "county", "parish", "borough", "municipio", "city")
 
 
+_PREFIXES_SPACED = tuple(p + " " for p in _PREFIXES)
+_SUFFIXES_SPACED = tuple(" " + x for x in _SUFFIXES)
+
+
 def _base_name(folded: str) -> str:
     """ "San Francisco County" and "City of San Francisco" are both "san francisco"."""
-    for p in _PREFIXES:
-        if folded.startswith(p + " "):
-            return folded[len(p) + 1 :]
-    for suffix in _SUFFIXES:
-        if folded.endswith(" " + suffix):
-            return folded[: -len(suffix) - 1]
+    # One test each for the common name with neither (a national file checks every row).
+    if folded.startswith(_PREFIXES_SPACED):
+        for p in _PREFIXES_SPACED:
+            if folded.startswith(p):
+                return folded[len(p) :]
+    if folded.endswith(_SUFFIXES_SPACED):
+        for x in _SUFFIXES_SPACED:
+            if folded.endswith(x):
+                return folded[: -len(x)]
     return folded
 
 
@@ -570,10 +577,10 @@ class _CityCounties:
         if kind not in STATE_LEVEL:
             self.names.setdefault((state, _base_name(folded)), []).append((kind, shown))
 
-    def check(self, data: "JurisdictionInput") -> None:
+    def check(self, data: "JurisdictionInput", folded: str) -> None:
         if data.kind in STATE_LEVEL:
             return
-        found = self.names.get((data.state, _base_name(fold(data.name))), ())
+        found = self.names.get((data.state, _base_name(folded)), ())
         if data.kind == K.city_county:
             clash = next(iter(found), None)
         else:
@@ -659,24 +666,26 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             if owner is not None and (old is None or owner != label(old)):
                 batch.problem(row, Duplicate(f"fips: {fips} already belongs to {owner}"))
                 continue
+        folded = fold(data.name)
         if old is None:
             try:
-                city_counties.check(data)
+                city_counties.check(data, folded)
             except Duplicate as exc:
                 batch.problem(row, exc)
                 continue
-        shown = label(data)
         if fips:
             fips_owner[fips] = data.ocd_id if old is None else label(old)
         if old is None:
-            for name in (data.name, *data.aliases):
-                city_counties.add(data.state, fold(name), data.kind, shown)
+            shown = label(data)
+            city_counties.add(data.state, folded, data.kind, shown)
+            for alias in data.aliases:
+                city_counties.add(data.state, fold(alias), data.kind, shown)
             counts.added += 1
             new.append((data.ocd_id, data.name, data.state))
             if batch.failed:
                 continue
             writer.add(
-                (data.ocd_id, data.name, fold(data.name), data.kind, data.state,
+                (data.ocd_id, data.name, folded, data.kind, data.state,
                  data.fips or empty, empty if data.population is None else data.population,
                  data.notes or empty, now)
             )  # fmt: skip
@@ -685,7 +694,7 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             continue
         values = {
             "name": data.name,
-            "name_folded": fold(data.name),
+            "name_folded": folded,
             "kind": data.kind,
             "state": data.state,
         }
