@@ -136,22 +136,6 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             counts.unchanged += 1
 
 
-def _row(conn: sa.Connection, a) -> dict:
-    """A stored action as a row of the import format (its fields and references by key)."""
-    S = Source.__table__
-    source = conn.execute(sa.select(S.c.key).where(S.c.id == a.source_id))
-    return {
-        "key": a.key,
-        "date": a.date,
-        "agency": a.agency,
-        "kind": a.kind,
-        "title": a.title,
-        "description": a.description,
-        "source": source.scalar_one(),
-        "target_count": None if a.target_count is None else str(a.target_count),
-    }
-
-
 def add(conn: sa.Connection, *, source: str, targets: list[str] = (), **fields) -> str:
     """A new action; ``source`` a key, ``targets`` REFs. Returns its key."""
     values = {k: v for k, v in fields.items() if v is not None}
@@ -173,7 +157,11 @@ def update(
 ) -> str:
     """Add named targets, or change the stated count or description; its key."""
     a = resolve(conn, ref)
-    values = _row(conn, a)
+    (stored,) = records(conn, [a])
+    # The stored action as an import row (its targets left as they are unless added to).
+    values = {k: stored[k] for k in ("key", "date", "agency", "kind", "title", "description")}
+    values["source"] = stored["source"]
+    values["target_count"] = None if a.target_count is None else str(a.target_count)
     if target_count is not None:
         if target_count < 0:
             raise InvalidValue(f"target count: {target_count} is negative")
@@ -181,22 +169,12 @@ def update(
     if description is not None:
         values["description"] = description
     if add_targets:
-        named = [t.ocd_id for t in targets_of(conn, a.id)]
-        named += [jur.resolve(conn, r, "target").ocd_id for r in add_targets]
+        named = stored["named_targets"] + [
+            jur.resolve(conn, r, "target").ocd_id for r in add_targets
+        ]
         values["targets"] = join_list(set(named))
     write(Batch(conn), [Row(1, values)])
     return a.key
-
-
-def targets_of(conn: sa.Connection, action_id: int) -> list:
-    J = Jurisdiction.__table__
-    q = (
-        sa.select(J)
-        .join(AT, AT.c.jurisdiction_id == J.c.id)
-        .where(AT.c.action_id == action_id)
-        .order_by(J.c.ocd_id)
-    )
-    return list(conn.execute(q))
 
 
 def resolve(conn: sa.Connection, ref: str, field: str = "action") -> sa.Row:
