@@ -11,7 +11,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Two stamps: the demo (and the benchmark) need tracker alone; the tests,
+# lint and format need the test extra too. Each is redone when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -20,11 +26,15 @@ demo: $(VENV)/.installed
 	$(BIN)/tracker seed
 	$(BIN)/tracker report status
 
-test: $(VENV)/.installed
-	$(BIN)/ruff check tracker tests migrations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# pytest-xdist workers, one per core (2 on the project's machines);
+# TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
-lint: $(VENV)/.installed
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check tracker tests migrations
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check tracker tests migrations
 	$(BIN)/ruff format --check tracker tests migrations
 

@@ -22,6 +22,12 @@ REQUIRE_PG = os.environ.get("TRACKER_REQUIRE_POSTGRES") == "1"
 ENGINES = ["sqlite", "postgresql"]
 
 
+def pytest_collection_modifyitems(items):
+    # The longest tests (many writer processes each) start first: with xdist
+    # (make test) they then run beside the short ones, not alone at the end.
+    items.sort(key=lambda item: item.path.name != "test_concurrency.py")
+
+
 @pytest.fixture(autouse=True)
 def _isolate(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_HOME", str(tmp_path / "home"))

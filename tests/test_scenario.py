@@ -1,4 +1,4 @@
-"""A new user's session, run as real subprocesses on SQLite and PostgreSQL.
+"""A new user's session through tracker's CLI, in-process, on SQLite and PostgreSQL.
 
 It adds sources and real jurisdictions beyond the seed (consolidated
 city-counties, accented names), statuses with sources, a case with several
@@ -11,13 +11,15 @@ the database exactly as it was.
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
+import traceback
 
 import pytest
 from conftest import dump
+from typer.testing import CliRunner
+
+from tracker import db
+from tracker.cli import app
 
 DENVER = "ocd-division/country:us/state:co/place:denver"
 LOUISVILLE = "ocd-division/country:us/state:ky/place:louisville_metro"
@@ -30,20 +32,23 @@ ACTION = "2018-01-24-doj-letters-to-sanctuary-jurisdictions"
 
 
 class Tracker:
-    def __init__(self, url: str, home: str):
+    """Runs one tracker command as `tracker` would (the real processes are in
+    test_faults, test_interrupt and test_concurrency): same argv and prog name,
+    exit status, stdout and stderr, and a bug's traceback on stderr."""
+
+    def __init__(self, url: str):
         self.url = url
-        self.env = {k: v for k, v in os.environ.items() if k != "TRACKER_DATABASE_URL"}
-        self.env.update(_TYPER_FORCE_DISABLE_TERMINAL="1", TERMINAL_WIDTH="200", TRACKER_HOME=home)
+        self.runner = CliRunner()
 
     def __call__(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
-        proc = subprocess.run(
-            [sys.executable, "-m", "tracker", "--db", self.url, *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            env=self.env,
-            timeout=120,
-        )
+        argv = ["--db", self.url, *args]
+        result = self.runner.invoke(app, argv, prog_name="tracker")
+        stderr = result.stderr
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            stderr += "".join(traceback.format_exception(*result.exc_info))
+        # Fresh connections for the next command, as a new process has.
+        db.dispose_all()
+        proc = subprocess.CompletedProcess(argv, result.exit_code, result.stdout, stderr)
         if ok:
             assert proc.returncode == 0, (args, proc.stdout, proc.stderr)
             assert "Traceback" not in proc.stderr
@@ -60,8 +65,8 @@ class Tracker:
 
 
 @pytest.fixture
-def tracker(url, tmp_path):
-    return Tracker(url, str(tmp_path / "home"))
+def tracker(url):
+    return Tracker(url)
 
 
 def build(t: Tracker) -> None:
@@ -243,10 +248,8 @@ BATTERY = [
 
 def check_battery(t: Tracker) -> None:
     before = dump(t.url)
-    # Each case is its own process; run them side by side to keep the test quick.
     # Every one must fail, so the database must be the same after each and all.
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda case: t(*case[1], ok=False), BATTERY))
+    results = [t(*args, ok=False) for _, args in BATTERY]
     for (code, args), proc in zip(BATTERY, results, strict=True):
         where = (args, proc.returncode, proc.stderr)
         assert proc.returncode == code, where
