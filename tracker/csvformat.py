@@ -278,29 +278,26 @@ def read_csv(path: Path, entity: Entity, problems: Problems) -> Iterator[Row]:
         return
     fh, reader, columns = opened
     width = len(columns)
+    # Written for a million rows: the common row costs a length test and a dict.
+    line = reader.line_num + 1
     with fh:
-        while True:
-            line = reader.line_num + 1
-            try:
-                fields = next(reader, None)
-            except UnicodeDecodeError:
-                problems.add(_locate_decoding_error(path))
-                return
-            except csv.Error as exc:
-                problems.add(_read_error(name, exc, line))
-                return
-            if fields is None:
-                return
-            if not "".join(fields).strip():
-                continue
-            if len(fields) > len(columns):
-                problems.add(
-                    f"{name}, line {line}: {len(fields)} fields but the header has {len(columns)}"
-                )
-                continue
-            if len(fields) < width:
-                fields += [""] * (width - len(fields))
-            yield Row(line, dict(zip(columns, fields, strict=True)))
+        try:
+            for fields in reader:
+                start, line = line, reader.line_num + 1
+                if len(fields) != width or not (fields[0] and not fields[0].isspace()):
+                    if not "".join(fields).strip():
+                        continue
+                    if len(fields) > width:
+                        problems.add(
+                            f"{name}, line {start}: {len(fields)} fields but the header has {width}"
+                        )
+                        continue
+                    fields += [""] * (width - len(fields))
+                yield Row(start, dict(zip(columns, fields, strict=True)))
+        except UnicodeDecodeError:
+            problems.add(_locate_decoding_error(path))
+        except csv.Error as exc:
+            problems.add(_read_error(name, exc, line))
 
 
 def _locate_decoding_error(path: Path) -> str:

@@ -274,17 +274,22 @@ class StatusRow:
             (dates.get(effective) or self._date(effective, "effective")) if effective else empty
         )
         observed = (dates.get(observed) or self._date(observed, "observed")) if observed else empty
-        texts = []
-        for column in ("citation", "quote", "note"):
-            text = get(column)
-            if not text:
-                text = empty
-            elif "\x00" in text or text[0].isspace() or text[-1].isspace():
-                text = self._text(text, column)
-            texts.append(text)
+        citation, quote, note = get("citation"), get("quote"), get("note")
+        if not citation:
+            citation = empty
+        elif "\x00" in citation or citation[0].isspace() or citation[-1].isspace():
+            citation = self._text(citation, "citation")
+        if not quote:
+            quote = empty
+        elif "\x00" in quote or quote[0].isspace() or quote[-1].isspace():
+            quote = self._text(quote, "quote")
+        if not note:
+            note = empty
+        elif "\x00" in note or note[0].isspace() or note[-1].isspace():
+            note = self._text(note, "note")
         recorded = get("recorded_at")
         recorded = parse_timestamp(recorded, "recorded_at") if recorded else None
-        return (jid, status, sid, effective, observed, *texts, recorded)
+        return (jid, status, sid, effective, observed, citation, quote, note, recorded)
 
 
 def _key(record: tuple) -> tuple:
@@ -332,17 +337,18 @@ def _write_new(batch: Batch, rows: Iterable[Row], *, defer_indexes: bool) -> Non
     # Hashes, not keys, keep memory flat; a repeated hash is confirmed
     # (and its first line found) by reading the rows again.
     seen: set[int] = set()
+    remember, add, problems, hashed = seen.add, writer.add, batch.problems, row_hash
     suspects: list[tuple[int, tuple, tuple]] = []
     for row, record in batch.each(rows, convert):
         key = _key(record)
-        h = row_hash(key)
+        h = hashed(key)
         if h in seen:
             suspects.append((row.line, key, record))
             continue
-        seen.add(h)
-        counts.added += 1
-        if not batch.failed:
-            writer.add((*record[:8], now if record[8] is None else stamp(record[8])))
+        remember(h)
+        if not problems.total:
+            add((*record[:8], now if record[8] is None else stamp(record[8])))
+    counts.added += len(seen)
     if suspects:
         wanted = {key: line for line, key, _record in suspects}
         first: dict[tuple, int] = {}
