@@ -11,7 +11,7 @@ from tracker import vocab
 from tracker.batch import Batch
 from tracker.csvformat import Row, join_list, split_list
 from tracker.errors import Duplicate, InvalidValue, NotFound
-from tracker.models import ActionTarget, FederalAction, Jurisdiction, Source, utcnow
+from tracker.models import ActionTarget, FederalAction, Jurisdiction, Source
 from tracker.records import Rows
 from tracker.values import clean_text, parse_count, parse_partial_date
 
@@ -73,7 +73,6 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     conn = batch.conn
     counts = batch.counts("actions")
     existing = {r.key: r for r in conn.execute(sa.select(T))}
-    cache = batch.key_cache(T)
     targets: dict[int, set[int]] = {}
     for aid, jid in conn.execute(sa.select(AT.c.action_id, AT.c.jurisdiction_id)):
         targets.setdefault(aid, set()).add(jid)
@@ -108,32 +107,15 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             continue
         if named is None and old is not None:
             check_count(data["target_count"], len(targets.get(old.id, ())))
-        if batch.failed:
-            if old is None:
-                cache[data["key"]] = batch.placeholder()
+        have = targets.get(old.id, set()) if old is not None else set()
+        retarget = named is not None and named != have
+        aid = batch.store(T, old, data, counts, changed=retarget)
+        if aid is None or not retarget:
             continue
-        if old is None:
-            q = T.insert().returning(T.c.id)
-            aid = conn.execute(q, {**data, "created_at": utcnow()}).scalar_one()
-            cache[data["key"]] = aid
-            if named:
-                conn.execute(AT.insert(), [{"action_id": aid, "jurisdiction_id": j} for j in named])
-            counts.added += 1
-            continue
-        have = targets.get(old.id, set())
-        if any(getattr(old, k) != v for k, v in data.items()) or (
-            named is not None and named != have
-        ):
-            conn.execute(T.update().where(T.c.id == old.id).values(**data))
-            if named is not None and named != have:
-                conn.execute(sa.delete(AT).where(AT.c.action_id == old.id))
-                if named:
-                    conn.execute(
-                        AT.insert(), [{"action_id": old.id, "jurisdiction_id": j} for j in named]
-                    )
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+        if old is not None:
+            conn.execute(sa.delete(AT).where(AT.c.action_id == aid))
+        if named:
+            conn.execute(AT.insert(), [{"action_id": aid, "jurisdiction_id": j} for j in named])
 
 
 def add(conn: sa.Connection, *, source: str, targets: list[str] = (), **fields) -> str:

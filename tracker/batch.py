@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from tracker.csvformat import Counts, Problems, Row
 from tracker.errors import InvalidValue, NotFound, TrackerError
+from tracker.models import utcnow
 
 # Rows per INSERT statement or IN list: well under every engine's limit on parameters.
 CHUNK = 500
@@ -114,6 +115,31 @@ class Batch:
             cache = dict(self.conn.execute(sa.select(table.c.key, table.c.id)).all())
             self._keys[table.name] = cache
         return cache
+
+    def store(
+        self, table: sa.Table, old, data: dict, counts: Counts, *, changed: bool = False
+    ) -> int | None:
+        """Store a keyed record (``data["key"]``): add it, or update ``old``
+        where ``data`` differs (or ``changed`` says something beside its fields
+        did), counting which. Its id; None once the batch has failed, when
+        nothing more is written (a record it would add gets a stand-in id)."""
+        cache = self.key_cache(table)
+        if self.failed:
+            if old is None:
+                cache[data["key"]] = self.placeholder()
+            return None
+        if old is None:
+            q = table.insert().returning(table.c.id)
+            new_id = self.conn.execute(q, {**data, "created_at": utcnow()}).scalar_one()
+            cache[data["key"]] = new_id
+            counts.added += 1
+            return new_id
+        if changed or any(getattr(old, k) != v for k, v in data.items()):
+            self.conn.execute(table.update().where(table.c.id == old.id).values(**data))
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+        return old.id
 
     def key_id(self, table: sa.Table, ref: str | None, column: str, what: str) -> int:
         if not ref or not ref.strip():

@@ -57,7 +57,6 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     counts = batch.counts("cases")
     existing = {r.key: r for r in conn.execute(sa.select(C))}
     dockets = {r.docket: (r.key, r.caption) for r in existing.values() if r.docket}
-    cache = batch.key_cache(C)
     sources = Source.__table__
     seen: dict = {}
 
@@ -91,19 +90,7 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             continue
         if data["docket"]:
             dockets[data["docket"]] = (data["key"], data["caption"])
-        if batch.failed:
-            if old is None:
-                cache[data["key"]] = batch.placeholder()
-            continue
-        if old is None:
-            q = C.insert().returning(C.c.id)
-            cache[data["key"]] = conn.execute(q, {**data, "created_at": utcnow()}).scalar_one()
-            counts.added += 1
-        elif any(getattr(old, k) != v for k, v in data.items()):
-            conn.execute(C.update().where(C.c.id == old.id).values(**data))
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+        batch.store(C, old, data, counts)
 
 
 def write_parties(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:

@@ -8,7 +8,7 @@ from tracker import vocab
 from tracker.batch import Batch
 from tracker.csvformat import Row
 from tracker.errors import Duplicate, InvalidValue, NotFound
-from tracker.models import Source, utcnow
+from tracker.models import Source
 from tracker.records import Rows
 from tracker.values import clean_text, optional_date
 
@@ -58,7 +58,6 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     conn = batch.conn
     existing = {r.key: r for r in conn.execute(sa.select(t))}
     owners = {r.url: r.key for r in existing.values() if r.url}
-    cache = batch.key_cache(t)
     counts = batch.counts("sources")
     seen: dict = {}
 
@@ -90,19 +89,7 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
                 batch.problem(row, f"url: {data['url']!r} already belongs to source {owner!r}")
                 continue
             owners[data["url"]] = data["key"]
-        if batch.failed:
-            if old is None:
-                cache[data["key"]] = batch.placeholder()
-            continue
-        if old is None:
-            q = t.insert().returning(t.c.id)
-            cache[data["key"]] = conn.execute(q, {**data, "created_at": utcnow()}).scalar_one()
-            counts.added += 1
-        elif any(getattr(old, k) != v for k, v in data.items()):
-            conn.execute(t.update().where(t.c.id == old.id).values(**data))
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+        batch.store(t, old, data, counts)
 
 
 def add(conn: sa.Connection, **fields) -> str:
