@@ -2,6 +2,7 @@
 
 import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
@@ -94,14 +95,10 @@ def record(r) -> dict:
 # (a national database holds millions: sorting or windowing them in SQL
 # costs more than this pass) and Python keeps each source's newest word.
 
-# A word: (jurisdiction_id, source_id, start, recorded_at, id, status).
-# Tuples compare item by item, so of two words of one jurisdiction and one
-# source the greater is the newer (ids are unique: status never decides).
-_SOURCE, _START, _STATUS = 1, 2, 5
-
-
-def _newest(word: tuple) -> tuple:
-    return word[2:5]
+# A word: (start, recorded_at, id, jurisdiction_id, source_id, status), so
+# that tuples, compared item by item, compare as the rule does: the greater
+# of two words is the newer (ids are unique: what follows never decides).
+_START, _SOURCE, _STATUS = 0, 4, 5
 
 
 def decide(words: dict[int, tuple]) -> tuple[tuple, list[tuple]]:
@@ -112,7 +109,7 @@ def decide(words: dict[int, tuple]) -> tuple[tuple, list[tuple]]:
     if len(words) == 1:
         (current,) = words.values()
         return current, []
-    ordered = sorted(words.values(), key=_newest, reverse=True)
+    ordered = sorted(words.values(), reverse=True)
     current = ordered[0]
     status = current[_STATUS]
     return current, [w for w in ordered[1:] if w[_STATUS] != status]
@@ -150,7 +147,7 @@ def _latest_words(
     p, s = PolicyStatus.__table__, Source.__table__
     start = _start(conn)
     q = (
-        sa.select(p.c.jurisdiction_id, p.c.source_id, start, p.c.recorded_at, p.c.id, p.c.status)
+        sa.select(start, p.c.recorded_at, p.c.id, p.c.jurisdiction_id, p.c.source_id, p.c.status)
         .join(s, s.c.id == p.c.source_id)
         .where(start <= day)
     )
@@ -160,23 +157,29 @@ def _latest_words(
         q = q.where(p.c.jurisdiction_id.in_(jurisdictions))
     latest: dict[int, dict[int, tuple]] = {}
     get = latest.get
-    # A million tuples kept at once: the cyclic collector would walk them
-    # again and again for nothing (they hold no cycles).
+    for word in _raw(conn, q, "tracker_in_force"):
+        words = get(word[3])  # jurisdiction_id, then source_id
+        if words is None:
+            latest[word[3]] = {word[4]: word}
+        else:
+            old = words.get(word[4])
+            if old is None or word > old:
+                words[word[4]] = word
+    return latest
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused: it would walk the million words
+    kept at once again and again for nothing (they hold no cycles; memory
+    is freed by reference counting as usual)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for word in _raw(conn, q, "tracker_in_force"):
-            words = get(word[0])
-            if words is None:
-                latest[word[0]] = {word[1]: word}
-            else:
-                old = words.get(word[1])
-                if old is None or word > old:
-                    words[word[1]] = word
+        yield
     finally:
         if collecting:
             gc.enable()
-    return latest
 
 
 def _source_keys(conn: sa.Connection) -> dict[int, str]:
@@ -229,7 +232,6 @@ def in_force_rows(
     if kind:
         only.append(j.c.kind == kind)
     chosen = sa.select(j.c.id).where(*only) if only else None
-    latest = _latest_words(conn, day, jurisdictions=chosen)
     keys = _source_keys(conn)
     q = (
         sa.select(*[j.c[c] for c in _JURISDICTION])
@@ -237,18 +239,20 @@ def in_force_rows(
         .order_by(j.c.state, j.c.name_folded, j.c.ocd_id)
     )
     nothing = (None, None, None, None)
-    for row in _raw(conn, q, "tracker_jurisdictions"):
-        words = latest.pop(row[0], None)
-        if not words:
-            yield InForce(*row, *nothing)
-            continue
-        current, disagreeing = decide(words)
-        differ = None
-        if disagreement and disagreeing:
-            differ = "; ".join(f"{w[_STATUS]} ({keys[w[_SOURCE]]})" for w in disagreeing)
-        yield InForce(
-            *row, current[_STATUS], current[_START] or None, keys[current[_SOURCE]], differ
-        )
+    with _no_cycle_collection():
+        latest = _latest_words(conn, day, jurisdictions=chosen)
+        for row in _raw(conn, q, "tracker_jurisdictions"):
+            words = latest.pop(row[0], None)
+            if not words:
+                yield InForce(*row, *nothing)
+                continue
+            current, disagreeing = decide(words)
+            differ = None
+            if disagreement and disagreeing:
+                differ = "; ".join(f"{w[_STATUS]} ({keys[w[_SOURCE]]})" for w in disagreeing)
+            yield InForce(
+                *row, current[_STATUS], current[_START] or None, keys[current[_SOURCE]], differ
+            )
 
 
 LIST_COLUMNS = ["id", "key", "name", "kind", "state", "fips", "population", "status"]
