@@ -150,3 +150,17 @@ def test_status_report_rows_are_the_in_force_rows(url):
         (r.ocd_id, r.status or reports.NO_STATUS, r.since, r.source, r.disagreement)
         for r in rows
     ]  # fmt: skip
+
+
+def test_in_force_rows_streams_beside_another_read(url):
+    """Rows still streaming while the same transaction asks about one
+    jurisdiction (PostgreSQL: two server-side cursors at once)."""
+    _fill(url, 6)
+    with db.connect(url) as conn:
+        outer = st.in_force_rows(conn, "2030-01-01")
+        first = next(outer)
+        inner = list(st.in_force_rows(conn, "2030-01-01"))
+        one = st.in_force(conn, first.id, "2030-01-01")
+        rest = list(outer)
+    assert [first, *rest] == inner
+    assert (one[0]["status"] if one else None) == first.status

@@ -1,6 +1,7 @@
 """Policy status: dated, sourced, append-only assertions."""
 
 import gc
+import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -119,13 +120,17 @@ def decide(words: dict[int, tuple]) -> tuple[tuple, list[tuple]]:
     return current, [w for w in ordered[1:] if w[_STATUS] != status]
 
 
+_cursors = itertools.count()
+
+
 def _raw(conn: sa.Connection, query, name: str) -> Iterator[tuple]:
     """A query's rows as the driver gives them (tuples; on PostgreSQL from a
     server-side cursor, so they stream): no per-row work in SQLAlchemy."""
     sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
     raw = conn.connection.driver_connection
     postgres = conn.dialect.name == "postgresql"
-    cur = raw.cursor(name=name) if postgres else raw.cursor()
+    # Named uniquely: another may still be open in the same transaction.
+    cur = raw.cursor(name=f"{name}_{next(_cursors)}") if postgres else raw.cursor()
     if postgres:
         cur.itersize = 10_000
     try:
