@@ -1,7 +1,11 @@
 """Policy status: dated, sourced, append-only assertions."""
 
+import gc
+import itertools
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -9,9 +13,9 @@ from tracker import jurisdictions as jur
 from tracker import vocab
 from tracker.batch import Batch, Matcher, chunks
 from tracker.csvformat import Row, parse_timestamp
-from tracker.db import BulkWriter
+from tracker.db import BulkWriter, driver_errors
 from tracker.errors import TrackerError
-from tracker.models import PolicyStatus, Source
+from tracker.models import Jurisdiction, PolicyStatus, Source
 from tracker.records import Rows
 from tracker.values import clean_text, format_timestamp, optional_date
 
@@ -37,22 +41,17 @@ def in_force(conn: sa.Connection, jurisdiction_id: int, as_of: str | None = None
     """The status in force on ``as_of`` (default today), then each other
     source whose latest word differs, most recent first (the dossier's rows)."""
     day = as_of or date.today().isoformat()
-    eligible = [r for r in history(conn, jurisdiction_id) if r.start <= day]
-    ordered = sorted(eligible, key=lambda r: (r.start, r.recorded_at, r.id), reverse=True)
-    if not ordered:
+    words = _latest_words(conn, day, jurisdiction_id=jurisdiction_id).get(jurisdiction_id)
+    if not words:
         return []
-    current, seen, disagreeing = ordered[0], set(), []
-    for r in ordered:
-        if r.source_id in seen:
-            continue
-        seen.add(r.source_id)
-        if r.status != current.status:
-            disagreeing.append(r)
+    current, disagreeing = decide(words)
+    keys = _source_keys(conn)
     flags = [bool(disagreeing)] + [True] * len(disagreeing)
     return [
-        {"status": r.status, "since": r.start or None, "source": r.source_key, "disagreement": f}
-        for r, f in zip([current, *disagreeing], flags, strict=True)
-    ]
+        {"status": _STATUSES[w[_STATUS]], "since": w[_START] or None,
+         "source": keys[w[_SOURCE]], "disagreement": f}
+        for w, f in zip([current, *disagreeing], flags, strict=True)
+    ]  # fmt: skip
 
 
 HISTORY_COLUMNS = [
@@ -80,50 +79,149 @@ def record(r) -> dict:
     }
 
 
-# The status in force for many jurisdictions, computed by the database with
-# window functions (SQLite >= 3.25 and PostgreSQL): each source's latest word
-# on each jurisdiction; the latest of those is the status in force, the others
-# with a different status are the disagreement, most recent first. A national
-# database holds millions of assertions: only one row per jurisdiction leaves
-# the database. Starts are dates as entered; compared as text they sort by
-# their first day (a shorter prefix first), so comparing with the full as-of
-# day is "starts on or before it". PostgreSQL compares them byte-wise whatever
-# the database's collation.
-_IN_FORCE_SQL = """
-WITH latest AS (
-  SELECT p.id, p.jurisdiction_id AS jid, p.source_id AS sid, p.status, p.recorded_at,
-         {start} AS start,
-         row_number() OVER (PARTITION BY p.jurisdiction_id, p.source_id
-                            ORDER BY {start} DESC, p.recorded_at DESC, p.id DESC) AS src_rn
-  FROM policy_status p JOIN source s ON s.id = p.source_id
-  WHERE {start} <= :day{only_p}
-), ranked AS (
-  SELECT jid, sid, status, start, recorded_at, id,
-         row_number() OVER w AS rn, first_value(status) OVER w AS current_status
-  FROM latest WHERE src_rn = 1
-  WINDOW w AS (PARTITION BY jid ORDER BY start DESC, recorded_at DESC, id DESC)
-), summed AS (
-  SELECT r.jid, r.rn, r.status, r.start, s.key, {disagreement} AS disagreement
-  FROM ranked r JOIN source s ON s.id = r.sid
-)
-SELECT j.id, j.ocd_id, j.name, j.kind, j.state, j.fips, j.population, j.name_folded,
-       l.status, NULLIF(l.start, '') AS since, l.key AS source, l.disagreement
-FROM summed l JOIN jurisdiction j ON j.id = l.jid
-WHERE l.rn = 1
-UNION ALL
-SELECT j.id, j.ocd_id, j.name, j.kind, j.state, j.fips, j.population, j.name_folded,
-       NULL, NULL, NULL, NULL
-FROM jurisdiction j
-WHERE NOT EXISTS (
-  SELECT 1 FROM policy_status p JOIN source s ON s.id = p.source_id
-  WHERE p.jurisdiction_id = j.id AND {start} <= :day){only_j}
-ORDER BY 5, 8, 2
-"""
+# The status in force, the one rule (DESIGN.md: "the latest assertion in
+# force on that date"), for one jurisdiction and for all of them alike.
+#
+# An assertion counts from its start: effective, else observed, else its
+# source's published date, else never known (''). Starts are dates as
+# entered; compared as text they sort by their first day (a shorter prefix
+# first), so "starts on or before the day" is ``start <= day`` for a full
+# YYYY-MM-DD day, in SQL (byte-wise on PostgreSQL) and in Python alike.
+# Of two assertions the newer is the one with the later start, then the
+# later recorded_at, then the higher id. Each source's newest word is its
+# latest word; the newest of those is the status in force; the other
+# sources whose latest word is another status disagree, newest first.
+#
+# The database hands over every assertion in force in one unordered scan
+# (a national database holds millions: sorting or windowing them in SQL
+# costs more than this pass) and Python keeps each source's newest word.
 
-_DISAGREEMENT = """{agg}(CASE WHEN r.status <> r.current_status
-                     THEN r.status || ' (' || s.key || ')' END, '; ')
-         OVER (PARTITION BY r.jid ORDER BY r.rn
-               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"""
+# A word: (start, recorded_at, id, jurisdiction_id, source_id, status code),
+# so that tuples, compared item by item, compare as the rule does: the
+# greater of two words is the newer (ids are unique: what follows never
+# decides). The status comes as its place in the vocabulary (the column's
+# CHECK allows nothing else): a small int costs less than a string a million
+# times over.
+_START, _SOURCE, _STATUS = 0, 4, 5
+_STATUSES = [s.value for s in vocab.Status]
+
+
+def decide(words: dict[int, tuple]) -> tuple[tuple, list[tuple]]:
+    """The status in force and the disagreement, from each source's latest
+    word about one jurisdiction (``{source_id: word}``, not empty): the
+    newest word, and the other sources' words with another status, newest
+    first."""
+    if len(words) == 1:
+        (current,) = words.values()
+        return current, []
+    ordered = sorted(words.values(), reverse=True)
+    current = ordered[0]
+    status = current[_STATUS]
+    return current, [w for w in ordered[1:] if w[_STATUS] != status]
+
+
+_cursors = itertools.count()
+
+
+def _raw(conn: sa.Connection, query, name: str) -> Iterator[tuple]:
+    """A query's rows as the driver gives them (tuples; on PostgreSQL from a
+    server-side cursor, so they stream): no per-row work in SQLAlchemy."""
+    sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+    raw = conn.connection.driver_connection
+    postgres = conn.dialect.name == "postgresql"
+    # Named uniquely: another may still be open in the same transaction.
+    cur = raw.cursor(name=f"{name}_{next(_cursors)}") if postgres else raw.cursor()
+    if postgres:
+        cur.itersize = 10_000
+    try:
+        with driver_errors(conn, sql):
+            cur.execute(sql)
+            yield from cur
+    finally:
+        cur.close()
+
+
+def _start(conn: sa.Connection):
+    p, s = PolicyStatus.__table__, Source.__table__
+    start = sa.func.coalesce(p.c.effective, p.c.observed, s.c.published, "")
+    return start.collate("C") if conn.dialect.name == "postgresql" else start
+
+
+def _latest_words(
+    conn: sa.Connection, day: str, *, jurisdiction_id: int | None = None, jurisdictions=None
+) -> dict[int, dict[int, tuple]]:
+    """Each source's latest word on ``day`` about each jurisdiction that has
+    one: ``{jurisdiction_id: {source_id: word}}``. ``jurisdictions``: a
+    select of the ids to look at (default all)."""
+    p, s = PolicyStatus.__table__, Source.__table__
+    start = _start(conn)
+    q = (
+        sa.select(
+            start,
+            p.c.recorded_at,
+            p.c.id,
+            p.c.jurisdiction_id,
+            p.c.source_id,
+            sa.case({v: i for i, v in enumerate(_STATUSES)}, value=p.c.status),
+        )
+        .join(s, s.c.id == p.c.source_id)
+        .where(start <= day)
+    )
+    if jurisdiction_id is not None:
+        q = q.where(p.c.jurisdiction_id == jurisdiction_id)
+    if jurisdictions is not None:
+        q = q.where(p.c.jurisdiction_id.in_(jurisdictions))
+    latest: dict[int, dict[int, tuple]] = {}
+    get = latest.get
+    for word in _raw(conn, q, "tracker_in_force"):
+        words = get(word[3])  # jurisdiction_id, then source_id
+        if words is None:
+            latest[word[3]] = {word[4]: word}
+        else:
+            old = words.get(word[4])
+            if old is None or word > old:
+                words[word[4]] = word
+    return latest
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused: it would walk the million words
+    kept at once again and again for nothing (they hold no cycles; memory
+    is freed by reference counting as usual)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _source_keys(conn: sa.Connection) -> dict[int, str]:
+    s = Source.__table__
+    return dict(conn.execute(sa.select(s.c.id, s.c.key)).all())
+
+
+# A jurisdiction as the report and the list show it, in their order.
+_JURISDICTION = ("id", "ocd_id", "name", "kind", "state", "fips", "population", "name_folded")
+
+
+class InForce(NamedTuple):
+    """One jurisdiction with the status in force (``in_force_rows``)."""
+
+    id: int
+    ocd_id: str
+    name: str
+    kind: str
+    state: str
+    fips: str | None
+    population: int | None
+    name_folded: str
+    status: str | None
+    since: str | None
+    source: str | None
+    disagreement: str | None
 
 
 def in_force_rows(
@@ -133,41 +231,50 @@ def in_force_rows(
     state: str | None = None,
     kind: str | None = None,
     disagreement: bool = True,
-) -> Iterator[sa.Row]:
+) -> Iterator[InForce]:
     """One row per jurisdiction, ordered by state, name and key, with the status
     in force on ``day`` (a full ``YYYY-MM-DD``): ``id, ocd_id, name, kind,
     state, fips, population, name_folded, status, since, source,
     disagreement``. ``status`` is None when nothing is in force yet;
     ``disagreement`` is ``status (source); ...`` or None (always None when
-    ``disagreement`` is False, which spares the database some work).
+    ``disagreement`` is False).
 
     ``state`` and ``kind`` are stored values (already parsed).
     """
-    dialect = conn.dialect.name
-    start = "coalesce(p.effective, p.observed, s.published, '')"
-    if dialect == "postgresql":
-        start = f'({start}) COLLATE "C"'
-    agg = "string_agg" if dialect == "postgresql" else "group_concat"
-    where, params = [], {"day": day}
+    j = Jurisdiction.__table__
+    only = []
     if state:
-        where.append("j.state = :state")
-        params["state"] = state
+        only.append(j.c.state == state)
     if kind:
-        where.append("j.kind = :kind")
-        params["kind"] = kind
-    only_j = "".join(f" AND {w}" for w in where)
-    only_p = (
-        f" AND p.jurisdiction_id IN (SELECT j.id FROM jurisdiction j WHERE {' AND '.join(where)})"
-        if where
-        else ""
+        only.append(j.c.kind == kind)
+    chosen = sa.select(j.c.id).where(*only) if only else None
+    keys = _source_keys(conn)
+    q = (
+        sa.select(*[j.c[c] for c in _JURISDICTION])
+        .where(*only)
+        .order_by(j.c.state, j.c.name_folded, j.c.ocd_id)
     )
-    sql = _IN_FORCE_SQL.format(
-        start=start,
-        only_p=only_p,
-        only_j=only_j,
-        disagreement=_DISAGREEMENT.format(agg=agg) if disagreement else "NULL",
-    )
-    yield from conn.execution_options(stream_results=True).execute(sa.text(sql), params)
+    nothing = (None, None, None, None)
+    with _no_cycle_collection():
+        latest = _latest_words(conn, day, jurisdictions=chosen)
+        for row in _raw(conn, q, "tracker_jurisdictions"):
+            words = latest.pop(row[0], None)
+            if not words:
+                yield InForce(*row, *nothing)
+                continue
+            current, disagreeing = decide(words)
+            differ = None
+            if disagreement and disagreeing:
+                differ = "; ".join(
+                    f"{_STATUSES[w[_STATUS]]} ({keys[w[_SOURCE]]})" for w in disagreeing
+                )
+            yield InForce(
+                *row,
+                _STATUSES[current[_STATUS]],
+                current[_START] or None,
+                keys[current[_SOURCE]],
+                differ,
+            )
 
 
 LIST_COLUMNS = ["id", "key", "name", "kind", "state", "fips", "population", "status"]
