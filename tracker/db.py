@@ -8,6 +8,7 @@ driver's error is worded for a user, and how rows are loaded in bulk
 (``BulkWriter``: chunked ``executemany`` on SQLite, COPY on PostgreSQL).
 """
 
+import itertools
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -411,6 +412,28 @@ class BulkWriter:
             for sql in self.deferred or ():
                 self.raw.execute(sql)
         self.deferred = None
+
+
+_cursors = itertools.count()
+
+
+def stream(conn: sa.Connection, query, name: str) -> Iterator[tuple]:
+    """A large query's rows as the driver gives them (tuples; on PostgreSQL
+    from a server-side cursor, so they stream): no per-row work in
+    SQLAlchemy, for the few reads that pass a million rows through Python."""
+    sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+    raw = conn.connection.driver_connection
+    postgres = conn.dialect.name == "postgresql"
+    # Named uniquely: another may still be open in the same transaction.
+    cur = raw.cursor(name=f"{name}_{next(_cursors)}") if postgres else raw.cursor()
+    if postgres:
+        cur.itersize = 10_000
+    try:
+        with driver_errors(conn, sql):
+            cur.execute(sql)
+            yield from cur
+    finally:
+        cur.close()
 
 
 @contextmanager

@@ -1,7 +1,6 @@
 """Policy status: dated, sourced, append-only assertions."""
 
 import gc
-import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -13,7 +12,7 @@ from tracker import jurisdictions as jur
 from tracker import vocab
 from tracker.batch import Batch, Matcher, chunks
 from tracker.csvformat import Row, parse_timestamp
-from tracker.db import BulkWriter, driver_errors
+from tracker.db import BulkWriter, stream
 from tracker.errors import TrackerError
 from tracker.models import Jurisdiction, PolicyStatus, Source
 from tracker.records import Rows
@@ -25,9 +24,7 @@ def history(conn: sa.Connection, jurisdiction_id: int) -> list[tuple]:
     when it counts from (effective, else observed, else published; partial
     dates by their first day), then by when it was recorded."""
     p, s = PolicyStatus.__table__, Source.__table__
-    start = sa.func.coalesce(p.c.effective, p.c.observed, s.c.published, "")
-    if conn.dialect.name == "postgresql":
-        start = start.collate("C")
+    start = _start(conn)
     q = (
         sa.select(p, s.c.key.label("source_key"), start.label("start"))
         .join(s, s.c.id == p.c.source_id)
@@ -120,27 +117,6 @@ def decide(words: dict[int, tuple]) -> tuple[tuple, list[tuple]]:
     return current, [w for w in ordered[1:] if w[_STATUS] != status]
 
 
-_cursors = itertools.count()
-
-
-def _raw(conn: sa.Connection, query, name: str) -> Iterator[tuple]:
-    """A query's rows as the driver gives them (tuples; on PostgreSQL from a
-    server-side cursor, so they stream): no per-row work in SQLAlchemy."""
-    sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
-    raw = conn.connection.driver_connection
-    postgres = conn.dialect.name == "postgresql"
-    # Named uniquely: another may still be open in the same transaction.
-    cur = raw.cursor(name=f"{name}_{next(_cursors)}") if postgres else raw.cursor()
-    if postgres:
-        cur.itersize = 10_000
-    try:
-        with driver_errors(conn, sql):
-            cur.execute(sql)
-            yield from cur
-    finally:
-        cur.close()
-
-
 def _start(conn: sa.Connection):
     p, s = PolicyStatus.__table__, Source.__table__
     start = sa.func.coalesce(p.c.effective, p.c.observed, s.c.published, "")
@@ -173,7 +149,7 @@ def _latest_words(
         q = q.where(p.c.jurisdiction_id.in_(jurisdictions))
     latest: dict[int, dict[int, tuple]] = {}
     get = latest.get
-    for word in _raw(conn, q, "tracker_in_force"):
+    for word in stream(conn, q, "tracker_in_force"):
         words = get(word[3])  # jurisdiction_id, then source_id
         if words is None:
             latest[word[3]] = {word[4]: word}
@@ -257,7 +233,7 @@ def in_force_rows(
     nothing = (None, None, None, None)
     with _no_cycle_collection():
         latest = _latest_words(conn, day, jurisdictions=chosen)
-        for row in _raw(conn, q, "tracker_jurisdictions"):
+        for row in stream(conn, q, "tracker_jurisdictions"):
             words = latest.pop(row[0], None)
             if not words:
                 yield InForce(*row, *nothing)

@@ -27,7 +27,7 @@ from tracker.csvformat import (
     read_csv,
     write_csv,
 )
-from tracker.db import driver_errors
+from tracker.db import stream
 from tracker.errors import ImportFailed
 from tracker.models import (
     ActionTarget,
@@ -227,19 +227,7 @@ def _status_rows(conn: sa.Connection) -> Iterator[tuple]:
         .order_by(_c(conn, j.c.ocd_id), _c(conn, sa.func.coalesce(p.c.effective, "")),
                   p.c.recorded_at, p.c.id)
     )  # fmt: skip
-    sql = str(q.compile(conn, compile_kwargs={"literal_binds": True}))
-    raw = conn.connection.driver_connection
-    postgres = conn.dialect.name == "postgresql"
-    # A server-side cursor on PostgreSQL streams instead of fetching everything.
-    cur = raw.cursor(name="tracker_export_status") if postgres else raw.cursor()
-    if postgres:
-        cur.itersize = 10_000
-    try:
-        with driver_errors(conn, sql):
-            cur.execute(sql)
-            yield from cur
-    finally:
-        cur.close()
+    return stream(conn, q, "tracker_export_status")
 
 
 def export_dir(

@@ -67,8 +67,9 @@ def list_(
     """
     from tracker import status as st
 
-    # The rows stream from the database: print them inside the transaction.
-    with common.connect() as conn:
+    # The rows stream from the database: print them inside the transaction, which
+    # reads the assertions and the jurisdictions from one snapshot.
+    with common.connect(snapshot=True) as conn:
         result = st.listing(
             conn,
             state=state,

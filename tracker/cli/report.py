@@ -35,8 +35,9 @@ def status(
     """
     from tracker import reports
 
-    # The rows stream from the database: print them inside the transaction.
-    with common.connect() as conn:
+    # The rows stream from the database: print them inside the transaction, which
+    # reads the assertions and the jurisdictions from one snapshot.
+    with common.connect(snapshot=True) as conn:
         result = reports.status_report(
             conn, as_of=as_of, state=state, kind=kind.value if kind else None
         )
