@@ -123,15 +123,15 @@ class Batch:
         where ``data`` differs (or ``changed`` says something beside its fields
         did), counting which. Its id; None once the batch has failed, when
         nothing more is written (a record it would add gets a stand-in id)."""
-        cache = self.key_cache(table)
         if self.failed:
             if old is None:
-                cache[data["key"]] = self.placeholder()
+                self.key_cache(table)[data["key"]] = self.placeholder()
             return None
         if old is None:
             q = table.insert().returning(table.c.id)
             new_id = self.conn.execute(q, {**data, "created_at": utcnow()}).scalar_one()
-            cache[data["key"]] = new_id
+            if self.where is not None:
+                self.key_cache(table)[data["key"]] = new_id
             counts.added += 1
             return new_id
         if changed or any(getattr(old, k) != v for k, v in data.items()):
@@ -144,7 +144,12 @@ class Batch:
     def key_id(self, table: sa.Table, ref: str | None, column: str, what: str) -> int:
         if not ref or not ref.strip():
             raise InvalidValue(f"{column}: a {what} key is required")
-        found = self.key_cache(table).get(ref.strip())
+        if self.where is None:
+            # A command's one row: ask the database, not every key at once.
+            q = sa.select(table.c.id).where(table.c.key == ref.strip())
+            found = self.conn.execute(q).scalar()
+        else:
+            found = self.key_cache(table).get(ref.strip())
         if found is None:
             raise NotFound(f"{column}: no {what} has the key {ref!r}")
         return found

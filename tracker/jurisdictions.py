@@ -493,6 +493,9 @@ class _Index:
 def ref_id(batch: Batch, ref: str | None, column: str) -> int:
     """The id of the jurisdiction a row's REF names, within a batch: stored
     ones, and (once the batch has problems) those it would have added."""
+    if batch.where is None:
+        # A command names one or two: ask the database, not a national index.
+        return resolve_id(batch.conn, ref, field=column)
     known = _known(batch)
     found = known.get(ref) if ref else None
     if found is not None:
@@ -562,15 +565,18 @@ class _CityCounties:
     keep a consolidated city-county one record: its city or county is
     refused as a second record, and so is a city-county over a tracked one."""
 
-    def __init__(self, conn: sa.Connection):
+    def __init__(self, conn: sa.Connection, states: set[str] | None = None):
         self.names: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        q = sa.union_all(
-            sa.select(J.c.state, J.c.name_folded, J.c.kind, J.c.name, J.c.ocd_id),
-            sa.select(J.c.state, A.c.alias_folded, J.c.kind, J.c.name, J.c.ocd_id).select_from(
-                A.join(J, J.c.id == A.c.jurisdiction_id)
-            ),
-        )
-        for state, folded, kind, name, ocd in conn.execute(q):
+        by_name = sa.select(J.c.state, J.c.name_folded, J.c.kind, J.c.name, J.c.ocd_id)
+        by_alias = sa.select(
+            J.c.state, A.c.alias_folded, J.c.kind, J.c.name, J.c.ocd_id
+        ).select_from(A.join(J, J.c.id == A.c.jurisdiction_id))
+        if states is not None:
+            by_name, by_alias = (
+                by_name.where(J.c.state.in_(states)),
+                by_alias.where(J.c.state.in_(states)),
+            )
+        for state, folded, kind, name, ocd in conn.execute(sa.union_all(by_name, by_alias)):
             self.add(state, folded, kind, f"{name}, {state} ({ocd})")
 
     def add(self, state: str, folded: str, kind: str, shown: str) -> None:
@@ -633,15 +639,24 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     """
     conn = batch.conn
     counts = batch.counts("jurisdictions")
-    existing = {r.ocd_id: r for r in conn.execute(sa.select(J))}
+    stored, alias_q, states = sa.select(J), sa.select(A.c.jurisdiction_id, A.c.alias), None
+    if batch.where is None:
+        # A command's rows: read only the stored ones they could clash with,
+        # not a national table for every `add`.
+        rows = list(rows)
+        ocd_ids, fips, states = _scope(rows)
+        stored = stored.where(sa.or_(J.c.ocd_id.in_(ocd_ids), J.c.fips.in_(fips)))
+    existing = {r.ocd_id: r for r in conn.execute(stored)}
+    if batch.where is None:
+        alias_q = alias_q.where(A.c.jurisdiction_id.in_([r.id for r in existing.values()]))
     fips_owner = {r.fips: label(r) for r in existing.values() if r.fips}
     aliases: dict[int, set[str]] = {}
-    for jid, alias in conn.execute(sa.select(A.c.jurisdiction_id, A.c.alias)):
+    for jid, alias in conn.execute(alias_q):
         aliases.setdefault(jid, set()).add(alias)
-    city_counties = _CityCounties(conn)
+    city_counties = _CityCounties(conn, states)
     writer = BulkWriter(conn, J, (*_STORED, "created_at"), _NULLABLE)
-    deferring = not existing
-    if deferring:
+    if batch.where is not None and not existing:
+        # A file into an empty table: its indexes are built once, at the end.
         writer.defer_indexes()
     empty = writer.empty
     now = writer.bind("created_at")(datetime.now(UTC))
@@ -720,6 +735,22 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     _store_changes(conn, added, updates)
     # The ids of rows just written are read again when a later file needs them.
     batch.jurisdictions = None
+
+
+def _scope(rows: list[Row]) -> tuple[set[str], set[str], set[str]]:
+    """The OCD ids, FIPS codes and states of rows that check out (the others
+    are reported by ``write``)."""
+    ocd_ids, fips, states = set(), set(), set()
+    for row in rows:
+        try:
+            data = _parse(row.values)
+        except TrackerError:
+            continue
+        ocd_ids.add(data.ocd_id)
+        states.add(data.state)
+        if data.fips:
+            fips.add(data.fips)
+    return ocd_ids, fips, states
 
 
 def _store_changes(conn, added, updates) -> None:

@@ -320,7 +320,8 @@ class StatusRow:
     def __init__(self, batch: Batch, empty: str | None = None):
         self.batch = batch
         self.empty = empty
-        self.sources = batch.key_cache(Source.__table__)
+        # A file's sources by key, read once; a command's one row asks the database.
+        self.sources = batch.key_cache(Source.__table__) if batch.where is not None else {}
         self.dates: dict[str, str] = {}
 
     def _date(self, value: str, column: str) -> str | None:
@@ -401,10 +402,13 @@ def write(batch: Batch, rows: Iterable[Row], *, append: bool = False) -> None:
     set``): every row is a new assertion, even one that says what a stored
     one says (history is append-only).
     """
+    if append:
+        _write_new(batch, rows, defer_indexes=False)
+        return
     t = PolicyStatus.__table__
     empty_table = batch.conn.execute(sa.select(t.c.id).limit(1)).first() is None
-    if append or (empty_table and not batch.failed):
-        _write_new(batch, rows, defer_indexes=empty_table)
+    if empty_table and not batch.failed:
+        _write_new(batch, rows, defer_indexes=True)
     else:
         _write_matched(batch, rows)
 
