@@ -233,15 +233,20 @@ def change_one_percent(exported: Path, changed: Path) -> None:
 
     changed.mkdir()
     for name in sorted(p.name for p in exported.glob("*.csv")):
-        with (exported / name).open(newline="", encoding="utf-8") as src:
-            rows = list(csv.reader(src))
         column = {"jurisdictions.csv": "population", "status.csv": "note"}.get(name)
-        if column is not None:
-            at = rows[0].index(column)
-            for i in range(1, len(rows), 100):
-                rows[i][at] = str(i) if column == "population" else f"changed {i}"
-        with (changed / name).open("w", newline="", encoding="utf-8") as out:
-            csv.writer(out, lineterminator="\n").writerows(rows)
+        # Row by row: this process's memory is what each timed child starts from.
+        with (
+            (exported / name).open(newline="", encoding="utf-8") as src,
+            (changed / name).open("w", newline="", encoding="utf-8") as out,
+        ):
+            reader, writer = csv.reader(src), csv.writer(out, lineterminator="\n")
+            header = next(reader)
+            writer.writerow(header)
+            at = header.index(column) if column else None
+            for i, row in enumerate(reader, 1):
+                if at is not None and i % 100 == 1:
+                    row[at] = str(i) if column == "population" else f"changed {i}"
+                writer.writerow(row)
 
 
 def pg_bench(bench: Bench, work: Path, jcsv: str, n: int, stored_j: Path) -> None:

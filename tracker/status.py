@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from tracker import jurisdictions as jur
 from tracker import vocab
-from tracker.batch import Batch, Matcher, chunks
+from tracker.batch import Batch
 from tracker.csvformat import Row, parse_timestamp
 from tracker.db import BulkWriter, stream
 from tracker.errors import TrackerError
@@ -459,39 +459,76 @@ def _write_new(batch: Batch, rows: Iterable[Row], *, defer_indexes: bool) -> Non
 
 
 def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
+    """Rows matched to the assertions a table holds. A row whose recorded_at
+    names a stored assertion that says the same claims it first; the others
+    match an unclaimed one that says the same, preferring one with the same
+    texts (the latest such, else the latest). Stored and new rows are kept
+    as tuples (a national re-import holds a million of each)."""
     t = PolicyStatus.__table__
     conn = batch.conn
     counts = batch.counts("status")
-    stored = conn.execute(
-        sa.select(t.c.id, *[t.c[c] for c in _KEY], *[t.c[c] for c in _COMPARED], t.c.recorded_at)
-        .order_by(t.c.recorded_at, t.c.id)
-    )  # fmt: skip
-    matcher = Matcher((tuple(r._mapping[c] for c in _KEY), r.recorded_at, r) for r in stored)
+    writer = BulkWriter(conn, t, COLUMNS, _NULLABLE)
+    stamp = writer.bind("recorded_at")
+    ids: list[int] = []
+    texts: list[tuple] = []
+    by_full: dict[tuple, int] = {}
+    by_sem: dict[tuple, list[int]] = {}
+    q = sa.select(
+        t.c.id, *[t.c[c] for c in _KEY], *[t.c[c] for c in _COMPARED], t.c.recorded_at
+    ).order_by(t.c.recorded_at, t.c.id)
+    for i, r in enumerate(stream(conn, q, "tracker_status_stored")):
+        sem = r[1:6]
+        ids.append(r[0])
+        texts.append(r[6:9])
+        by_full[(sem, r[9])] = i
+        by_sem.setdefault(sem, []).append(i)
+
     convert = StatusRow(batch)
-    seen: dict = {}
-    parsed = []
+    parsed: list[tuple] = []
+    seen: dict[tuple, int] = {}
     for row, record in batch.each(rows, convert):
-        data = dict(zip(COLUMNS, record, strict=True))
-        sem = tuple(data[c] for c in _KEY)
-        if batch.first_time(seen, (*sem, data["recorded_at"]), row, _shown(record)):
-            parsed.append((row, data, sem))
-    inserts, updates = [], []
-    now = datetime.now(UTC)
-    for _row, data, _sem, old in matcher.pair(batch, parsed, _COMPARED, "status assertions", False):
-        if old is None:
-            data["recorded_at"] = data["recorded_at"] or now
-            inserts.append(data)
+        sem = (record[0], record[2], record[1], record[3], record[4])
+        recorded = stamp(record[8]) if record[8] is not None else None
+        first = seen.setdefault((sem, recorded), row.line)
+        if first != row.line:
+            batch.problem(row, f"same record as line {first} ({_shown(record)})")
+            continue
+        parsed.append((record, sem, recorded))
+    del seen
+
+    claimed = bytearray(len(ids))
+    found: list[int | None] = [None] * len(parsed)
+    for n, (_record, sem, recorded) in enumerate(parsed):
+        i = by_full.get((sem, recorded)) if recorded is not None else None
+        if i is not None and not claimed[i]:
+            claimed[i] = 1
+            found[n] = i
+    for n, (record, sem, _recorded) in enumerate(parsed):
+        if found[n] is not None:
+            continue
+        candidates = [i for i in by_sem.get(sem, ()) if not claimed[i]]
+        same = [i for i in candidates if texts[i] == record[5:8]]
+        i = same[-1] if same else (candidates[-1] if candidates else None)
+        if i is not None:
+            claimed[i] = 1
+            found[n] = i
+
+    now = stamp(datetime.now(UTC))
+    updates = []
+    for (record, _sem, recorded), i in zip(parsed, found, strict=True):
+        if i is None:
             counts.added += 1
-        elif any(getattr(old, k) != data[k] for k in _COMPARED):
-            updates.append({"_id": old.id, **{k: data[k] for k in _COMPARED}})
+            if not batch.failed:
+                writer.add((*record[:8], recorded or now))
+        elif texts[i] != record[5:8]:
             counts.updated += 1
+            updates.append(
+                {"_id": ids[i], "citation": record[5], "quote": record[6], "note": record[7]}
+            )
         else:
             counts.unchanged += 1
-    if batch.failed:
-        return
-    for chunk in chunks(inserts, 5000):
-        conn.execute(t.insert(), chunk)
-    if updates:
+    writer.close(write=not batch.failed)
+    if updates and not batch.failed:
         conn.execute(
             t.update()
             .where(t.c.id == sa.bindparam("_id"))
