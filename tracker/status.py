@@ -270,8 +270,6 @@ def _listing(
 ) -> Iterator[dict]:
     """Jurisdictions with the status in force today, as ``jurisdictions list``
     shows them; ``state`` may be a code or a name."""
-    from tracker import jurisdictions as jur
-
     if state:
         state = jur.parse_state(state).abbr
     if kind:
@@ -489,11 +487,8 @@ def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
     for row, record in batch.each(rows, convert):
         sem = (record[0], record[2], record[1], record[3], record[4])
         recorded = stamp(record[8]) if record[8] is not None else None
-        first = seen.setdefault((sem, recorded), row.line)
-        if first != row.line:
-            batch.problem(row, f"same record as line {first} ({_shown(record)})")
-            continue
-        parsed.append((record, sem, recorded))
+        if batch.first_time(seen, (sem, recorded), row, _shown(record)):
+            parsed.append((record, sem, recorded))
     del seen
 
     claimed = bytearray(len(ids))
