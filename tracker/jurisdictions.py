@@ -649,7 +649,8 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     existing = {r.ocd_id: r for r in conn.execute(stored)}
     if batch.where is None:
         alias_q = alias_q.where(A.c.jurisdiction_id.in_([r.id for r in existing.values()]))
-    fips_owner = {r.fips: label(r) for r in existing.values() if r.fips}
+    # FIPS code -> (its owner's OCD id, the owner as a message names it).
+    fips_owner = {r.fips: (r.ocd_id, label(r)) for r in existing.values() if r.fips}
     aliases: dict[int, set[str]] = {}
     for jid, alias in conn.execute(alias_q):
         aliases.setdefault(jid, set()).add(alias)
@@ -677,9 +678,9 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             continue
         fips = data.fips if old is None or "fips" in v else old.fips
         if fips:
-            owner = fips_owner.get(fips)
-            if owner is not None and (old is None or owner != label(old)):
-                batch.problem(row, Duplicate(f"fips: {fips} already belongs to {owner}"))
+            owner, shown = fips_owner.get(fips, (None, None))
+            if owner is not None and owner != data.ocd_id:
+                batch.problem(row, Duplicate(f"fips: {fips} already belongs to {shown}"))
                 continue
         folded = fold(data.name)
         if old is None:
@@ -688,8 +689,10 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             except Duplicate as exc:
                 batch.problem(row, exc)
                 continue
-        if fips:
-            fips_owner[fips] = data.ocd_id if old is None else label(old)
+        if fips and old is None:
+            fips_owner[fips] = (data.ocd_id, data.ocd_id)
+        elif fips:
+            fips_owner[fips] = (old.ocd_id, label(old))
         if old is None:
             shown = label(data)
             city_counties.add(data.state, folded, data.kind, shown)
