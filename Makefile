@@ -40,7 +40,7 @@ lint: $(VENV)/.installed-test
 
 # The benchmark (see bench/run.py); BENCH_ARGS=--quick for a smaller run.
 bench: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet sqlite-utils
+	$(BIN)/python -m pip install --quiet sqlite-utils sqlmodel
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -1,13 +1,12 @@
 """Alembic environment: tracker's models, tracker's database URL, batch mode for SQLite."""
 
 from alembic import context
-from sqlmodel import SQLModel
 
-import tracker.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from tracker import config as tracker_config
 from tracker import db
+from tracker.models import metadata
 
-target_metadata = SQLModel.metadata
+target_metadata = metadata
 # An arbitrary constant: the PostgreSQL advisory lock that serialises migrations.
 MIGRATION_LOCK = 740_211_820
 

@@ -165,27 +165,25 @@ class CLI:
 
 def table_counts(url: str) -> dict[str, int]:
     """Row counts of every tracker table: the database's state, for before/after checks."""
-    from sqlmodel import SQLModel
 
-    import tracker.models  # noqa: F401
+    from tracker.models import metadata
 
     engine = db.engine_for(url)
     with engine.connect() as conn:
         return {
             name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-            for name, table in SQLModel.metadata.tables.items()
+            for name, table in metadata.tables.items()
         }
 
 
 def dump(url: str) -> dict[str, list[tuple]]:
     """Every row of every tracker table, sorted: compare before and after."""
-    from sqlmodel import SQLModel
 
-    import tracker.models  # noqa: F401
+    from tracker.models import metadata
 
     engine = db.engine_for(url)
     with engine.connect() as conn:
         return {
             name: sorted(tuple(map(repr, row)) for row in conn.execute(sa.select(table)))
-            for name, table in SQLModel.metadata.tables.items()
+            for name, table in metadata.tables.items()
         }

@@ -9,12 +9,11 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel
 
-import tracker.models  # noqa: F401  (registers every table)
 from tracker import db
+from tracker.models import metadata
 
-T = SQLModel.metadata.tables
+T = metadata.tables
 NOW = datetime(2018, 1, 25, 12, tzinfo=UTC)
 MISSING_ID = 987654
 

@@ -116,9 +116,8 @@ def _on_both_paths(cli, other_cli, f: Path, paths: list[str], monkeypatch):
 def _contents(url: str, since: datetime) -> dict[str, list[tuple]]:
     """Every row of every table, as dump() shows them, except timestamps the
     import took itself (created_at; recorded_at left empty), which read "<now>"."""
-    from sqlmodel import SQLModel
 
-    import tracker.models  # noqa: F401
+    from tracker.models import metadata
 
     with db.engine_for(url).connect() as conn:
         return {
@@ -126,7 +125,7 @@ def _contents(url: str, since: datetime) -> dict[str, list[tuple]]:
                 tuple("<now>" if isinstance(v, datetime) and v >= since else repr(v) for v in row)
                 for row in conn.execute(sa.select(table))
             )
-            for name, table in SQLModel.metadata.tables.items()
+            for name, table in metadata.tables.items()
         }
 
 

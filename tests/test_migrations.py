@@ -7,15 +7,14 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
-import tracker.models  # noqa: F401  (registers every table)
 from tracker import config, db, schema
 from tracker.cli import app
 from tracker.errors import SchemaOutOfDate
+from tracker.models import metadata
 
-TABLES = set(SQLModel.metadata.tables)
+TABLES = set(metadata.tables)
 
 
 def _tables(url: str) -> set[str]:
@@ -78,7 +77,7 @@ def test_autogenerate_finds_no_difference_between_models_and_migrations(url):
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "render_as_batch": True}
         )
-        diff = compare_metadata(context, SQLModel.metadata)
+        diff = compare_metadata(context, metadata)
     assert diff == []
 
 
@@ -92,7 +91,7 @@ def test_every_model_check_constraint_exists_in_the_migrated_database(url):
     # Autogenerate does not compare CHECK constraints; this does.
     expected = {
         (table.name, c.name)
-        for table in SQLModel.metadata.tables.values()
+        for table in metadata.tables.values()
         for c in table.constraints
         if isinstance(c, sa.CheckConstraint)
     }
@@ -111,7 +110,7 @@ def test_every_model_check_constraint_exists_in_the_migrated_database(url):
 def test_every_model_index_exists_in_the_migrated_database(url):
     expected = {
         (table.name, index.name, bool(index.unique))
-        for table in SQLModel.metadata.tables.values()
+        for table in metadata.tables.values()
         for index in table.indexes
     }
     with db.engine_for(url).connect() as conn:

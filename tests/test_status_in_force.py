@@ -22,7 +22,7 @@ def _fill(url: str, seed: int) -> None:
     rng = random.Random(seed)
     base = datetime(2020, 1, 1, tzinfo=UTC)
     dates = [None, "2015", "2015-06", "2015-06-01", "2016-03-15", "2018-01", "2018-01-24"]
-    s, j, p = Source.__table__, Jurisdiction.__table__, PolicyStatus.__table__
+    s, j, p = Source, Jurisdiction, PolicyStatus
     with db.connect(url, write=True) as conn:
         sources = []
         for i, published in enumerate([None, "2015", "2016-03", "2018-01-24", None]):
@@ -64,7 +64,7 @@ def _fill(url: str, seed: int) -> None:
 def _reference(url: str, day: str) -> dict[int, list[dict]]:
     """The rule over each jurisdiction's whole history, with Python's own
     comparisons: {jurisdiction id: [current, *disagreeing]} as dicts."""
-    s, j, p = Source.__table__, Jurisdiction.__table__, PolicyStatus.__table__
+    s, j, p = Source, Jurisdiction, PolicyStatus
     with db.connect(url) as conn:
         published = dict(conn.execute(sa.select(s.c.id, s.c.published)).all())
         keys = dict(conn.execute(sa.select(s.c.id, s.c.key)).all())

@@ -18,8 +18,8 @@ from tracker.values import clean_text, parse_count, parse_partial_date
 COLUMNS = [
     "id", "key", "date", "agency", "kind", "title", "target_count", "named_targets", "source",
 ]  # fmt: skip
-T = FederalAction.__table__
-AT = ActionTarget.__table__
+T = FederalAction
+AT = ActionTarget
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -76,7 +76,7 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     targets: dict[int, set[int]] = {}
     for aid, jid in conn.execute(sa.select(AT.c.action_id, AT.c.jurisdiction_id)):
         targets.setdefault(aid, set()).add(jid)
-    sources = Source.__table__
+    sources = Source
     seen: dict = {}
 
     def parse(v: dict):
@@ -176,7 +176,7 @@ def resolve(conn: sa.Connection, ref: str, field: str = "action") -> sa.Row:
 
 def records(conn: sa.Connection, actions: list, *, names: bool = False) -> list[dict]:
     """Actions as printed: their fields, source key and named targets."""
-    J, S = Jurisdiction.__table__, Source.__table__
+    J, S = Jurisdiction, Source
     ids = [a.id for a in actions]
     named: dict[int, list] = {}
     q = (

@@ -16,9 +16,9 @@ from tracker.values import clean_text, fold, optional_date, parse_partial_date
 COLUMNS = [
     "id", "key", "caption", "court", "docket", "filed", "status", "parties", "latest_ruling",
 ]  # fmt: skip
-C = LegalCase.__table__
-P = CaseParty.__table__
-R = Ruling.__table__
+C = LegalCase
+P = CaseParty
+R = Ruling
 _FIELDS = ("key", "caption", "court", "docket", "filed", "status", "summary")
 
 
@@ -57,7 +57,7 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     counts = batch.counts("cases")
     existing = {r.key: r for r in conn.execute(sa.select(C))}
     dockets = {r.docket: (r.key, r.caption) for r in existing.values() if r.docket}
-    sources = Source.__table__
+    sources = Source
     seen: dict = {}
 
     def parse(v: dict) -> dict:
@@ -144,7 +144,7 @@ def write_rulings(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) 
     conn = batch.conn
     counts = batch.counts("rulings")
     existing = {(r.case_id, r.date, r.kind): r for r in conn.execute(sa.select(R))}
-    sources = Source.__table__
+    sources = Source
     seen: dict = {}
 
     def parse(v: dict) -> dict:
@@ -223,7 +223,7 @@ def add(conn: sa.Connection, *, source: str, parties: list[tuple[str, str]] = ()
 def update(conn: sa.Connection, ref: str, **changes) -> str:
     """Change the fields given (docket, status, court, filed, summary); its key."""
     c = resolve(conn, ref)
-    S = Source.__table__
+    S = Source
     values = {f: getattr(c, f) for f in _FIELDS}
     values["source"] = conn.execute(sa.select(S.c.key).where(S.c.id == c.source_id)).scalar_one()
     values.update({k: v for k, v in changes.items() if v is not None})
@@ -282,7 +282,7 @@ def party_label(name: str | None, jname: str | None, kind: str | None, state: st
 
 def parties(conn: sa.Connection, case_ids: list[int]) -> dict[int, list[dict]]:
     """Each case's parties, by role (plaintiffs first), as shown."""
-    J = Jurisdiction.__table__
+    J = Jurisdiction
     order = {r.value: i for i, r in enumerate(vocab.PartyRole)}
     q = (
         sa.select(P.c.case_id, P.c.role, P.c.name, J.c.ocd_id, J.c.name.label("jname"),
@@ -302,7 +302,7 @@ def parties(conn: sa.Connection, case_ids: list[int]) -> dict[int, list[dict]]:
 
 def rulings(conn: sa.Connection, case_ids: list[int]) -> dict[int, list]:
     """Each case's rulings, oldest first, with their source keys."""
-    S = Source.__table__
+    S = Source
     q = (
         sa.select(R, S.c.key.label("source_key"))
         .join(S, S.c.id == R.c.source_id)
@@ -360,7 +360,7 @@ def list_cases(conn: sa.Connection) -> Rows:
 def show(conn: sa.Connection, ref: str) -> dict:
     """A case's sections: the case, its parties, every ruling oldest first."""
     c = resolve(conn, ref)
-    S = Source.__table__
+    S = Source
     ruled = rulings(conn, [c.id]).get(c.id, [])
     row = record(c)
     row["source"] = conn.execute(sa.select(S.c.key).where(S.c.id == c.source_id)).scalar_one()

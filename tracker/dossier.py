@@ -28,7 +28,7 @@ def build(conn: sa.Connection, ref: str) -> dict:
         "notes": j.notes,
     }
 
-    g = GrantAmount.__table__
+    g = GrantAmount
     money = []
     for row in grants._records(
         conn,
@@ -47,7 +47,7 @@ def build(conn: sa.Connection, ref: str) -> dict:
             row["label"] = "this jurisdiction"
         money.append(row)
 
-    fa = FederalAction.__table__
+    fa = FederalAction
     at = actions.AT
     targeted = conn.execute(
         sa.select(fa)
@@ -57,7 +57,7 @@ def build(conn: sa.Connection, ref: str) -> dict:
     ).all()
     acted = actions.records(conn, targeted)
 
-    c, cp = LegalCase.__table__, CaseParty.__table__
+    c, cp = LegalCase, CaseParty
     joined = conn.execute(
         sa.select(c, cp.c.role)
         .join(cp, cp.c.case_id == c.c.id)
@@ -90,5 +90,5 @@ def build(conn: sa.Connection, ref: str) -> dict:
 def _target_count(conn: sa.Connection, action_key: str | None) -> int | None:
     if action_key is None:
         return None
-    fa = FederalAction.__table__
+    fa = FederalAction
     return conn.execute(sa.select(fa.c.target_count).where(fa.c.key == action_key)).scalar()

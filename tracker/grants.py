@@ -42,8 +42,8 @@ OPTION_NAMES = {
     "jurisdictions": "jurisdiction",
     "assistance_listing": "assistance listing",
 }
-G = GrantAmount.__table__
-GM = GrantMember.__table__
+G = GrantAmount
+GM = GrantMember
 _COMPARED = ("assistance_listing", "amount_cents", "note")
 
 
@@ -87,7 +87,7 @@ def write(batch: Batch, rows: Iterable[Row], *, append: bool = False) -> None:
     matcher = Matcher(stored())
     seen: dict = {}
     parsed = []
-    actions, sources = FederalAction.__table__, Source.__table__
+    actions, sources = FederalAction, Source
 
     def parse(v: dict) -> dict:
         listing = parse_assistance_listing(v.get("assistance_listing"), "assistance_listing")
@@ -163,7 +163,7 @@ def coverage(scope: str, members: list, action) -> str:
 
 
 def _records(conn: sa.Connection, q) -> list[dict]:
-    J, S, FA = Jurisdiction.__table__, Source.__table__, FederalAction.__table__
+    J, S, FA = Jurisdiction, Source, FederalAction
     grants = conn.execute(q).all()
     ids = [g.id for g in grants]
     members: dict[int, list[str]] = {}
@@ -216,7 +216,7 @@ def _records(conn: sa.Connection, q) -> list[dict]:
 def covering(jurisdiction_id: int):
     """Amounts tied to a jurisdiction: its own, and the aggregates that cover
     it (as a member, or as a target of the action an aggregate is tied to)."""
-    AT = ActionTarget.__table__
+    AT = ActionTarget
     member = sa.select(GM.c.grant_id).where(GM.c.jurisdiction_id == jurisdiction_id)
     via_action = sa.select(AT.c.action_id).where(AT.c.jurisdiction_id == jurisdiction_id)
     return sa.or_(

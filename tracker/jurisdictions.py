@@ -34,8 +34,8 @@ from tracker.models import (
 )
 from tracker.values import clean_text, fold, parse_count
 
-J = Jurisdiction.__table__
-A = JurisdictionAlias.__table__
+J = Jurisdiction
+A = JurisdictionAlias
 
 K = vocab.JurisdictionKind
 STATE_LEVEL = frozenset({K.state, K.territory, K.federal_district})
@@ -828,11 +828,11 @@ def update(
 def history_counts(conn: sa.Connection, jurisdiction_id: int) -> dict[str, int]:
     """How many records of each kind refer to a jurisdiction."""
     tables = {
-        "status assertions": PolicyStatus.__table__,
-        "grant amounts": GrantAmount.__table__,
-        "aggregate memberships": GrantMember.__table__,
-        "action targets": ActionTarget.__table__,
-        "case parties": CaseParty.__table__,
+        "status assertions": PolicyStatus,
+        "grant amounts": GrantAmount,
+        "aggregate memberships": GrantMember,
+        "action targets": ActionTarget,
+        "case parties": CaseParty,
     }
     return {
         what: conn.execute(
@@ -859,7 +859,7 @@ def remove(conn: sa.Connection, ref: str, *, cascade: bool = False) -> dict[str,
     j = resolve(conn, ref)
     removal_summary(conn, j, cascade=cascade)
     counts = {k: v for k, v in history_counts(conn, j.id).items() if v}
-    for model in (
+    for t in (
         PolicyStatus,
         GrantAmount,
         GrantMember,
@@ -867,7 +867,6 @@ def remove(conn: sa.Connection, ref: str, *, cascade: bool = False) -> dict[str,
         CaseParty,
         JurisdictionAlias,
     ):
-        t = model.__table__
         conn.execute(sa.delete(t).where(t.c.jurisdiction_id == j.id))
     conn.execute(sa.delete(J).where(J.c.id == j.id))
     return counts

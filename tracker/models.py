@@ -1,5 +1,9 @@
-"""Every table, in one module. The naming convention is set before the first
-model so every constraint has a stable name from the first migration on.
+"""Every table, in one module: the one schema, as SQLAlchemy Core tables.
+
+Core, not ORM classes: every query in tracker is built from these tables, and
+a command that only reads (``jurisdictions show``) then loads SQLAlchemy's Core
+alone, not its ORM. The naming convention is set on the metadata before the
+first table, so every constraint has a stable name from the first migration on.
 
 Integrity lives in the database itself, on both engines: unique natural keys,
 a named CHECK for each vocabulary and for non-negative numbers, and foreign
@@ -10,17 +14,18 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Field, SQLModel
 
 from tracker import vocab
 
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
 
 
 class UTCDateTime(TypeDecorator):
@@ -74,275 +79,242 @@ def _partial_date(column: str, nullable: bool = True) -> str:
     return f"{column} IS NULL OR {check}" if nullable else check
 
 
-def _fk(target: str, ondelete: str | None = None) -> sa.ForeignKey:
-    return sa.ForeignKey(target, ondelete=ondelete)
+# Column shorthands, so each table below reads as its list of fields.
+def _id() -> sa.Column:
+    return sa.Column("id", sa.Integer, primary_key=True)
 
 
-class Source(SQLModel, table=True):
-    __tablename__ = "source"
-    __table_args__ = (
-        sa.CheckConstraint(_in("kind", vocab.SourceKind), name="kind"),
-        sa.CheckConstraint(_partial_date("published"), name="published_partial_date"),
-    )
+def _text(name: str, length: int | None = None, **kw) -> sa.Column:
+    """A required string."""
+    return sa.Column(name, sa.String(length), nullable=False, **kw)
 
-    id: int | None = Field(default=None, primary_key=True)
+
+def _optional(name: str, type_=None, **kw) -> sa.Column:
+    return sa.Column(name, type_ if type_ is not None else sa.String, nullable=True, **kw)
+
+
+def _ref(name: str, target: str, ondelete: str | None = None, **kw) -> sa.Column:
+    kw.setdefault("nullable", False)
+    return sa.Column(name, sa.Integer, sa.ForeignKey(target, ondelete=ondelete), **kw)
+
+
+def _stamp(name: str) -> sa.Column:
+    """When a row was written: set by tracker, never by a file."""
+    return sa.Column(name, UTCDateTime, nullable=False, default=utcnow)
+
+
+Source = sa.Table(
+    "source",
+    metadata,
+    _id(),
     # The natural key: the url when there is one, else "title (published)".
-    key: str = Field(sa_column=sa.Column(sa.String, nullable=False, unique=True))
-    title: str = Field(sa_column=sa.Column(sa.String, nullable=False))
-    publisher: str | None = None
-    author: str | None = None
-    url: str | None = Field(default=None, sa_column=sa.Column(sa.String, unique=True))
-    published: str | None = Field(default=None, sa_type=sa.String(10))
-    kind: str = Field(sa_type=sa.String(32))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    _text("key", unique=True),
+    _text("title"),
+    _optional("publisher"),
+    _optional("author"),
+    _optional("url", unique=True),
+    _optional("published", sa.String(10)),
+    _text("kind", 32),
+    _stamp("created_at"),
+    sa.CheckConstraint(_in("kind", vocab.SourceKind), name="kind"),
+    sa.CheckConstraint(_partial_date("published"), name="published_partial_date"),
+)
 
-
-class Jurisdiction(SQLModel, table=True):
-    __tablename__ = "jurisdiction"
-    __table_args__ = (
-        sa.CheckConstraint(_in("kind", vocab.JurisdictionKind), name="kind"),
-        sa.CheckConstraint("population IS NULL OR population >= 0", name="population_non_negative"),
-        sa.CheckConstraint("length(state) = 2", name="state_code"),
-        sa.CheckConstraint(
-            "fips IS NULL"
-            " OR (length(fips) = 2 AND (kind = 'state' OR kind = 'territory'"
-            " OR kind = 'federal_district'))"
-            " OR (length(fips) = 5 AND (kind = 'county' OR kind = 'city_county'))"
-            " OR (length(fips) = 7 AND (kind = 'city_county' OR kind = 'city' OR kind = 'town'"
-            " OR kind = 'village' OR kind = 'borough' OR kind = 'township'))",
-            name="fips_fits_kind",
-        ),
-        # Unique indexes, not UNIQUE table constraints: SQLite cannot drop a
-        # constraint's implicit index, so a bulk import into an empty table
-        # could not defer it and build it once at the end (db.BulkWriter.defer_indexes).
-        sa.Index("uq_jurisdiction_ocd_id", "ocd_id", unique=True),
-        sa.Index("uq_jurisdiction_fips", "fips", unique=True),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    ocd_id: str = Field(sa_column=sa.Column(sa.String, nullable=False))
-    name: str = Field(sa_column=sa.Column(sa.String, nullable=False))
+Jurisdiction = sa.Table(
+    "jurisdiction",
+    metadata,
+    _id(),
+    _text("ocd_id"),
+    _text("name"),
     # The name folded for matching (case, accents): REF lookups use its index.
-    name_folded: str = Field(sa_column=sa.Column(sa.String, nullable=False, index=True))
-    kind: str = Field(sa_type=sa.String(32))
-    state: str = Field(sa_type=sa.String(2), index=True)
-    fips: str | None = Field(default=None, sa_column=sa.Column(sa.String(7)))
-    population: int | None = Field(default=None, sa_type=sa.BigInteger)
-    notes: str | None = None
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    _text("name_folded", index=True),
+    _text("kind", 32),
+    _text("state", 2, index=True),
+    _optional("fips", sa.String(7)),
+    _optional("population", sa.BigInteger),
+    _optional("notes"),
+    _stamp("created_at"),
+    sa.CheckConstraint(_in("kind", vocab.JurisdictionKind), name="kind"),
+    sa.CheckConstraint("population IS NULL OR population >= 0", name="population_non_negative"),
+    sa.CheckConstraint("length(state) = 2", name="state_code"),
+    sa.CheckConstraint(
+        "fips IS NULL"
+        " OR (length(fips) = 2 AND (kind = 'state' OR kind = 'territory'"
+        " OR kind = 'federal_district'))"
+        " OR (length(fips) = 5 AND (kind = 'county' OR kind = 'city_county'))"
+        " OR (length(fips) = 7 AND (kind = 'city_county' OR kind = 'city' OR kind = 'town'"
+        " OR kind = 'village' OR kind = 'borough' OR kind = 'township'))",
+        name="fips_fits_kind",
+    ),
+    # Unique indexes, not UNIQUE table constraints: SQLite cannot drop a
+    # constraint's implicit index, so a bulk import into an empty table
+    # could not defer it and build it once at the end (db.BulkWriter.defer_indexes).
+    sa.Index("uq_jurisdiction_ocd_id", "ocd_id", unique=True),
+    sa.Index("uq_jurisdiction_fips", "fips", unique=True),
+)
 
+JurisdictionAlias = sa.Table(
+    "jurisdiction_alias",
+    metadata,
+    _id(),
+    _ref("jurisdiction_id", "jurisdiction.id", "CASCADE"),
+    _text("alias"),
+    _text("alias_folded", index=True),
+    sa.UniqueConstraint("jurisdiction_id", "alias_folded"),
+)
 
-class JurisdictionAlias(SQLModel, table=True):
-    __tablename__ = "jurisdiction_alias"
-    __table_args__ = (sa.UniqueConstraint("jurisdiction_id", "alias_folded"),)
+# One dated assertion of a jurisdiction's status by a source. Append-only.
+PolicyStatus = sa.Table(
+    "policy_status",
+    metadata,
+    _id(),
+    _ref("jurisdiction_id", "jurisdiction.id"),
+    _text("status", 32),
+    _ref("source_id", "source.id", index=True),
+    _optional("effective", sa.String(10)),
+    _optional("observed", sa.String(10)),
+    _optional("citation"),
+    _optional("quote"),
+    _optional("note"),
+    _stamp("recorded_at"),
+    sa.CheckConstraint(_in("status", vocab.Status), name="status"),
+    sa.CheckConstraint(_partial_date("effective"), name="effective_partial_date"),
+    sa.CheckConstraint(_partial_date("observed"), name="observed_partial_date"),
+    # "Latest status per jurisdiction" walks this index.
+    sa.Index("ix_policy_status_latest", "jurisdiction_id", "effective", "recorded_at"),
+)
 
-    id: int | None = Field(default=None, primary_key=True)
-    jurisdiction_id: int = Field(
-        sa_column=sa.Column(sa.Integer, _fk("jurisdiction.id", "CASCADE"), nullable=False)
-    )
-    alias: str = Field(sa_column=sa.Column(sa.String, nullable=False))
-    alias_folded: str = Field(sa_column=sa.Column(sa.String, nullable=False, index=True))
-
-
-class PolicyStatus(SQLModel, table=True):
-    """One dated assertion of a jurisdiction's status by a source. Append-only."""
-
-    __tablename__ = "policy_status"
-    __table_args__ = (
-        sa.CheckConstraint(_in("status", vocab.Status), name="status"),
-        sa.CheckConstraint(_partial_date("effective"), name="effective_partial_date"),
-        sa.CheckConstraint(_partial_date("observed"), name="observed_partial_date"),
-        # "Latest status per jurisdiction" walks this index.
-        sa.Index("ix_policy_status_latest", "jurisdiction_id", "effective", "recorded_at"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    jurisdiction_id: int = Field(
-        sa_column=sa.Column(sa.Integer, _fk("jurisdiction.id"), nullable=False)
-    )
-    status: str = Field(sa_type=sa.String(32))
-    source_id: int = Field(
-        sa_column=sa.Column(sa.Integer, _fk("source.id"), nullable=False, index=True)
-    )
-    effective: str | None = Field(default=None, sa_type=sa.String(10))
-    observed: str | None = Field(default=None, sa_type=sa.String(10))
-    citation: str | None = None
-    quote: str | None = None
-    note: str | None = None
-    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
-
-
-class FederalAction(SQLModel, table=True):
-    __tablename__ = "federal_action"
-    __table_args__ = (
-        sa.CheckConstraint(_in("kind", vocab.ActionKind), name="kind"),
-        sa.CheckConstraint(_partial_date("date", nullable=False), name="date_partial_date"),
-        sa.CheckConstraint(
-            "target_count IS NULL OR target_count >= 0", name="target_count_non_negative"
-        ),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(sa_column=sa.Column(sa.String, nullable=False, unique=True))
-    date: str = Field(sa_type=sa.String(10))
-    agency: str = Field(sa_column=sa.Column(sa.String, nullable=False))
-    kind: str = Field(sa_type=sa.String(32))
-    title: str = Field(sa_column=sa.Column(sa.String, nullable=False))
-    description: str | None = None
-    source_id: int = Field(sa_column=sa.Column(sa.Integer, _fk("source.id"), nullable=False))
+FederalAction = sa.Table(
+    "federal_action",
+    metadata,
+    _id(),
+    _text("key", unique=True),
+    _text("date", 10),
+    _text("agency"),
+    _text("kind", 32),
+    _text("title"),
+    _optional("description"),
+    _ref("source_id", "source.id"),
     # How many jurisdictions the source says were targeted; may exceed the named ones.
-    target_count: int | None = None
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    _optional("target_count", sa.Integer),
+    _stamp("created_at"),
+    sa.CheckConstraint(_in("kind", vocab.ActionKind), name="kind"),
+    sa.CheckConstraint(_partial_date("date", nullable=False), name="date_partial_date"),
+    sa.CheckConstraint(
+        "target_count IS NULL OR target_count >= 0", name="target_count_non_negative"
+    ),
+)
 
+ActionTarget = sa.Table(
+    "action_target",
+    metadata,
+    _ref("action_id", "federal_action.id", "CASCADE", primary_key=True),
+    _ref("jurisdiction_id", "jurisdiction.id", primary_key=True, index=True),
+)
 
-class ActionTarget(SQLModel, table=True):
-    __tablename__ = "action_target"
-
-    action_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, _fk("federal_action.id", "CASCADE"), primary_key=True, nullable=False
-        )
-    )
-    jurisdiction_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, _fk("jurisdiction.id"), primary_key=True, nullable=False, index=True
-        )
-    )
-
-
-class GrantAmount(SQLModel, table=True):
-    """Money tied to one jurisdiction, or an aggregate over several or an action.
-
-    An aggregate is never split into per-jurisdiction shares: its covered
-    jurisdictions are listed in ``grant_member``.
-    """
-
-    __tablename__ = "grant_amount"
-    __table_args__ = (
-        sa.CheckConstraint("amount_cents >= 0", name="amount_non_negative"),
-        sa.CheckConstraint(_in("amount_type", vocab.AmountType), name="amount_type"),
-        sa.CheckConstraint(_in("scope", vocab.GrantScope), name="scope"),
-        sa.CheckConstraint("fiscal_year BETWEEN 1789 AND 9999", name="fiscal_year"),
-        sa.CheckConstraint(
-            "(scope = 'jurisdiction' AND jurisdiction_id IS NOT NULL AND action_id IS NULL)"
-            " OR (scope = 'aggregate' AND jurisdiction_id IS NULL)",
-            name="scope_target",
-        ),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    program: str = Field(sa_column=sa.Column(sa.String, nullable=False))
+# Money tied to one jurisdiction, or an aggregate over several or an action.
+# An aggregate is never split into per-jurisdiction shares: its covered
+# jurisdictions are listed in ``grant_member``.
+GrantAmount = sa.Table(
+    "grant_amount",
+    metadata,
+    _id(),
+    _text("program"),
     # The Assistance Listing (formerly CFDA) number, e.g. 16.738, when known.
-    assistance_listing: str | None = Field(default=None, sa_type=sa.String(16))
-    fiscal_year: int
-    amount_cents: int = Field(sa_type=sa.BigInteger)
-    amount_type: str = Field(sa_type=sa.String(32))
-    scope: str = Field(sa_type=sa.String(16))
-    jurisdiction_id: int | None = Field(
-        default=None, sa_column=sa.Column(sa.Integer, _fk("jurisdiction.id"), index=True)
-    )
-    action_id: int | None = Field(
-        default=None, sa_column=sa.Column(sa.Integer, _fk("federal_action.id"), index=True)
-    )
-    source_id: int = Field(sa_column=sa.Column(sa.Integer, _fk("source.id"), nullable=False))
-    note: str | None = None
-    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    _optional("assistance_listing", sa.String(16)),
+    sa.Column("fiscal_year", sa.Integer, nullable=False),
+    sa.Column("amount_cents", sa.BigInteger, nullable=False),
+    _text("amount_type", 32),
+    _text("scope", 16),
+    _ref("jurisdiction_id", "jurisdiction.id", nullable=True, index=True),
+    _ref("action_id", "federal_action.id", nullable=True, index=True),
+    _ref("source_id", "source.id"),
+    _optional("note"),
+    _stamp("recorded_at"),
+    sa.CheckConstraint("amount_cents >= 0", name="amount_non_negative"),
+    sa.CheckConstraint(_in("amount_type", vocab.AmountType), name="amount_type"),
+    sa.CheckConstraint(_in("scope", vocab.GrantScope), name="scope"),
+    sa.CheckConstraint("fiscal_year BETWEEN 1789 AND 9999", name="fiscal_year"),
+    sa.CheckConstraint(
+        "(scope = 'jurisdiction' AND jurisdiction_id IS NOT NULL AND action_id IS NULL)"
+        " OR (scope = 'aggregate' AND jurisdiction_id IS NULL)",
+        name="scope_target",
+    ),
+)
 
+# A jurisdiction an aggregate amount covers.
+GrantMember = sa.Table(
+    "grant_member",
+    metadata,
+    _ref("grant_id", "grant_amount.id", "CASCADE", primary_key=True),
+    _ref("jurisdiction_id", "jurisdiction.id", primary_key=True, index=True),
+)
 
-class GrantMember(SQLModel, table=True):
-    """A jurisdiction an aggregate amount covers."""
-
-    __tablename__ = "grant_member"
-
-    grant_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, _fk("grant_amount.id", "CASCADE"), primary_key=True, nullable=False
-        )
-    )
-    jurisdiction_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, _fk("jurisdiction.id"), primary_key=True, nullable=False, index=True
-        )
-    )
-
-
-class LegalCase(SQLModel, table=True):
-    __tablename__ = "legal_case"
-    __table_args__ = (
-        sa.CheckConstraint(_in("status", vocab.CaseStatus), name="status"),
-        sa.CheckConstraint(_partial_date("filed"), name="filed_partial_date"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
+LegalCase = sa.Table(
+    "legal_case",
+    metadata,
+    _id(),
     # The natural key: the docket number when known at creation, else the caption.
-    key: str = Field(sa_column=sa.Column(sa.String, nullable=False, unique=True))
-    caption: str = Field(sa_column=sa.Column(sa.String, nullable=False))
-    court: str = Field(sa_column=sa.Column(sa.String, nullable=False))
-    docket: str | None = Field(default=None, sa_column=sa.Column(sa.String, unique=True))
-    filed: str | None = Field(default=None, sa_type=sa.String(10))
-    status: str = Field(sa_type=sa.String(32))
-    summary: str | None = None
-    source_id: int = Field(sa_column=sa.Column(sa.Integer, _fk("source.id"), nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    _text("key", unique=True),
+    _text("caption"),
+    _text("court"),
+    _optional("docket", unique=True),
+    _optional("filed", sa.String(10)),
+    _text("status", 32),
+    _optional("summary"),
+    _ref("source_id", "source.id"),
+    _stamp("created_at"),
+    sa.CheckConstraint(_in("status", vocab.CaseStatus), name="status"),
+    sa.CheckConstraint(_partial_date("filed"), name="filed_partial_date"),
+)
 
+# A party: a tracked jurisdiction, or a named person or agency.
+CaseParty = sa.Table(
+    "case_party",
+    metadata,
+    _id(),
+    _ref("case_id", "legal_case.id", "CASCADE"),
+    _text("role", 16),
+    _ref("jurisdiction_id", "jurisdiction.id", nullable=True, index=True),
+    _optional("name"),
+    sa.CheckConstraint(_in("role", vocab.PartyRole), name="role"),
+    sa.CheckConstraint(
+        "(jurisdiction_id IS NOT NULL AND name IS NULL)"
+        " OR (jurisdiction_id IS NULL AND name IS NOT NULL)",
+        name="jurisdiction_or_name",
+    ),
+    sa.Index(
+        "uq_case_party_jurisdiction",
+        "case_id",
+        "role",
+        "jurisdiction_id",
+        unique=True,
+        sqlite_where=sa.text("jurisdiction_id IS NOT NULL"),
+        postgresql_where=sa.text("jurisdiction_id IS NOT NULL"),
+    ),
+    sa.Index(
+        "uq_case_party_name",
+        "case_id",
+        "role",
+        "name",
+        unique=True,
+        sqlite_where=sa.text("name IS NOT NULL"),
+        postgresql_where=sa.text("name IS NOT NULL"),
+    ),
+)
 
-class CaseParty(SQLModel, table=True):
-    """A party: a tracked jurisdiction, or a named person or agency."""
-
-    __tablename__ = "case_party"
-    __table_args__ = (
-        sa.CheckConstraint(_in("role", vocab.PartyRole), name="role"),
-        sa.CheckConstraint(
-            "(jurisdiction_id IS NOT NULL AND name IS NULL)"
-            " OR (jurisdiction_id IS NULL AND name IS NOT NULL)",
-            name="jurisdiction_or_name",
-        ),
-        sa.Index(
-            "uq_case_party_jurisdiction",
-            "case_id",
-            "role",
-            "jurisdiction_id",
-            unique=True,
-            sqlite_where=sa.text("jurisdiction_id IS NOT NULL"),
-            postgresql_where=sa.text("jurisdiction_id IS NOT NULL"),
-        ),
-        sa.Index(
-            "uq_case_party_name",
-            "case_id",
-            "role",
-            "name",
-            unique=True,
-            sqlite_where=sa.text("name IS NOT NULL"),
-            postgresql_where=sa.text("name IS NOT NULL"),
-        ),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(
-        sa_column=sa.Column(sa.Integer, _fk("legal_case.id", "CASCADE"), nullable=False)
-    )
-    role: str = Field(sa_type=sa.String(16))
-    jurisdiction_id: int | None = Field(
-        default=None, sa_column=sa.Column(sa.Integer, _fk("jurisdiction.id"), index=True)
-    )
-    name: str | None = None
-
-
-class Ruling(SQLModel, table=True):
-    __tablename__ = "ruling"
-    __table_args__ = (
-        sa.CheckConstraint(_in("kind", vocab.RulingKind), name="kind"),
-        sa.CheckConstraint(_partial_date("date", nullable=False), name="date_partial_date"),
-        sa.UniqueConstraint("case_id", "date", "kind"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(
-        sa_column=sa.Column(sa.Integer, _fk("legal_case.id", "CASCADE"), nullable=False)
-    )
-    date: str = Field(sa_type=sa.String(10))
-    kind: str = Field(sa_type=sa.String(32))
-    judge: str | None = None
-    summary: str | None = None
-    source_id: int = Field(sa_column=sa.Column(sa.Integer, _fk("source.id"), nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+Ruling = sa.Table(
+    "ruling",
+    metadata,
+    _id(),
+    _ref("case_id", "legal_case.id", "CASCADE"),
+    _text("date", 10),
+    _text("kind", 32),
+    _optional("judge"),
+    _optional("summary"),
+    _ref("source_id", "source.id"),
+    _stamp("created_at"),
+    sa.CheckConstraint(_in("kind", vocab.RulingKind), name="kind"),
+    sa.CheckConstraint(_partial_date("date", nullable=False), name="date_partial_date"),
+    sa.UniqueConstraint("case_id", "date", "kind"),
+)

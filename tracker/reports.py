@@ -87,8 +87,8 @@ GRANT_COLUMNS = [
 
 def _grant_lines(conn: sa.Connection) -> list[dict]:
     """Every grant amount with what it covers, one dict each."""
-    g, gm, j = GrantAmount.__table__, GrantMember.__table__, Jurisdiction.__table__
-    fa, s, at = FederalAction.__table__, Source.__table__, ActionTarget.__table__
+    g, gm, j = GrantAmount, GrantMember, Jurisdiction
+    fa, s, at = FederalAction, Source, ActionTarget
     names = {jid: f"{name}, {state}" for jid, name, state in conn.execute(
         sa.select(j.c.id, j.c.name, j.c.state))}  # fmt: skip
     members: dict[int, list[int]] = defaultdict(list)
@@ -221,7 +221,7 @@ def litigation_report(conn: sa.Connection, *, status: str | None = None) -> Rows
 
 def _litigation(conn: sa.Connection, *, status: str | None = None) -> list[dict]:
     """Each case with its parties, status, and latest ruling (by date as entered)."""
-    c, cp, j = LegalCase.__table__, CaseParty.__table__, Jurisdiction.__table__
+    c, cp, j = LegalCase, CaseParty, Jurisdiction
     parties: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     q = (
         sa.select(cp.c.case_id, cp.c.role, cp.c.name, j.c.name.label("jname"), j.c.state)
@@ -316,7 +316,7 @@ def summary_report(conn: sa.Connection, *, as_of: str | None = None) -> dict[str
         for r in _litigation(conn) if r["status"] in OPEN_CASE_STATUSES
     ]  # fmt: skip
 
-    fa, at = FederalAction.__table__, ActionTarget.__table__
+    fa, at = FederalAction, ActionTarget
     named = sa.select(sa.func.count()).where(at.c.action_id == fa.c.id).scalar_subquery()
     actions = list(conn.execute(sa.select(fa, named.label("named"))))
     actions.sort(key=lambda a: (first_day(a.date), len(a.date), a.key), reverse=True)

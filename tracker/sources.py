@@ -54,7 +54,7 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
 
     ``new_only`` (``sources add``): a row whose key or url is stored is a duplicate.
     """
-    t = Source.__table__
+    t = Source
     conn = batch.conn
     existing = {r.key: r for r in conn.execute(sa.select(t))}
     owners = {r.url: r.key for r in existing.values() if r.url}
@@ -107,7 +107,7 @@ def resolve(conn: sa.Connection, ref: str, field: str = "source") -> sa.Row:
     if "\x00" in text:
         # PostgreSQL cannot even compare text holding NUL: refuse it before any query.
         raise InvalidValue(f"{field}: contains a NUL character")
-    t = Source.__table__
+    t = Source
     found = conn.execute(sa.select(t).where(t.c.key == text)).first()
     if found is None and text.isascii() and text.isdigit() and len(text) < 19:
         found = conn.execute(sa.select(t).where(t.c.id == int(text))).first()
@@ -124,7 +124,7 @@ def key_of(conn: sa.Connection, ref: str, field: str = "source") -> str:
 
 
 def list_sources(conn: sa.Connection) -> Rows:
-    t = Source.__table__
+    t = Source
     q = sa.select(t.c.id, *[t.c[f] for f in _FIELDS]).order_by(
         sa.func.coalesce(t.c.published, ""), t.c.key
     )

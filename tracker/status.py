@@ -23,7 +23,7 @@ def history(conn: sa.Connection, jurisdiction_id: int) -> list[tuple]:
     """Every assertion about a jurisdiction with its source, oldest first: by
     when it counts from (effective, else observed, else published; partial
     dates by their first day), then by when it was recorded."""
-    p, s = PolicyStatus.__table__, Source.__table__
+    p, s = PolicyStatus, Source
     start = _start(conn)
     q = (
         sa.select(p, s.c.key.label("source_key"), start.label("start"))
@@ -118,7 +118,7 @@ def decide(words: dict[int, tuple]) -> tuple[tuple, list[tuple]]:
 
 
 def _start(conn: sa.Connection):
-    p, s = PolicyStatus.__table__, Source.__table__
+    p, s = PolicyStatus, Source
     start = sa.func.coalesce(p.c.effective, p.c.observed, s.c.published, "")
     return start.collate("C") if conn.dialect.name == "postgresql" else start
 
@@ -129,7 +129,7 @@ def _latest_words(
     """Each source's latest word on ``day`` about each jurisdiction that has
     one: ``{jurisdiction_id: {source_id: word}}``. ``jurisdictions``: a
     select of the ids to look at (default all)."""
-    p, s = PolicyStatus.__table__, Source.__table__
+    p, s = PolicyStatus, Source
     start = _start(conn)
     q = (
         sa.select(
@@ -175,7 +175,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _source_keys(conn: sa.Connection) -> dict[int, str]:
-    s = Source.__table__
+    s = Source
     return dict(conn.execute(sa.select(s.c.id, s.c.key)).all())
 
 
@@ -217,7 +217,7 @@ def in_force_rows(
 
     ``state`` and ``kind`` are stored values (already parsed).
     """
-    j = Jurisdiction.__table__
+    j = Jurisdiction
     only = []
     if state:
         only.append(j.c.state == state)
@@ -319,7 +319,7 @@ class StatusRow:
         self.batch = batch
         self.empty = empty
         # A file's sources by key, read once; a command's one row asks the database.
-        self.sources = batch.key_cache(Source.__table__) if batch.where is not None else {}
+        self.sources = batch.key_cache(Source) if batch.where is not None else {}
         self.dates: dict[str, str] = {}
 
     def _date(self, value: str, column: str) -> str | None:
@@ -346,7 +346,7 @@ class StatusRow:
         source = get("source")
         sid = self.sources.get(source) if source else None
         if sid is None:
-            sid = self.batch.key_id(Source.__table__, source, "source", "source")
+            sid = self.batch.key_id(Source, source, "source", "source")
         status = get("status")
         if status not in self.STATUSES:
             status = vocab.parse_choice(vocab.Status, (status or "").strip(), "status").value
@@ -403,7 +403,7 @@ def write(batch: Batch, rows: Iterable[Row], *, append: bool = False) -> None:
     if append:
         _write_new(batch, rows, defer_indexes=False)
         return
-    t = PolicyStatus.__table__
+    t = PolicyStatus
     empty_table = batch.conn.execute(sa.select(t.c.id).limit(1)).first() is None
     if empty_table and not batch.failed:
         _write_new(batch, rows, defer_indexes=True)
@@ -413,7 +413,7 @@ def write(batch: Batch, rows: Iterable[Row], *, append: bool = False) -> None:
 
 def _write_new(batch: Batch, rows: Iterable[Row], *, defer_indexes: bool) -> None:
     counts = batch.counts("status")
-    writer = BulkWriter(batch.conn, PolicyStatus.__table__, COLUMNS, _NULLABLE)
+    writer = BulkWriter(batch.conn, PolicyStatus, COLUMNS, _NULLABLE)
     if defer_indexes:
         writer.defer_indexes()
     convert = StatusRow(batch, writer.empty)
@@ -462,7 +462,7 @@ def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
     match an unclaimed one that says the same, preferring one with the same
     texts (the latest such, else the latest). Stored and new rows are kept
     as tuples (a national re-import holds a million of each)."""
-    t = PolicyStatus.__table__
+    t = PolicyStatus
     conn = batch.conn
     counts = batch.counts("status")
     writer = BulkWriter(conn, t, COLUMNS, _NULLABLE)
@@ -538,5 +538,5 @@ def set_status(conn: sa.Connection, values: dict) -> int:
     too: nothing is overwritten."""
     write(Batch(conn), [Row(1, values)], append=True)
     # Writers hold the write lock: the newest assertion is this one.
-    t = PolicyStatus.__table__
+    t = PolicyStatus
     return conn.execute(sa.select(sa.func.max(t.c.id))).scalar_one()

@@ -117,7 +117,7 @@ def _stream(conn: sa.Connection, q, size: int = 2000):
 def export_rows(conn: sa.Connection, entity: str) -> Iterator[tuple[str, ...]]:
     """The rows of one entity in export order, as strings. Streams."""
     e = ENTITIES[entity]
-    j, s = Jurisdiction.__table__, Source.__table__
+    j, s = Jurisdiction, Source
     if e.name == "sources":
         t = s
         q = sa.select(
@@ -126,7 +126,7 @@ def export_rows(conn: sa.Connection, entity: str) -> Iterator[tuple[str, ...]]:
         for row in _stream(conn, q):
             yield tuple(_text(v) for v in row)
     elif e.name == "jurisdictions":
-        a = JurisdictionAlias.__table__
+        a = JurisdictionAlias
         aliases: dict[int, list[str]] = {}
         for jid, alias in conn.execute(sa.select(a.c.jurisdiction_id, a.c.alias)):
             aliases.setdefault(jid, []).append(alias)
@@ -140,7 +140,7 @@ def export_rows(conn: sa.Connection, entity: str) -> Iterator[tuple[str, ...]]:
     elif e.name == "status":
         yield from _status_rows(conn)
     elif e.name == "actions":
-        t, at = FederalAction.__table__, ActionTarget.__table__
+        t, at = FederalAction, ActionTarget
         targets: dict[int, list[str]] = {}
         for aid, ocd in conn.execute(
             sa.select(at.c.action_id, j.c.ocd_id).join(j, j.c.id == at.c.jurisdiction_id)
@@ -155,7 +155,7 @@ def export_rows(conn: sa.Connection, entity: str) -> Iterator[tuple[str, ...]]:
         for aid, *rest in _stream(conn, q):
             yield (*(_text(v) for v in rest), join_list(targets.get(aid, ())))
     elif e.name == "grants":
-        g, gm, fa = GrantAmount.__table__, GrantMember.__table__, FederalAction.__table__
+        g, gm, fa = GrantAmount, GrantMember, FederalAction
         members: dict[int, list[str]] = {}
         for gid, ocd in conn.execute(
             sa.select(gm.c.grant_id, j.c.ocd_id).join(j, j.c.id == gm.c.jurisdiction_id)
@@ -179,7 +179,7 @@ def export_rows(conn: sa.Connection, entity: str) -> Iterator[tuple[str, ...]]:
                    join_list(covered), _text(action), source, _text(note),
                    format_timestamp(recorded))  # fmt: skip
     elif e.name == "cases":
-        c = LegalCase.__table__
+        c = LegalCase
         q = (
             sa.select(c.c.key, c.c.caption, c.c.court, c.c.docket, c.c.filed, c.c.status,
                       c.c.summary, s.c.key)
@@ -189,7 +189,7 @@ def export_rows(conn: sa.Connection, entity: str) -> Iterator[tuple[str, ...]]:
         for row in _stream(conn, q):
             yield tuple(_text(v) for v in row)
     elif e.name == "parties":
-        c, cp = LegalCase.__table__, CaseParty.__table__
+        c, cp = LegalCase, CaseParty
         q = (
             sa.select(c.c.key, cp.c.role, j.c.ocd_id, cp.c.name)
             .join(c, c.c.id == cp.c.case_id)
@@ -201,7 +201,7 @@ def export_rows(conn: sa.Connection, entity: str) -> Iterator[tuple[str, ...]]:
         for row in _stream(conn, q):
             yield tuple(_text(v) for v in row)
     elif e.name == "rulings":
-        c, r = LegalCase.__table__, Ruling.__table__
+        c, r = LegalCase, Ruling
         q = (
             sa.select(c.c.key, r.c.date, r.c.kind, r.c.judge, r.c.summary, s.c.key)
             .join(c, c.c.id == r.c.case_id)
@@ -217,7 +217,7 @@ def _status_rows(conn: sa.Connection) -> Iterator[tuple]:
     formats the timestamp and orders byte-wise, so no Python runs per value
     (the largest table: a million rows export in about the time of a bare
     csv.writer over a cursor)."""
-    p, j, s = PolicyStatus.__table__, Jurisdiction.__table__, Source.__table__
+    p, j, s = PolicyStatus, Jurisdiction, Source
     recorded = UTCDateTime.iso_sql(p.c.recorded_at, conn.dialect)
     q = (
         sa.select(j.c.ocd_id, p.c.status, s.c.key, p.c.effective, p.c.observed, p.c.citation,
