@@ -390,3 +390,224 @@ def test_a_registry_of_built_ins_and_other_entries_merges_entries_sharing_an_ocd
     assert reg.get(COOK).aliases == ("Cook", "Cook County Government")
     assert reg.lookup("Cook County Government").entry.ocd_id == COOK
     assert reg.by_fips("1714000").name == "Chicago"
+
+
+# --- Census Gazetteer files ---------------------------------------------------------
+
+PLACE_HEADER = (
+    "USPS\tGEOID\tANSICODE\tNAME\tLSAD\tFUNCSTAT\tALAND\tAWATER\tALAND_SQMI\tAWATER_SQMI"
+    "\tINTPTLAT\tINTPTLONG" + " " * 91
+)
+COUSUB_HEADER = (
+    "USPS\tGEOID\tANSICODE\tNAME\tFUNCSTAT\tALAND\tAWATER\tALAND_SQMI\tAWATER_SQMI"
+    "\tINTPTLAT\tINTPTLONG" + " " * 83
+)
+PLACES = [
+    "IL\t1714000\t00428803\tChicago city\t25\tA\t589570832\t17006000\t227.634\t6.566\t41.837198\t-87.681486",
+    "AK\t0203000\t02419025\tAnchorage municipality\t37\tA\t4415108963\t663860984\t1704.683\t256.319\t61.174250\t-149.284329",
+    "TN\t4752006\t02405092\tNashville-Davidson metropolitan government (balance)\t00\tA\t1230788025\t56343735\t475.210\t21.754\t36.171800\t-86.785002",
+    "KY\t2148006\t02405094\tLouisville/Jefferson County metro government (balance)\t00\tA\t842479000\t37830000\t325.283\t14.606\t38.172500\t-85.650400",
+    "IN\t1836003\t02395424\tIndianapolis city (balance)\t25\tA\t936134000\t14400000\t361.443\t5.560\t39.776664\t-86.145935",
+    "HI\t1571550\t02630783\tUrban Honolulu CDP\t57\tS\t156751000\t20000000\t60.522\t7.722\t21.325800\t-157.845400",
+    "NY\t3651000\t02395220\tNew York city\t25\tA\t778188000\t424000000\t300.460\t163.700\t40.663100\t-73.938000",
+    "NY\t3633139\t02390918\tHempstead village\t47\tA\t9500000\t20000\t3.668\t0.008\t40.704200\t-73.617300",
+    "MA\t2507000\t00619463\tBoston city\t25\tA\t125000000\t107000000\t48.340\t41.300\t42.338100\t-71.018400",
+    "NJ\t3404180\t00885149\tAtlantic Highlands borough\t21\tA\t3300000\t1900000\t1.271\t0.731\t40.410000\t-74.030000",
+    "PA\t4250528\t01215364\tMonroeville municipality\t37\tA\t50900000\t60000\t19.650\t0.023\t40.424000\t-79.759000",
+    "IL\t1754885\t02399583\tOak Park village\t47\tA\t12100000\t0\t4.700\t0.000\t41.887000\t-87.789000",
+    "NV\t3209700\t02409852\tCarson City\t25\tC\t374634000\t7900000\t144.647\t3.060\t39.153400\t-119.743000",
+    "AL\t0100124\t02582661\tAbbeville city\t25\tA\t40241000\t107000\t15.537\t0.041\t31.564000\t-85.259000",
+    "CA\t0603526\t02407758\tAlameda city\t25\tN\t1\t0\t0\t0\t37.7\t-122.2",
+]  # fmt: skip
+COUSUBS = [
+    "MA\t2502109175\t00619456\tBrookline town\tA\t17500000\t50000\t6.757\t0.019\t42.323700\t-71.141900",
+    "MA\t2502507000\t00619463\tBoston city\tA\t125000000\t107000000\t48.340\t41.300\t42.338100\t-71.018400",
+    "NY\t3604710022\t00978759\tBrooklyn borough\tA\t180000000\t71000000\t69.500\t27.400\t40.635000\t-73.950000",
+    "NY\t3605934000\t00979044\tHempstead town\tA\t300000000\t170000000\t118.600\t66.000\t40.630000\t-73.610000",
+    "WI\t5507343275\t01582983\tLincoln town\tA\t93000000\t600000\t35.900\t0.200\t45.000000\t-89.500000",
+    "WI\t5512543300\t01583544\tLincoln town\tA\t250000000\t20000000\t96.500\t7.700\t45.950000\t-89.400000",
+    "PA\t4209112888\t01216044\tCheltenham township\tA\t23400000\t0\t9.035\t0.000\t40.073700\t-75.123000",
+    "MI\t2606546020\t01626590\tLansing charter township\tA\t14000000\t0\t5.400\t0.000\t42.750000\t-84.570000",
+    "ME\t2300347735\t00582628\tMagalloway plantation\tA\t101000000\t4000000\t39.000\t1.500\t44.900000\t-71.000000",
+    "CA\t0603791750\t01935178\tLos Angeles CCD\tS\t1200000000\t0\t463.300\t0.000\t34.040000\t-118.300000",
+    "NH\t3300776980\t00873739\tThompson and Meserves purchase\tN\t48000000\t0\t18.500\t0.000\t44.300000\t-71.300000",
+    "VA\t5176000000\t01789073\tRichmond city\tF\t155000000\t6000000\t59.800\t2.300\t37.530000\t-77.470000",
+]  # fmt: skip
+
+
+def gazetteer(
+    tmp_path, header, rows, name="2020_Gaz_place_national.txt", end="\n", encoding="utf-8"
+):
+    path = tmp_path / name
+    path.write_bytes((end.join([header, *rows]) + end).encode(encoding))
+    return path
+
+
+def summary(entries):
+    return [(e.name, e.kind, e.state, e.fips, e.ocd_id, e.lat, e.lon) for e in entries]
+
+
+def test_read_gazetteer_places_name_kind_fips_and_internal_point(tmp_path):
+    found = registry.read_gazetteer(gazetteer(tmp_path, PLACE_HEADER, PLACES))
+    assert found.layout == "place"
+    assert summary(found.entries) == [
+        ("Chicago", "city", "IL", "1714000", f"{BASE}/state:il/place:chicago", 41.837198, -87.681486),
+        ("Indianapolis", "city", "IN", "1836003", f"{BASE}/state:in/place:indianapolis", 39.776664, -86.145935),
+        ("Hempstead", "village", "NY", "3633139", f"{BASE}/state:ny/place:hempstead", 40.7042, -73.6173),
+        ("Boston", "city", "MA", "2507000", f"{BASE}/state:ma/place:boston", 42.3381, -71.0184),
+        ("Atlantic Highlands", "borough", "NJ", "3404180", f"{BASE}/state:nj/place:atlantic_highlands", 40.41, -74.03),
+        ("Monroeville", "city", "PA", "4250528", f"{BASE}/state:pa/place:monroeville", 40.424, -79.759),
+        ("Oak Park", "village", "IL", "1754885", f"{BASE}/state:il/place:oak_park", 41.887, -87.789),
+        ("Abbeville", "city", "AL", "0100124", f"{BASE}/state:al/place:abbeville", 31.564, -85.259),
+    ]  # fmt: skip
+    assert found.entries[0].aliases == ("Chicago city",)
+    assert found.entries[0].census_name == "Chicago city"
+    assert found.skipped == {
+        # Anchorage, Nashville-Davidson, Louisville, New York City, Carson City.
+        "built in (a county, city-county or New York City)": 5,
+        "statistical area or other unit without a local government": 1,
+        "no general-purpose government (FUNCSTAT N)": 1,
+    }
+
+
+def test_read_gazetteer_county_subdivisions_keep_towns_and_townships(tmp_path):
+    places = registry.read_gazetteer(gazetteer(tmp_path, PLACE_HEADER, PLACES))
+    path = gazetteer(tmp_path, COUSUB_HEADER, COUSUBS, name="2020_Gaz_cousubs_national.txt")
+    found = registry.read_gazetteer(path, known=places.entries)
+    assert found.layout == "cousub"
+    assert [(e.name, e.kind, e.fips, e.other_fips, e.ocd_id) for e in found.entries] == [
+        ("Brookline", "town", "2509175", ("2502109175",), f"{BASE}/state:ma/place:brookline"),
+        # The village of Hempstead holds place:hempstead: the town is under its county.
+        ("Hempstead", "town", "3634000", ("3605934000",), f"{BASE}/state:ny/county:nassau/place:hempstead"),
+        # Two towns of one name in a state: each under its county.
+        ("Lincoln", "town", "5543275", ("5507343275",), f"{BASE}/state:wi/county:marathon/place:lincoln"),
+        ("Lincoln", "town", "5543300", ("5512543300",), f"{BASE}/state:wi/county:vilas/place:lincoln"),
+        ("Cheltenham", "township", "4212888", ("4209112888",), f"{BASE}/state:pa/place:cheltenham"),
+        ("Lansing", "township", "2646020", ("2606546020",), f"{BASE}/state:mi/place:lansing"),
+        ("Magalloway", "town", "2347735", ("2300347735",), f"{BASE}/state:me/place:magalloway"),
+    ]  # fmt: skip
+    assert found.skipped == {
+        "a city, village or borough: load it from a places file": 1,
+        # Brooklyn borough is Kings County.
+        "built in (a county, city-county or New York City)": 1,
+        "statistical area or other unit without a local government": 2,
+        # Richmond city, a county-equivalent's stand-in subdivision.
+        "no general-purpose government (FUNCSTAT F)": 1,
+    }
+
+
+def test_reading_a_gazetteer_file_again_adds_nothing_already_known(tmp_path):
+    places = registry.read_gazetteer(gazetteer(tmp_path, PLACE_HEADER, PLACES)).entries
+    path = gazetteer(tmp_path, COUSUB_HEADER, COUSUBS, name="cousubs.txt")
+    cousubs = registry.read_gazetteer(path, known=places).entries
+    again = registry.read_gazetteer(path, known=[*places, *cousubs])
+    assert again.entries == ()
+    assert again.skipped["already known (same OCD id and FIPS code)"] == 7
+    assert (
+        registry.read_gazetteer(path.with_name("2020_Gaz_place_national.txt"), known=places).entries
+        == ()
+    )
+
+
+def test_gazetteer_entries_pass_the_write_paths_checks(tmp_path):
+    places = registry.read_gazetteer(gazetteer(tmp_path, PLACE_HEADER, PLACES)).entries
+    path = gazetteer(tmp_path, COUSUB_HEADER, COUSUBS, name="cousubs.txt")
+    cousubs = registry.read_gazetteer(path, known=places).entries
+    for e in (*places, *cousubs):
+        data = jurisdictions.validate(e.name, e.kind, e.state, fips=e.fips, ocd_id=e.ocd_id)
+        assert (data.ocd_id, data.fips) == (e.ocd_id, e.fips)
+
+
+def test_places_and_subdivisions_join_the_built_ins_for_lookup(tmp_path):
+    places = registry.read_gazetteer(gazetteer(tmp_path, PLACE_HEADER, PLACES)).entries
+    path = gazetteer(tmp_path, COUSUB_HEADER, COUSUBS, name="cousubs.txt")
+    cousubs = registry.read_gazetteer(path, known=places).entries
+    reg = registry.Registry([*ENTRIES, *places, *cousubs])
+
+    def found(text, **kw):
+        m = reg.lookup(text, **kw)
+        return m.how, ocd(m.entry), [e.ocd_id for e in m.candidates]
+
+    chicago = f"{BASE}/state:il/place:chicago"
+    town, village = (
+        f"{BASE}/state:ny/county:nassau/place:hempstead",
+        f"{BASE}/state:ny/place:hempstead",
+    )
+    assert found("Chicago, IL") == ("exact", chicago, [chicago])
+    assert found("Chicago city, IL") == ("alias", chicago, [chicago])
+    assert found("City of Chicago") == ("normalised", chicago, [chicago])
+    assert found("Hempstead, NY") == ("ambiguous", None, [town, village])
+    assert found("Town of Hempstead, NY") == ("normalised", town, [town])
+    assert found("Hempstead village, NY") == ("alias", village, [village])
+    assert found("Lincoln, WI")[:2] == ("ambiguous", None)
+    assert found("Cheltenham Township, PA")[:2] == (
+        "normalised",
+        f"{BASE}/state:pa/place:cheltenham",
+    )
+    assert found("Brooklyn, NY")[:2] == ("alias", KINGS)
+    assert found("Indianapolis, IN")[:2] == ("exact", f"{BASE}/state:in/place:indianapolis")
+    assert found("Marion County, IN")[:2] == ("exact", f"{BASE}/state:in/county:marion")
+    assert found("Chicgo, IL") == ("fuzzy", None, [chicago])
+
+
+@pytest.mark.parametrize(
+    ("end", "encoding", "bom"), [("\n", "utf-8", False), ("\r\n", "utf-8", True), ("\r\n", "latin-1", False)]
+)  # fmt: skip
+def test_read_gazetteer_reads_utf8_latin1_bom_and_crlf(tmp_path, end, encoding, bom):
+    row = "NM\t3525170\t02410443\tEspañola city\t25\tA\t22000000\t100000\t8.500\t0.040\t35.990\t-106.070"
+    path = gazetteer(tmp_path, PLACE_HEADER, [row], end=end, encoding=encoding)
+    if bom:
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    (e,) = registry.read_gazetteer(path).entries
+    assert (e.name, e.census_name, e.lon) == ("Española", "Española city", -106.07)
+    assert e.ocd_id == f"{BASE}/state:nm/place:española"
+
+
+def test_read_gazetteer_repairs_a_name_mangled_into_mojibake(tmp_path):
+    row = "NM\t3525170\t02410443\tEspaÃ±ola city\t25\tA\t22000000\t100000\t8.500\t0.040\t35.990\t-106.070"
+    (e,) = registry.read_gazetteer(gazetteer(tmp_path, PLACE_HEADER, [row])).entries
+    assert e.name == "Española"
+
+
+def test_read_gazetteer_takes_the_newer_layout_with_geoidfq(tmp_path):
+    header = "USPS\tGEOID\tGEOIDFQ\tANSICODE\tNAME\tLSAD\tFUNCSTAT\tALAND\tAWATER\tALAND_SQMI\tAWATER_SQMI\tINTPTLAT\tINTPTLONG "
+    row = "IL\t1714000\t1600000US1714000\t00428803\tChicago city\t25\tA\t1\t0\t0\t0\t41.837198\t-87.681486"
+    (e,) = registry.read_gazetteer(gazetteer(tmp_path, header, [row])).entries
+    assert (e.name, e.fips) == ("Chicago", "1714000")
+
+
+CHICAGO = PLACES[0]
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "message"),
+    [
+        ("", [], "places.txt, line 1: empty; expected a Census Gazetteer header"),
+        ("USPS,GEOID,NAME,FUNCSTAT", [CHICAGO], "places.txt, line 1: not a Census Gazetteer file of places or county subdivisions: no USPS, GEOID, NAME, FUNCSTAT column (the header must be tab-separated: USPS, GEOID, ANSICODE, NAME, [LSAD,] FUNCSTAT, ALAND, ...)"),
+        ("USPS\tGEOID\tNAME\tNAME\tFUNCSTAT", [], "places.txt, line 1: a column is named twice"),
+        (PLACE_HEADER, [], "places.txt: no rows after the header"),
+        (PLACE_HEADER, [CHICAGO, "IL\t1714000\tChicago city"], "places.txt, line 3: 3 tab-separated fields, but the header has 12"),
+        (PLACE_HEADER, [CHICAGO.replace("IL\t", "XX\t", 1)], "places.txt, line 2: USPS 'XX' is not a state code"),
+        (PLACE_HEADER, [CHICAGO.replace("1714000", "17031")], "places.txt, line 2: GEOID '17031' is not a place's 7 digits or a county subdivision's 10"),
+        (PLACE_HEADER, [CHICAGO.replace("1714000", "17140OO")], "places.txt, line 2: GEOID '17140OO' is not a place's 7 digits or a county subdivision's 10"),
+        (PLACE_HEADER, [CHICAGO.replace("1714000", "0614000")], "places.txt, line 2: GEOID '0614000' does not start with IL's FIPS code 17"),
+        (PLACE_HEADER, [CHICAGO, COUSUBS[0]], "places.txt, line 3: 11 tab-separated fields, but the header has 12"),
+        (COUSUB_HEADER, [COUSUBS[0], "MA\t2507000\t00619463\tBoston city\tA\t1\t0\t0\t0\t42.3\t-71.0"], "places.txt, line 3: GEOID '2507000' has 7 digits, but the file's first row is a cousub (10 digits)"),
+        (PLACE_HEADER, [CHICAGO.replace("\tA\t", "\tX\t")], "places.txt, line 2: FUNCSTAT 'X' is not a Census functional status (one of A, B, C, E, F, G, I, N, S)"),
+        (PLACE_HEADER, [CHICAGO.replace("41.837198", "north")], "places.txt, line 2: INTPTLAT 'north' is not a coordinate"),
+        (PLACE_HEADER, [CHICAGO.replace("-87.681486", "-287.6")], "places.txt, line 2: INTPTLONG '-287.6' is not a coordinate"),
+        (PLACE_HEADER, [CHICAGO.replace("Chicago city", "")], "places.txt, line 2: NAME '' is empty or not one line"),
+    ],
+)  # fmt: skip
+def test_a_bad_gazetteer_file_is_one_error_naming_file_line_and_why(
+    tmp_path, header, rows, message
+):
+    path = gazetteer(tmp_path, header, rows, name="places.txt")
+    with pytest.raises(InvalidValue) as exc:
+        registry.read_gazetteer(path)
+    assert str(exc.value) == message
+
+
+def test_a_missing_gazetteer_file_is_an_input_error(tmp_path):
+    with pytest.raises(InvalidValue, match=r"^nowhere\.txt: cannot read the file \("):
+        registry.read_gazetteer(tmp_path / "nowhere.txt")

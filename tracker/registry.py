@@ -6,7 +6,8 @@ its FIPS code and Census name, consolidated city-counties and independent
 cities as one entry with both names, and New York City. The data is
 ``registry_data/builtin.csv``, written by ``scripts/build_registry.py`` (which
 records where it comes from: the Census Bureau, public domain, through the
-``us`` and ``addfips`` packages).
+``us`` and ``addfips`` packages). Places and county subdivisions are added by
+reading the Census Gazetteer files (``read_gazetteer``).
 
 Nothing here touches a database or imports SQLAlchemy, and importing it
 costs about 2 ms of its own: the data is read on the first lookup.
@@ -265,7 +266,7 @@ def _state_key(text: str) -> str:
 
 class Registry:
     """Jurisdictions indexed for lookup: the built-ins (``builtin()``), and any
-    others a caller adds (tracked jurisdictions).
+    others a caller adds (Gazetteer places, tracked jurisdictions).
 
     Entries sharing an OCD id are one jurisdiction: the first is kept, and the
     later ones' names become its aliases.
@@ -645,3 +646,281 @@ def builtin() -> Registry:
 def lookup(text: str, state: str | None = None, kind: str | None = None) -> Match:
     """Which built-in jurisdiction ``text`` names, and how (``Registry.lookup``)."""
     return builtin().lookup(text, state=state, kind=kind)
+
+
+# --- Census Gazetteer files -------------------------------------------------------------
+
+
+class Gazetteer(NamedTuple):
+    """What ``read_gazetteer`` found: the file's layout (``place`` or ``cousub``),
+    its jurisdictions, and how many rows it left out, by reason."""
+
+    layout: str
+    entries: tuple[Entry, ...]
+    skipped: dict[str, int]
+
+
+_REQUIRED = ("USPS", "GEOID", "NAME", "FUNCSTAT")
+# Census functional status: A, B, C and G are governments; F, I, N and S are
+# not (fictitious, inactive, nonfunctioning, statistical); E is special-purpose.
+_GOVERNMENTS = frozenset("ABCG")
+_FUNCSTATS = frozenset("ABCEFGINS")
+# Census descriptors at the end of a place's or subdivision's name -> tracker kind.
+_DESCRIPTORS = (
+    (" metropolitan government", K.city),
+    (" metro government", K.city),
+    (" unified government", K.city),
+    (" consolidated government", K.city),
+    (" city and borough", K.city),
+    (" urban county", K.city),
+    (" charter township", K.township),
+    (" township", K.township),
+    (" municipality", K.city),
+    (" plantation", K.town),
+    (" borough", K.borough),
+    (" village", K.village),
+    (" town", K.town),
+    (" city", K.city),
+)
+# Statistical areas and other units that are not a local government.
+_NOT_GOVERNMENTS = (
+    " CDP",
+    " CCD",
+    " UT",
+    " unorganized territory",
+    " comunidad",
+    " zona urbana",
+    " barrio",
+    " barrio-pueblo",
+    " subbarrio",
+    " district",
+    " precinct",
+    " gore",
+    " grant",
+    " location",
+    " purchase",
+    " reservation",
+)
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (a BOM allowed), else Latin-1, which older Gazetteer files use."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _unmangle(name: str) -> str:
+    """Mojibake undone: "DoÃ±a Ana" (UTF-8 read as Latin-1 and saved again) is "Doña Ana"."""
+    if "Ã" in name or "Â" in name:
+        try:
+            return name.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return name
+    return name
+
+
+def _kind_of(name: str) -> tuple[str, str] | None:
+    """("Chicago", city) for "Chicago city", "Indianapolis city (balance)"; None
+    for a name without a descriptor ("Carson City")."""
+    name = name.removesuffix(" (balance)")
+    for suffix, kind in _DESCRIPTORS:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)], kind
+    return None
+
+
+def read_gazetteer(path: "str | os.PathLike[str]", known: Iterable[Entry] = ()) -> Gazetteer:
+    """The local governments in a Census Gazetteer file of places
+    (``2020_Gaz_place_national.txt``: GEOID of 7 digits) or county subdivisions
+    (``2020_Gaz_cousubs_national.txt``: 10 digits), national or one state's.
+
+    Each government is an entry named without its Census descriptor ("Chicago
+    city" is Chicago, a city), with its internal point as lat/lon. Left out,
+    and counted in ``skipped``: statistical areas (CDPs, CCDs), units without
+    a general-purpose government, the built-in jurisdictions ("Nashville-Davidson
+    metropolitan government (balance)" is Nashville-Davidson, "Brooklyn
+    borough" is Kings County), and from a subdivisions file its cities,
+    villages and boroughs, which a places file holds.
+
+    A subdivision's ``fips`` is its state's code and its own 5-digit code
+    (7 digits, the same code space as places: Boston is 2507000 in both files);
+    its 10-digit GEOID is in ``other_fips``. Subdivisions of one state sharing
+    a name (Wisconsin's many Lincoln towns), or whose OCD id is held by one of
+    ``known`` (the built-ins and those already loaded) with another FIPS code,
+    get an OCD id under their county. A place whose OCD id is so held is left
+    out ("OCD id held by another jurisdiction").
+
+    A file that is not in this format raises InvalidValue naming the file, the
+    line and what is wrong.
+    """
+    where = os.path.basename(os.fspath(path))
+    try:
+        with open(path, "rb") as f:
+            text = _decode(f.read())
+    except OSError as exc:
+        raise InvalidValue(f"{where}: cannot read the file ({exc.strerror or exc})") from None
+    # Lines end at "\n" only: str.splitlines would also split at a form feed.
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines or not lines[0].strip():
+        raise InvalidValue(f"{where}, line 1: empty; expected a Census Gazetteer header")
+    header = [h.strip().upper() for h in lines[0].split("\t")]
+    missing = [h for h in _REQUIRED if h not in header]
+    if missing:
+        raise InvalidValue(
+            f"{where}, line 1: not a Census Gazetteer file of places or county subdivisions: "
+            f"no {', '.join(missing)} column (the header must be tab-separated: "
+            "USPS, GEOID, ANSICODE, NAME, [LSAD,] FUNCSTAT, ALAND, ...)"
+        )
+    if len(set(header)) != len(header):
+        raise InvalidValue(f"{where}, line 1: a column is named twice")
+    col = {h: i for i, h in enumerate(header)}
+    registry = builtin()
+    taken = {e.ocd_id: e for e in registry}
+    for e in known:
+        taken.setdefault(e.ocd_id, e)
+    counties = {e.fips: e for e in registry if e.fips and len(e.fips) == 5}
+
+    layout = None
+    rows: list[tuple[str, str, str, str, float | None, float | None]] = []
+    skipped: dict[str, int] = {}
+
+    def skip(reason: str) -> None:
+        skipped[reason] = skipped.get(reason, 0) + 1
+
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        fields = [f.strip() for f in line.rstrip("\r").split("\t")]
+        while len(fields) > len(header) and fields[-1] == "":
+            fields.pop()
+        if len(fields) != len(header):
+            raise InvalidValue(
+                f"{where}, line {number}: {len(fields)} tab-separated fields, "
+                f"but the header has {len(header)}"
+            )
+        usps, geoid = fields[col["USPS"]], fields[col["GEOID"]]
+        name, funcstat = _unmangle(fields[col["NAME"]]), fields[col["FUNCSTAT"]]
+        st = registry._states.get(usps.lower()) if len(usps) == 2 else None
+        if st is None:
+            raise InvalidValue(f"{where}, line {number}: USPS {usps!r} is not a state code")
+        if not (geoid.isascii() and geoid.isdigit() and len(geoid) in (7, 10)):
+            raise InvalidValue(
+                f"{where}, line {number}: GEOID {geoid!r} is not a place's 7 digits "
+                "or a county subdivision's 10"
+            )
+        this = "place" if len(geoid) == 7 else "cousub"
+        if layout is None:
+            layout = this
+        elif this != layout:
+            raise InvalidValue(
+                f"{where}, line {number}: GEOID {geoid!r} has {len(geoid)} digits, but the "
+                f"file's first row is a {layout} ({7 if layout == 'place' else 10} digits)"
+            )
+        if not geoid.startswith(st.fips):
+            raise InvalidValue(
+                f"{where}, line {number}: GEOID {geoid!r} does not start with "
+                f"{st.state}'s FIPS code {st.fips}"
+            )
+        if not name or any(ord(c) < 32 or ord(c) == 127 for c in name):
+            raise InvalidValue(f"{where}, line {number}: NAME {name!r} is empty or not one line")
+        if funcstat not in _FUNCSTATS:
+            raise InvalidValue(
+                f"{where}, line {number}: FUNCSTAT {funcstat!r} is not a Census "
+                "functional status (one of A, B, C, E, F, G, I, N, S)"
+            )
+        lat = _coordinate(fields, col, "INTPTLAT", 90, where, number)
+        lon = _coordinate(fields, col, "INTPTLONG", 180, where, number)
+        rows.append((st.state, geoid, name, funcstat, lat, lon))
+
+    if layout is None:
+        raise InvalidValue(f"{where}: no rows after the header")
+
+    found: list[tuple[Entry, str]] = []  # (entry, its county's FIPS or "")
+    for state, geoid, name, funcstat, lat, lon in rows:
+        if name.endswith(_NOT_GOVERNMENTS) or funcstat == "S":
+            skip("statistical area or other unit without a local government")
+            continue
+        read = _kind_of(name)
+        if funcstat not in _GOVERNMENTS and not name.endswith("(balance)"):
+            skip(f"no general-purpose government (FUNCSTAT {funcstat})")
+            continue
+        if read is None and layout == "cousub":
+            skip("no town or township descriptor")
+            continue
+        short, kind = read or (name, K.city)
+        county = geoid[:5] if layout == "cousub" else ""
+        if _is_builtin(registry, state, short, name, county, counties):
+            skip("built in (a county, city-county or New York City)")
+            continue
+        if layout == "cousub" and kind not in (K.town, K.township):
+            skip("a city, village or borough: load it from a places file")
+            continue
+        fips = geoid if layout == "place" else geoid[:2] + geoid[5:]
+        e = Entry(
+            ocd_id=derive_ocd_id(kind, state, short),
+            name=short,
+            kind=kind.value,
+            state=state,
+            fips=fips,
+            aliases=(name,),
+            census_name=name,
+            other_fips=(geoid,) if layout == "cousub" else (),
+            lat=lat,
+            lon=lon,
+        )
+        found.append((e, county))
+
+    shared: dict[str, int] = {}
+    for e, _ in found:
+        shared[e.ocd_id] = shared.get(e.ocd_id, 0) + 1
+    out: list[Entry] = []
+    used: set[str] = set()
+    for e, county in found:
+        ocd = e.ocd_id
+        holder = taken.get(ocd)
+        if shared[ocd] > 1 or (holder is not None and holder.fips != e.fips):
+            if layout != "cousub" or county not in counties:
+                skip("OCD id held by another jurisdiction")
+                continue
+            # "Lincoln town" in Marathon County: the town's OCD id is under its county.
+            ocd = f"{counties[county].ocd_id}/place:{_ocd_segment(e.name)}"
+            holder = taken.get(ocd)
+        if holder is not None and holder.fips == e.fips:
+            skip("already known (same OCD id and FIPS code)")
+            continue
+        if holder is not None or ocd in used:
+            skip("OCD id held by another jurisdiction")
+            continue
+        used.add(ocd)
+        out.append(e._replace(ocd_id=ocd))
+    return Gazetteer(layout, tuple(out), skipped)
+
+
+def _coordinate(fields, col, column, limit, where, number) -> float | None:
+    if column not in col or not fields[col[column]]:
+        return None
+    text = fields[col[column]]
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not -limit <= value <= limit:
+        raise InvalidValue(f"{where}, line {number}: {column} {text!r} is not a coordinate")
+    return value
+
+
+def _is_builtin(registry: Registry, state, short, name, county, counties) -> bool:
+    """A place or subdivision that is a built-in jurisdiction under another name:
+    a city-county's city, New York City, a borough of New York City."""
+    if county:
+        holder = counties.get(county)
+        names = {fold(n) for n in holder.names} if holder is not None else set()
+        return fold(short) in names or fold(name) in names
+    for e in registry._normal.get(_key(_tokens(short)), ()):
+        if e.state == state and e.kind in (K.city_county, K.city):
+            return True
+    return False
