@@ -90,6 +90,10 @@ def test_wheel_carries_migrations_and_seed_data(wheel):
     assert {f"tracker/_seed/{name}" for name in seed} <= names
 
 
+def test_wheel_carries_the_registry_data(wheel):
+    assert "tracker/registry_data/builtin.csv" in zipfile.ZipFile(wheel).namelist()
+
+
 def test_installed_package_is_not_the_checkout(installed, elsewhere):
     code = (
         "import tracker, tracker.db as d; "
