@@ -11,7 +11,6 @@ matched by its OCD id; ``add`` and ``update`` are batches of one.
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from tracker.models import (
     JurisdictionAlias,
     PolicyStatus,
 )
+from tracker.registry import OCD_BASE, derive_ocd_id
 from tracker.values import clean_text, fold, parse_count
 
 J = Jurisdiction
@@ -87,40 +87,6 @@ def parse_state(text: str, field: str = "state"):
     if state is None:
         raise InvalidValue(f"{field}: {text!r} is not a US state, territory or DC postal code")
     return state
-
-
-_NOT_OCD = re.compile(r"[^\w.~-]")
-
-
-def _ocd_segment(name: str) -> str:
-    """An OCD id segment: lower case, spaces to underscores, apostrophes to tildes."""
-    text = name if name.isascii() else unicodedata.normalize("NFC", name)
-    text = text.lower().replace("\u2019", "'").replace("'", "~")
-    return _NOT_OCD.sub("", "_".join(text.split()))
-
-
-_COUNTY_SUFFIX = re.compile(
-    r"\s+(county|parish|borough|census area|city and borough|municipio|municipality)$", re.I
-)
-_OCD_BASE = "ocd-division/country:us"
-_COUNTY_SEGMENT = {"la": "parish", "ak": "borough"}
-_NOT_PLACES = frozenset({K.federal_district, K.territory, K.state, K.county})
-
-
-def derive_ocd_id(kind: str, state_code: str, name: str) -> str:
-    st = state_code.lower()
-    if kind not in _NOT_PLACES:
-        return f"{_OCD_BASE}/state:{st}/place:{_ocd_segment(name)}"
-    if kind == K.federal_district:
-        return f"{_OCD_BASE}/district:{st}"
-    if kind == K.territory:
-        return f"{_OCD_BASE}/territory:{st}"
-    if kind == K.state:
-        return f"{_OCD_BASE}/state:{st}"
-    if kind == K.county:
-        segment = _COUNTY_SEGMENT.get(st, "county")
-        return f"{_OCD_BASE}/state:{st}/{segment}:{_ocd_segment(_COUNTY_SUFFIX.sub('', name))}"
-    return f"{_OCD_BASE}/state:{st}/place:{_ocd_segment(name)}"
 
 
 _OCD_RE = re.compile(r"ocd-division/country:us(/[a-z_]+:[^/\s:]+)+")
@@ -212,7 +178,7 @@ def validate(
                 f"ocd_id: {ocd_id!r} is not a US OCD division id "
                 "(e.g. ocd-division/country:us/state:ca/place:los_angeles)"
             )
-        if ocd != _OCD_BASE and not (
+        if ocd != OCD_BASE and not (
             f"/state:{st.abbr.lower()}" in ocd
             or f"/district:{st.abbr.lower()}" in ocd
             or f"/territory:{st.abbr.lower()}" in ocd

@@ -122,7 +122,7 @@ _NOT_OCD = re.compile(r"[^\w.~-]")
 _COUNTY_SUFFIX = re.compile(
     r"\s+(county|parish|borough|census area|city and borough|municipio|municipality)$", re.I
 )
-_OCD_BASE = "ocd-division/country:us"
+OCD_BASE = "ocd-division/country:us"
 _COUNTY_SEGMENT = {"la": "parish", "ak": "borough"}
 _NOT_PLACES = frozenset({K.federal_district, K.territory, K.state, K.county})
 
@@ -135,20 +135,19 @@ def _ocd_segment(name: str) -> str:
 
 
 def derive_ocd_id(kind: str, state_code: str, name: str) -> str:
-    """The OCD id of a jurisdiction without one: the same rule, word for word, as
-    ``tracker.jurisdictions.derive_ocd_id`` (a test holds them equal); kept here
-    because that module imports SQLAlchemy and this one must not."""
+    """The OCD id of a jurisdiction without one, from its kind, state and name:
+    the one rule, used by the registry and by ``jurisdictions.validate``."""
     st = state_code.lower()
     if kind not in _NOT_PLACES:
-        return f"{_OCD_BASE}/state:{st}/place:{_ocd_segment(name)}"
+        return f"{OCD_BASE}/state:{st}/place:{_ocd_segment(name)}"
     if kind == K.federal_district:
-        return f"{_OCD_BASE}/district:{st}"
+        return f"{OCD_BASE}/district:{st}"
     if kind == K.territory:
-        return f"{_OCD_BASE}/territory:{st}"
+        return f"{OCD_BASE}/territory:{st}"
     if kind == K.state:
-        return f"{_OCD_BASE}/state:{st}"
+        return f"{OCD_BASE}/state:{st}"
     segment = _COUNTY_SEGMENT.get(st, "county")
-    return f"{_OCD_BASE}/state:{st}/{segment}:{_ocd_segment(_COUNTY_SUFFIX.sub('', name))}"
+    return f"{OCD_BASE}/state:{st}/{segment}:{_ocd_segment(_COUNTY_SUFFIX.sub('', name))}"
 
 
 # --- names, normalised ----------------------------------------------------------------
