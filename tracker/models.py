@@ -318,3 +318,31 @@ Ruling = sa.Table(
     sa.CheckConstraint(_partial_date("date", nullable=False), name="date_partial_date"),
     sa.UniqueConstraint("case_id", "date", "kind"),
 )
+
+# Places and county subdivisions loaded from Census Gazetteer files
+# (`tracker registry load`): reference data, apart from the jurisdictions a
+# user tracks, beside the built-in states and counties (tracker/registry.py).
+# Names are looked up here; nothing is reported from here.
+RegistryPlace = sa.Table(
+    "registry_place",
+    metadata,
+    _id(),
+    _text("ocd_id"),
+    _text("name"),
+    _text("kind", 32),
+    _text("state", 2),
+    # The code tracker stores: 7 digits (state and place or subdivision code).
+    _optional("fips", sa.String(7), index=True),
+    # The name as the Census writes it ("Chicago city"), when it differs.
+    _optional("census_name"),
+    # Further Census codes for it ("; "-separated), e.g. a subdivision's GEOID.
+    _optional("other_fips"),
+    _optional("lat", sa.Float),
+    _optional("lon", sa.Float),
+    # The file it was loaded from (its name).
+    _text("source"),
+    _stamp("loaded_at"),
+    sa.CheckConstraint(_in("kind", vocab.JurisdictionKind), name="kind"),
+    sa.CheckConstraint("length(state) = 2", name="state_code"),
+    sa.Index("uq_registry_place_ocd_id", "ocd_id", unique=True),
+)

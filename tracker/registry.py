@@ -889,8 +889,11 @@ def read_gazetteer(path: "str | os.PathLike[str]", known: Iterable[Entry] = ()) 
             ocd = f"{counties[county].ocd_id}/place:{_ocd_segment(e.name)}"
             holder = taken.get(ocd)
         if holder is not None and holder.fips == e.fips:
-            skip("already known (same OCD id and FIPS code)")
-            continue
+            if holder.ocd_id in registry._by_ocd:
+                skip("already known (same OCD id and FIPS code)")
+                continue
+            # Loaded before (one of ``known``): the same place again, to update.
+            holder = None
         if holder is not None or ocd in used:
             skip("OCD id held by another jurisdiction")
             continue

@@ -136,6 +136,7 @@ def _register() -> None:
         db,
         grants,
         jurisdictions,
+        registry,
         report,
         sources,
         status,
@@ -150,6 +151,7 @@ def _register() -> None:
         (actions, "actions", "tracker actions list --format json"),
         (cases, "cases", 'tracker cases show "Chicago v. Sessions"'),
         (report, "report", "tracker report status --as-of 2018-01-25"),
+        (registry, "registry", 'tracker registry lookup "Cook County, IL"'),
     ]  # fmt: skip
     for module, name, example in groups:
         # The example sits in the epilog so each group's --help shows one;
