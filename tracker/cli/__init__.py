@@ -158,6 +158,7 @@ def _register() -> None:
         # \b keeps click from re-wrapping the command line.
         app.add_typer(module.app, name=name, epilog=f"\b\nExample: {example}")
     data.register(app)
+    app.command("reconcile")(registry.reconcile)
 
 
 _register()

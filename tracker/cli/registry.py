@@ -61,3 +61,57 @@ def lookup(
     with common.connect() as conn:
         result = reference.lookup(conn, name, state=state, kind=kind.value if kind else None)
     common.show(result, format)
+
+
+def reconcile(
+    file: Annotated[Path, typer.Argument(help="Any CSV list of names (comma, semicolon or tab).")],
+    name: Annotated[
+        str,
+        typer.Option(help="The column holding the name ('Cook County' or 'Chicago, IL')."),
+    ],
+    state: Annotated[
+        str | None, typer.Option(help="The column holding the state (code or name), if any.")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="The column holding the kind (county, city, ...), if any.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the CSV here instead of to standard output.")
+    ] = None,
+) -> None:
+    """Match each row of a list to the jurisdiction it names, as OpenRefine reconciles.
+
+    Writes every row and column unchanged, then match (exact, alias, normalised,
+    fuzzy, ambiguous, not_found), match_ocd_id, match_fips, match_kind, match_name
+    and match_candidates (OCD ids, '; '-separated, when ambiguous or fuzzy). Names
+    are matched against the registry (every state and county, and the places loaded
+    with 'tracker registry load') and the tracked jurisdictions: case, accents,
+    spacing, St./Saint, a missing or extra County/Parish, state names or codes and
+    'Washington DC' are normalised. A fuzzy match is only a suggestion. Counts go to
+    standard error; the database is not written. After checking the rows, import the
+    file: its match_ocd_id names the jurisdiction.
+
+    Example: tracker reconcile 287g.csv --name County --state State --out 287g-matched.csv
+    """
+    from tracker import reconcile as rec
+    from tracker.csvformat import stdout_writer
+    from tracker.render import csv_writer
+
+    with common.connect() as conn:
+        result = rec.reconcile(conn, file, name=name, state=state, kind=kind)
+        target = out.open("w", encoding="utf-8", newline="") if out else stdout_writer()
+        try:
+            writer = csv_writer(target)
+            writer.writerow(result.header)
+            writer.writerows(result.rows)
+        except BaseException:
+            if out:
+                target.close()
+                out.unlink(missing_ok=True)
+            raise
+        if out:
+            target.close()
+        else:
+            target.flush()
+            target.detach()
+    typer.echo(f"reconcile: {rec.summary(result.counts)}", err=True)
