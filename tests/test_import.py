@@ -126,8 +126,14 @@ def test_unknown_column_is_named(cli, tmp_path):
 
 
 def test_missing_column(cli, tmp_path):
+    f = _file(tmp_path, "jurisdictions.csv", "kind,state\ncity,IL\n")
+    assert _fails(cli, f) == ["jurisdictions.csv, line 1: missing required column 'name'"]
+    # Kind may come from the registry; a name it does not know needs it.
     f = _file(tmp_path, "jurisdictions.csv", "name,state\nChicago,IL\n")
-    assert _fails(cli, f) == ["jurisdictions.csv, line 1: missing required column 'kind'"]
+    assert _fails(cli, f) == [
+        "jurisdictions.csv, line 2: kind: missing, and the registry does not know "
+        "'Chicago'; give its kind"
+    ]
 
 
 def test_wrong_encoding_names_the_line(cli, tmp_path):

@@ -130,8 +130,13 @@ def test_ocd_id_is_derived(url):
         == "ocd-division/country:us/state:ca/county:santa_clara"
     )
     assert (
+        add(url, "Jefferson Parish", "county", "LA")
+        == "ocd-division/country:us/state:la/parish:jefferson"
+    )
+    # Orleans Parish is New Orleans, one consolidated city-county (the registry).
+    assert (
         add(url, "Orleans Parish", "county", "LA")
-        == "ocd-division/country:us/state:la/parish:orleans"
+        == "ocd-division/country:us/state:la/place:new_orleans"
     )
     assert add(url, "District of Columbia", "federal_district", "DC") == DC
     assert add(url, "Puerto Rico", "territory", "PR") == "ocd-division/country:us/territory:pr"
@@ -177,9 +182,18 @@ def test_city_county_is_one_record(seeded_url, name, kind):
 
 
 def test_city_county_over_a_tracked_county_is_refused(url):
-    add(url, "Denver County", "county", "CO")
-    with pytest.raises(Duplicate, match="Denver County, CO"):
-        add(url, "Denver", "city_county", "CO")
+    # Gotham is no place the registry knows: the rule alone decides.
+    add(url, "Gotham County", "county", "NY")
+    with pytest.raises(Duplicate, match="Gotham County, NY"):
+        add(url, "Gotham", "city_county", "NY")
+
+
+def test_a_registry_city_county_named_as_its_county_is_the_city_county(url):
+    assert add(url, "Denver County", "county", "CO") == (
+        "ocd-division/country:us/state:co/place:denver"
+    )
+    with pytest.raises(Duplicate, match="consolidated city-county already tracked as Denver, CO"):
+        add(url, "Denver", "city", "CO")
 
 
 def test_city_and_county_of_same_name_stay_distinct_when_not_consolidated(url):

@@ -74,15 +74,16 @@ def test_city_county_is_one_record_against_stored_rows(seeded_cli, tmp_path):
 
 
 def test_city_county_over_a_tracked_county_is_refused_on_import(cli, tmp_path):
+    # Gotham is no place the registry knows: the rule alone decides.
     assert (
-        cli("jurisdictions", "add", "Denver County", "--kind", "county", "--state", "CO").exit_code
+        cli("jurisdictions", "add", "Gotham County", "--kind", "county", "--state", "NY").exit_code
         == 0
     )
-    f = _file(tmp_path, "jurisdictions.csv", "name,kind,state\nDenver,city_county,CO\n")
+    f = _file(tmp_path, "jurisdictions.csv", "name,kind,state\nGotham,city_county,NY\n")
     _refused(
         cli,
         ["import", str(f)],
-        "jurisdictions.csv, line 2: name: Denver County, CO",
+        "jurisdictions.csv, line 2: name: Gotham County, NY",
         "is already tracked as a county",
     )
 

@@ -78,7 +78,8 @@ ENTITIES: dict[str, Entity] = {
         Entity(
             "jurisdictions",
             ("ocd_id", "name", "kind", "state", "fips", "population", "aliases", "notes"),
-            ("name", "kind", "state"),
+            # Kind and state may come from the registry ("Cook County, IL").
+            ("name",),
             {"alias": "aliases", "geoid": "fips"},
         ),
         Entity(

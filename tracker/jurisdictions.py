@@ -529,37 +529,45 @@ def _base_name(folded: str) -> str:
 class _CityCounties:
     """Every tracked (or batched) name and alias by state and base name, to
     keep a consolidated city-county one record: its city or county is
-    refused as a second record, and so is a city-county over a tracked one."""
+    refused as a second record, and so is a city-county over a tracked one.
+    Two FIPS codes that differ say two jurisdictions, though: Baltimore city
+    (24510) and Baltimore County (24005), Virginia's independent cities and
+    the counties named like them."""
 
     def __init__(self, conn: sa.Connection, states: set[str] | None = None):
-        self.names: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        by_name = sa.select(J.c.state, J.c.name_folded, J.c.kind, J.c.name, J.c.ocd_id)
-        by_alias = sa.select(
-            J.c.state, A.c.alias_folded, J.c.kind, J.c.name, J.c.ocd_id
-        ).select_from(A.join(J, J.c.id == A.c.jurisdiction_id))
+        self.names: dict[tuple[str, str], list[tuple[str, str, str | None]]] = {}
+        cols = (J.c.kind, J.c.name, J.c.ocd_id, J.c.fips)
+        by_name = sa.select(J.c.state, J.c.name_folded, *cols)
+        by_alias = sa.select(J.c.state, A.c.alias_folded, *cols).select_from(
+            A.join(J, J.c.id == A.c.jurisdiction_id)
+        )
         if states is not None:
             by_name, by_alias = (
                 by_name.where(J.c.state.in_(states)),
                 by_alias.where(J.c.state.in_(states)),
             )
-        for state, folded, kind, name, ocd in conn.execute(sa.union_all(by_name, by_alias)):
-            self.add(state, folded, kind, f"{name}, {state} ({ocd})")
+        for state, folded, kind, name, ocd, fips in conn.execute(sa.union_all(by_name, by_alias)):
+            self.add(state, folded, kind, f"{name}, {state} ({ocd})", fips)
 
-    def add(self, state: str, folded: str, kind: str, shown: str) -> None:
+    def add(self, state: str, folded: str, kind: str, shown: str, fips: str | None) -> None:
         if kind not in STATE_LEVEL:
-            self.names.setdefault((state, _base_name(folded)), []).append((kind, shown))
+            self.names.setdefault((state, _base_name(folded)), []).append((kind, shown, fips))
 
     def check(self, data: "JurisdictionInput", folded: str) -> None:
         if data.kind in STATE_LEVEL:
             return
-        found = self.names.get((data.state, _base_name(folded)), ())
+        found = [
+            f
+            for f in self.names.get((data.state, _base_name(folded)), ())
+            if not (data.fips and f[2] and data.fips != f[2])
+        ]
         if data.kind == K.city_county:
             clash = next(iter(found), None)
         else:
             clash = next((f for f in found if f[0] == K.city_county), None)
         if clash is None:
             return
-        kind, shown = clash
+        kind, shown, _fips = clash
         if kind == K.city_county:
             raise Duplicate(
                 f"name: {data.name!r} is the consolidated city-county already tracked as "
@@ -571,12 +579,258 @@ class _CityCounties:
         )
 
 
+# --- which jurisdiction a row means ------------------------------------------------
+
+
+class _Tracked:
+    """What is stored, as identification asks it: the OCD id holding a FIPS
+    code, and the records with a name or alias in a state. From the rows a
+    file import has loaded already, or asked of the database for a command."""
+
+    def __init__(self, conn: sa.Connection, existing: dict | None = None, aliases=None):
+        self.conn = conn
+        self.existing = existing
+        self._names: dict[tuple[str, str], list[tuple[str, str]]] | None = None
+        self._aliases = aliases
+
+    def has(self, ocd_id: str) -> bool:
+        return self.get(ocd_id) is not None
+
+    def get(self, ocd_id: str):
+        """The stored record (its name and kind), None if there is none."""
+        if self.existing is not None:
+            return self.existing.get(ocd_id)
+        q = sa.select(J.c.name, J.c.kind).where(J.c.ocd_id == ocd_id)
+        return self.conn.execute(q).first()
+
+    def by_fips(self, fips: str) -> str | None:
+        if self.existing is not None:
+            return self._fips.get(fips)
+        q = sa.select(J.c.ocd_id).where(J.c.fips == fips)
+        return self.conn.execute(q).scalar()
+
+    def by_name(self, state: str, folded: str) -> list[tuple[str, str]]:
+        """(OCD id, kind) of each record in ``state`` with this name or alias."""
+        if self.existing is None:
+            by_alias = (
+                sa.select(J.c.ocd_id, J.c.kind)
+                .select_from(A.join(J, J.c.id == A.c.jurisdiction_id))
+                .where(J.c.state == state, A.c.alias_folded == folded)
+            )
+            by_name = sa.select(J.c.ocd_id, J.c.kind).where(
+                J.c.state == state, J.c.name_folded == folded
+            )
+            return sorted(set(self.conn.execute(sa.union(by_name, by_alias)).all()))
+        if self._names is None:
+            names: dict[tuple[str, str], list[tuple[str, str]]] = {}
+            by_id = {}
+            for r in self.existing.values():
+                names.setdefault((r.state, r.name_folded), []).append((r.ocd_id, r.kind))
+                by_id[r.id] = r
+            for jid, alias_set in (self._aliases or {}).items():
+                r = by_id.get(jid)
+                for alias in alias_set if r is not None else ():
+                    key = (r.state, fold(alias))
+                    if (r.ocd_id, r.kind) not in names.get(key, ()):
+                        names.setdefault(key, []).append((r.ocd_id, r.kind))
+            self._names = names
+        return self._names.get((state, folded), [])
+
+    @property
+    def _fips(self) -> dict[str, str]:
+        found = getattr(self, "_fips_index", None)
+        if found is None:
+            found = self._fips_index = {r.fips: r.ocd_id for r in self.existing.values() if r.fips}
+        return found
+
+
+def _fits_kind(given: str | None, kind: str) -> bool:
+    """A list's kind for a registry entry: its own, or city or county for a
+    consolidated city-county (one record of kind city_county)."""
+    return given is None or given == kind or (kind == K.city_county and given in (K.city, K.county))
+
+
+# Where identification gave a row another kind (a city-county's "County"
+# named as a county), the row keeps what it said under this key, which is no
+# column: ``write`` then applies the city-county rule to what was written.
+GIVEN = "_given"
+
+
+def _remember(v: dict, kind: str) -> None:
+    v.setdefault(GIVEN, (v["name"], kind.lower()))
+
+
+def _city_county_named_again(v: dict, data: "JurisdictionInput", shown: str) -> Duplicate | None:
+    """The consolidated city-county rule for a row that named a city-county
+    (tracked, or earlier in the batch) by its other name as a city or county."""
+    given = v.get(GIVEN)
+    if given is None or data.kind != K.city_county or given[1] not in (K.city, K.county):
+        return None
+    return Duplicate(
+        f"name: {given[0]!r} is the consolidated city-county already tracked as "
+        f"{shown}; add it as an alias instead"
+    )
+
+
+class _Identify:
+    """Completes a row that has no OCD id with the one it means, so that no
+    record is made twice only because a derived OCD id differs. In order: the
+    derived id if stored; the stored record with the row's FIPS code; the
+    stored record of the same kind with the row's ``Name, ST`` or alias; the
+    registry (built-in and loaded places). A new record the registry knows
+    takes its kind, FIPS code, name and aliases where the row has none; a row
+    value that contradicts the registry is an error naming both."""
+
+    def __init__(self, conn: sa.Connection, tracked: _Tracked):
+        self.conn = conn
+        self.tracked = tracked
+        self._registry = None
+
+    @property
+    def registry(self):
+        if self._registry is None:
+            from tracker import reference
+
+            self._registry = reference.known(self.conn, with_tracked=False)
+        return self._registry
+
+    def __call__(self, v: dict) -> dict:
+        if v.get("ocd_id") or not v.get("name") or _CONTROL.search(v["name"]):
+            return v  # validate words what is wrong with the name
+        name = v["name"].strip()
+        given_state = (v.get("state") or "").strip()
+        st = lookup_state(given_state) if given_state else None
+        if st is None and not given_state:
+            # "Cook County, IL" in the name column, and no state column.
+            head, comma, tail = name.rpartition(",")
+            st = lookup_state(tail.strip()) if comma and head.strip() else None
+            if st is not None:
+                name = v["name"] = head.strip()
+                v["state"] = st.abbr
+        if st is None:
+            # A bad state is reported by validate; no state at all: the registry may know.
+            return self._from_registry(v, name, None) if not given_state else v
+        state = st.abbr
+        raw_kind = (v.get("kind") or "").strip()
+        kind = _KIND_VALUES.get(raw_kind) or _KIND_VALUES.get(raw_kind.lower())
+        if raw_kind and kind is None:
+            return v  # validate words the error
+        if kind is not None:
+            derived = derive_ocd_id(kind, state, name)
+            stored = self.tracked.get(derived)
+            if stored is not None:
+                # The row's own key: its name is the record's name (a case fix too).
+                v["ocd_id"], v["name"], v["state"] = derived, name, state
+                if stored.kind == K.city_county and kind in (K.city, K.county):
+                    _remember(v, kind)
+                    v["kind"] = stored.kind
+                return v
+        named = self.tracked.by_name(state, fold(name))
+        fips = (v.get("fips") or "").strip()
+        if fips:
+            owner = self.tracked.by_fips(fips)
+            # The record with this FIPS code, when the row names it too; under
+            # another name the row is another place, which the FIPS rule refuses.
+            if owner is not None and any(ocd == owner for ocd, _ in named):
+                return self._use(v, owner, state)
+        same = [ocd for ocd, k in named if _fits_kind(kind, k)]
+        if len(same) == 1:
+            return self._use(v, same[0], state)
+        if len(same) > 1:
+            raise Ambiguous(
+                f"name: {name!r} in {state} is {len(same)} tracked jurisdictions "
+                f"({', '.join(same)}); give the ocd_id"
+            )
+        return self._from_registry(v, name, state, kind)
+
+    def _use(self, v: dict, ocd_id: str, state: str) -> dict:
+        """The row is the stored record ``ocd_id``, found by its FIPS code, a
+        name or an alias: that finds it and renames nothing (a rename names
+        the record by its ocd_id)."""
+        stored = self.tracked.get(ocd_id)
+        given = (v.get("kind") or "").strip()
+        if given.lower() != stored.kind:
+            _remember(v, given)
+        v["ocd_id"], v["name"], v["state"], v["kind"] = ocd_id, stored.name, state, stored.kind
+        return v
+
+    def _from_registry(self, v: dict, name: str, state: str | None, kind: str | None = None):
+        reg = self.registry
+        raw_kind = (v.get("kind") or "").strip()
+        complete = bool(state and raw_kind)
+        if complete and not reg.may_know(name):
+            return v
+        found = reg.lookup(name, state=state, kind=kind, fuzzy=not complete)
+        if found.entry is None and kind is not None and found.how != "ambiguous":
+            # Known as another kind? Then the given kind contradicts the registry.
+            other = reg.lookup(name, state=state, fuzzy=False)
+            if other.entry is not None:
+                found = other
+        if found.entry is None:
+            if complete and found.how != "ambiguous":
+                return v
+            if found.candidates:
+                listed = "; ".join(
+                    f"{e.name}, {e.state} ({e.kind}, fips {e.fips or 'none'}, {e.ocd_id})"
+                    for e in found.candidates[:10]
+                )
+                more = len(found.candidates) - 10
+                listed += f"; and {more} more" if more > 0 else ""
+                how = "fits several jurisdictions" if found.how == "ambiguous" else "only resembles"
+                raise Ambiguous(f"name: {v['name']!r} {how}: {listed}")
+            if complete:
+                return v
+            missing = "kind" if state else "state"
+            raise InvalidValue(
+                f"{missing}: missing, and the registry does not know {v['name']!r}; "
+                f"give its {'kind' if state else 'state and kind'}"
+            )
+        e = found.entry
+        if not _fits_kind(kind, e.kind):
+            raise InvalidValue(
+                f"kind: {raw_kind!r}, but the registry has {e.name}, {e.state} as a {e.kind}"
+            )
+        owner = self.tracked.by_fips(e.fips) if e.fips else None
+        if owner is not None or self.tracked.has(e.ocd_id):
+            # Tracked already: the row updates it and fills nothing in.
+            return self._use(v, owner or e.ocd_id, e.state)
+        fips = (v.get("fips") or "").strip()
+        if not fips.isdigit() or (e.fips and len(fips) != len(e.fips)):
+            fips = ""  # none, or malformed: validate words that
+        if fips and fips != e.fips and fips not in e.other_fips:
+            raise InvalidValue(
+                f"fips: {fips!r}, but the registry has {e.fips} for {e.name}, {e.state} ({e.ocd_id})"
+            )
+        adapted = bool(raw_kind) and raw_kind.lower() != e.kind
+        if adapted:
+            _remember(v, raw_kind)
+        # A row that names, kinds and places the jurisdiction keeps its own name
+        # (the registry's names become aliases); one the registry completed, or
+        # whose county is a city-county's, takes the registry's name ("cook
+        # county, il" is Cook County; "Denver County" as a county is Denver).
+        own = name if complete and not adapted else e.name
+        complete = complete and not adapted
+        v["ocd_id"], v["name"], v["state"], v["kind"] = e.ocd_id, own, e.state, e.kind
+        # Only columns the row lacks are filled in: an empty cell in a column
+        # the file has says "no value", and a re-import must not change that.
+        if e.fips and "fips" not in v:
+            v["fips"] = e.fips
+        if "aliases" not in v and not complete:
+            # Completed from the registry: its other names too ("Brooklyn").
+            names = [name, *(n for n in e.names if n != name)]
+            v["aliases"] = join_list([n for n in names if fold(n) != fold(own)])
+        return v
+
+
 _STORED = ("ocd_id", "name", "name_folded", "kind", "state", "fips", "population", "notes")
 _OPTIONAL = ("fips", "population", "notes")
 _NULLABLE = frozenset(_OPTIONAL)
 
 
 def _parse(v: dict) -> JurisdictionInput:
+    for column in ("name", "state", "kind"):
+        if not (v.get(column) or "").strip():
+            raise InvalidValue(f"{column}: missing")
     population = v.get("population")
     return validate(
         v.get("name"),
@@ -606,11 +860,12 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     conn = batch.conn
     counts = batch.counts("jurisdictions")
     stored, alias_q, states = sa.select(J), sa.select(A.c.jurisdiction_id, A.c.alias), None
+    identify = _Identify(conn, _Tracked(conn))
     if batch.where is None:
         # A command's rows: read only the stored ones they could clash with,
         # not a national table for every `add`.
         rows = list(rows)
-        ocd_ids, fips, states = _scope(rows)
+        ocd_ids, fips, states = _scope(rows, identify)
         stored = stored.where(sa.or_(J.c.ocd_id.in_(ocd_ids), J.c.fips.in_(fips)))
     existing = {r.ocd_id: r for r in conn.execute(stored)}
     if batch.where is None:
@@ -620,6 +875,9 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     aliases: dict[int, set[str]] = {}
     for jid, alias in conn.execute(alias_q):
         aliases.setdefault(jid, set()).add(alias)
+    if batch.where is not None:
+        # A file: what is stored is in memory already; identification asks it there.
+        identify.tracked = _Tracked(conn, existing, aliases)
     city_counties = _CityCounties(conn, states)
     writer = BulkWriter(conn, J, (*_STORED, "created_at"), _NULLABLE)
     if batch.where is not None and not existing:
@@ -632,11 +890,17 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     new: list[tuple[str, str, str]] = []
     updates: list[tuple[int, dict, set[str] | None, set[str]]] = []
 
-    for row, data in batch.each(rows, _parse):
-        if not batch.first_time(seen, data.ocd_id, row):
-            continue
+    for row, data in batch.each(rows, lambda v: _parse(identify(v))):
         v = row.values
         old = existing.get(data.ocd_id)
+        if old is not None or data.ocd_id in seen:
+            shown = label(old) if old is not None else label(data)
+            clash = _city_county_named_again(v, data, shown)
+            if clash is not None:
+                batch.problem(row, clash)
+                continue
+        if not batch.first_time(seen, data.ocd_id, row):
+            continue
         if old is not None and new_only:
             batch.problem(
                 row, Duplicate(f"jurisdiction {data.ocd_id} already exists: {label(old)}")
@@ -661,9 +925,9 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             fips_owner[fips] = (old.ocd_id, label(old))
         if old is None:
             shown = label(data)
-            city_counties.add(data.state, folded, data.kind, shown)
+            city_counties.add(data.state, folded, data.kind, shown, fips)
             for alias in data.aliases:
-                city_counties.add(data.state, fold(alias), data.kind, shown)
+                city_counties.add(data.state, fold(alias), data.kind, shown, fips)
             counts.added += 1
             new.append((data.ocd_id, data.name, data.state))
             if batch.failed:
@@ -706,13 +970,13 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     batch.jurisdictions = None
 
 
-def _scope(rows: list[Row]) -> tuple[set[str], set[str], set[str]]:
+def _scope(rows: list[Row], identify) -> tuple[set[str], set[str], set[str]]:
     """The OCD ids, FIPS codes and states of rows that check out (the others
     are reported by ``write``)."""
     ocd_ids, fips, states = set(), set(), set()
     for row in rows:
         try:
-            data = _parse(row.values)
+            data = _parse(identify(row.values))
         except TrackerError:
             continue
         ocd_ids.add(data.ocd_id)
@@ -744,9 +1008,11 @@ def _store_changes(conn, added, updates) -> None:
 
 
 def add(conn: sa.Connection, data: dict) -> str:
-    """A new jurisdiction from its fields (as a CSV row names them); its OCD id."""
-    write(Batch(conn), [Row(1, data)], new_only=True)
-    return _parse(data).ocd_id
+    """A new jurisdiction from its fields (as a CSV row names them); its OCD id.
+    Kind, state and FIPS code may come from the registry (``_Identify``)."""
+    row = Row(1, dict(data))
+    write(Batch(conn), [row], new_only=True)
+    return _parse(row.values).ocd_id
 
 
 def aliases_of(conn: sa.Connection, jurisdiction_id: int) -> list[str]:

@@ -335,12 +335,36 @@ class Registry:
 
     # -- lookup ----------------------------------------------------------------------
 
-    def lookup(self, text: str, state: str | None = None, kind: str | None = None) -> Match:
+    def may_know(self, name: str) -> bool:
+        """False when no lookup of ``name`` (a bare name, no state in it) could
+        find an entry but a fuzzy one: a cheap test before ``lookup`` for a
+        writer that checks thousands of rows. It tries the keys the exact,
+        normalised and suffix tiers try, without their rules."""
+        if name in self._exact:
+            return True
+        words = _tokens(name)
+        unprefixed, _ = _unprefix(words)
+        keys = {_key(words), _key(unprefixed)}
+        if keys & self._normal.keys() or keys & self._base.keys():
+            return True
+        base = _county_base(unprefixed)
+        if base is not None and base in self._base:
+            return True
+        for suffix, _kinds in _PLACE_WORDS:
+            if _ends(unprefixed, suffix) and _key(unprefixed[: -len(suffix)]) in self._normal:
+                return True
+        return False
+
+    def lookup(
+        self, text: str, state: str | None = None, kind: str | None = None, *, fuzzy: bool = True
+    ) -> Match:
         """Which jurisdiction ``text`` names, and how it matched.
 
         ``state`` (a name or code) and ``kind`` narrow the search, as a list's
         state and kind columns would. ``text`` may carry the state itself:
         "Cook County, IL", "Cook County IL", "Cook County, Illinois".
+        ``fuzzy=False`` stops before looking for names that only resemble
+        (a writer deciding whether a row is a known jurisdiction, many times over).
         """
         shown = text if isinstance(text, str) else ""
         # Outer spaces are an artefact of the list ("Bay County "); inner ones are not.
@@ -356,7 +380,7 @@ class Registry:
             if found is not None and _fits(found, scope, kinds):
                 return Match(shown, MatchKind.exact, found, (found,))
             return Match(shown, MatchKind.not_found, note="no entry has this OCD id")
-        return _Search(self, shown, cleaned, scope, kinds).run()
+        return _Search(self, shown, cleaned, scope, kinds, fuzzy).run()
 
     def _state_arg(self, state: str | None) -> str | None:
         if state is None or not state.strip():
@@ -421,8 +445,9 @@ class _Form:
 class _Search:
     """One lookup: the readings of the text, tried tier by tier."""
 
-    def __init__(self, registry: Registry, shown: str, cleaned: str, scope, kinds):
+    def __init__(self, registry: Registry, shown: str, cleaned: str, scope, kinds, fuzzy=True):
         self.r = registry
+        self.fuzzy = fuzzy
         self.shown = shown
         self.cleaned = cleaned
         self.scope = scope
@@ -446,6 +471,8 @@ class _Search:
             found = self._tiers(changed, agency=True)
             if found is not None:
                 return found
+        if not self.fuzzy:
+            return Match(self.shown, MatchKind.not_found)
         return self._elsewhere(forms) or self._fuzzy(forms)
 
     def _state_how(self, st: Entry) -> MatchKind:

@@ -16,9 +16,22 @@ REF_HELP = (
 
 @app.command()
 def add(
-    name: Annotated[str, typer.Argument(help="The jurisdiction's name, e.g. 'Doña Ana County'.")],
-    kind: Annotated[JurisdictionKind, typer.Option(help="What kind of jurisdiction.")],
-    state: Annotated[str, typer.Option(help="USPS state code, e.g. CA (DC and territories too).")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="The jurisdiction's name, e.g. 'Doña Ana County' or 'Cook County, IL'."
+        ),
+    ],
+    kind: Annotated[
+        JurisdictionKind | None,
+        typer.Option(help="What kind of jurisdiction; from the registry when it knows the name."),
+    ] = None,
+    state: Annotated[
+        str | None,
+        typer.Option(
+            help="USPS state code, e.g. CA (DC and territories too); or write 'Name, ST'."
+        ),
+    ] = None,
     fips: Annotated[
         str | None, typer.Option(help="FIPS/GEOID: 2 digits state, 5 county, 7 place.")
     ] = None,
@@ -34,15 +47,21 @@ def add(
 ) -> None:
     """Add a jurisdiction and print its key (its OCD division id).
 
+    The registry knows every state, DC, territory and county (and the places loaded
+    with 'tracker registry load'): for those, the name is enough, and kind, state,
+    FIPS code and other names are filled in. A value given that contradicts the
+    registry is an error naming both. Anything else needs --kind and --state.
+
     A consolidated city-county (San Francisco, Denver) is one jurisdiction of
     kind city_county; 'San Francisco, CA' and 'San Francisco County, CA' both find it.
 
-    Example: tracker jurisdictions add "Doña Ana County" --kind county --state NM --fips 35013
+    Example: tracker jurisdictions add "Cook County, IL"
     """
     from tracker import jurisdictions as jur
     from tracker.csvformat import join_list
 
-    row = {"name": name, "kind": kind.value, "state": state, "fips": fips, "notes": notes}
+    row = {"name": name, "kind": kind.value if kind else None, "state": state}
+    row.update(fips=fips, notes=notes)
     row["ocd_id"] = ocd_id
     row["population"] = None if population is None else str(population)
     row["aliases"] = join_list(alias) if alias else None
