@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from tracker import jurisdictions as jur
 from tracker import vocab
-from tracker.batch import Batch
+from tracker.batch import Batch, present
 from tracker.csvformat import Row, join_list, split_list
 from tracker.errors import Duplicate, InvalidValue, NotFound
 from tracker.models import ActionTarget, FederalAction, Jurisdiction, Source
@@ -67,12 +67,17 @@ def check_count(count: int | None, named: int) -> None:
 def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     """Actions matched by key (stored ones updated), with their named targets.
 
-    A row without a ``targets`` column leaves the stored targets as they are.
+    A row without a key is matched by the key it derives, else by the one
+    stored action with its date and title. Matched, it changes only the
+    columns it has: without a ``targets`` column the stored targets stay.
     ``new_only`` (``actions add``): a stored key is a duplicate.
     """
     conn = batch.conn
     counts = batch.counts("actions")
     existing = {r.key: r for r in conn.execute(sa.select(T))}
+    dated: dict[tuple[str, str], list] = {}
+    for r in existing.values():
+        dated.setdefault((r.date, r.title), []).append(r)
     targets: dict[int, set[int]] = {}
     for aid, jid in conn.execute(sa.select(AT.c.action_id, AT.c.jurisdiction_id)):
         targets.setdefault(aid, set()).add(jid)
@@ -95,27 +100,54 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
         named = None
         if "targets" in v:
             named = {jur.ref_id(batch, ref, "targets") for ref in split_list(v["targets"])}
-            check_count(count, len(named))
         return data, named
 
     for row, (data, named) in batch.each(rows, parse):
+        v = row.values
+        old = existing.get(data["key"])
+        if old is None and not new_only and not (v.get("key") or "").strip():
+            same = dated.get((data["date"], data["title"]), [])
+            if len(same) > 1:
+                keys = "; ".join(sorted(r.key for r in same))
+                batch.problem(
+                    row, f"title: matches {len(same)} stored actions ({keys}); give the key"
+                )
+                continue
+            old = same[0] if same else None
+        if old is not None:
+            data = {**present(row, data, _COLUMNS), "key": old.key}
         if not batch.first_time(seen, data["key"], row):
             continue
-        old = existing.get(data["key"])
         if old is not None and new_only:
             batch.problem(row, Duplicate(f"action {data['key']!r} already exists (id {old.id})"))
             continue
-        if named is None and old is not None:
-            check_count(data["target_count"], len(targets.get(old.id, ())))
         have = targets.get(old.id, set()) if old is not None else set()
+        count = data["target_count"] if "target_count" in data else old.target_count
+        try:
+            check_count(count, len(have if named is None else named))
+        except InvalidValue as exc:
+            batch.problem(row, exc)
+            continue
         retarget = named is not None and named != have
-        aid = batch.store(T, old, data, counts, changed=retarget)
+        extra = ()
+        if batch.recording and (retarget or old is None):
+            shown = _shown_targets(batch, have), _shown_targets(batch, named or ())
+            extra = (("targets", *shown),)
+        aid = batch.store(T, old, data, counts, "actions", changed=retarget, extra=extra)
         if aid is None or not retarget:
             continue
         if old is not None:
             conn.execute(sa.delete(AT).where(AT.c.action_id == aid))
         if named:
             conn.execute(AT.insert(), [{"action_id": aid, "jurisdiction_id": j} for j in named])
+
+
+# The CSV column of a stored field whose name differs.
+_COLUMNS = {"source_id": "source"}
+
+
+def _shown_targets(batch: Batch, ids: Iterable[int]) -> str | None:
+    return join_list(batch.key_of(Jurisdiction.c.ocd_id, j) for j in ids) or None
 
 
 def add(conn: sa.Connection, *, source: str, targets: list[str] = (), **fields) -> str:

@@ -10,16 +10,27 @@ A batch from a file collects problems (``file, line N: ...``) and goes on
 checking after the first, writing nothing more; the caller raises
 ImportFailed and rolls back. A batch of one row (``where`` None) raises the
 first problem as it is, so a command says exactly what is wrong.
+
+A row holds only the columns its file has. Matched to a stored record, it
+changes only those (``present``): a column the file lacks leaves the field
+as stored, and each write lets a key column the file lacks take no part in
+the match.
+
+A batch asked to (``changes`` a list: a dry run) also records each record
+its writes add or update, with every changed field's old and new value as a
+CSV file shows them: the diff is what the write path itself does.
 """
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from tracker.csvformat import Counts, Problems, Row
+from tracker.csvformat import ENTITIES, Counts, Problems, Row, join_list
 from tracker.errors import InvalidValue, NotFound, TrackerError
-from tracker.models import utcnow
+from tracker.models import FederalAction, Jurisdiction, LegalCase, Source, utcnow
+from tracker.values import format_amount, format_timestamp
 
 # Rows per INSERT statement or IN list: well under every engine's limit on parameters.
 CHUNK = 500
@@ -28,6 +39,36 @@ CHUNK = 500
 def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def present(row: Row, data: dict, columns: dict[str, str] | None = None) -> dict:
+    """``data`` (a record's stored fields) cut to the columns ``row`` has:
+    what a row matched to a stored record may change. ``columns`` names
+    the CSV column of a field whose name differs (``source_id``: ``source``)."""
+    v = row.values
+    columns = columns or {}
+    return {k: x for k, x in data.items() if columns.get(k, k) in v}
+
+
+class Change(NamedTuple):
+    """A record a write adds or updates: ``fields`` are (field, old, new),
+    values as a CSV file shows them (None for no value)."""
+
+    entity: str
+    key: str
+    change: str
+    fields: tuple[tuple[str, str | None, str | None], ...]
+
+
+# Stored reference columns, shown as the natural key of what they name.
+_REFERENCES = {
+    "source_id": ("source", Source.c.key),
+    "action_id": ("action", FederalAction.c.key),
+    "case_id": ("case", LegalCase.c.key),
+    "jurisdiction_id": ("jurisdiction", Jurisdiction.c.ocd_id),
+}
+# Stored columns no file has.
+_INTERNAL = frozenset({"name_folded", "scope", "created_at"})
 
 
 class Batch:
@@ -57,6 +98,9 @@ class Batch:
         self.ref_index = None
         # Jurisdictions the batch would add, by folded name: (state, placeholder id).
         self.pending: dict[str, list[tuple[str, int]]] = {}
+        # What the writes add and update, when asked (a dry run); None: not recorded.
+        self.changes: list[Change] | None = None
+        self._shown_keys: dict[str, dict[int, str]] = {}
 
     # problems ---------------------------------------------------------------
 
@@ -106,6 +150,66 @@ class Batch:
         self._next_placeholder -= 1
         return self._next_placeholder
 
+    # changes ------------------------------------------------------------------
+
+    @property
+    def recording(self) -> bool:
+        """Whether changes are recorded (a dry run that has found no problem)."""
+        return self.changes is not None and not self.failed
+
+    def added(self, entity: str, key: str, fields: dict, extra: Iterable = ()) -> None:
+        """Record a record the batch adds: ``fields`` its stored columns and
+        values, ``extra`` more (field, None, value) as shown (an action's targets)."""
+        if not self.recording:
+            return
+        shown = [self.shown(k, v) for k, v in fields.items() if k not in _INTERNAL]
+        shown += [(k, v) for k, _none, v in extra]
+        found = [(k, None, v) for k, v in shown if v is not None]
+        self.changes.append(Change(entity, key, "added", _in_file_order(entity, found)))
+
+    def updated(
+        self, entity: str, key: str, changed: Iterable[tuple], extra: Iterable = ()
+    ) -> None:
+        """Record a stored record the batch updates: ``changed`` holds
+        (column, stored value, new value), ``extra`` more (field, old, new)
+        as shown (an action's targets)."""
+        if not self.recording:
+            return
+        fields = list(extra)
+        for column, old, new in changed:
+            if column not in _INTERNAL:
+                name, was = self.shown(column, old)
+                fields.append((name, was, self.shown(column, new)[1]))
+        self.changes.append(Change(entity, key, "updated", _in_file_order(entity, fields)))
+
+    def shown(self, column: str, value) -> tuple[str, str | None]:
+        """A stored column and value as a CSV file names and writes them."""
+        if value is None or value == "":
+            return _REFERENCES.get(column, (column,))[0], None
+        if column in _REFERENCES:
+            name, key = _REFERENCES[column]
+            return name, self.key_of(key, value)
+        if column == "amount_cents":
+            return "amount", format_amount(value)
+        if isinstance(value, datetime):
+            return column, format_timestamp(value)
+        if isinstance(value, set | frozenset | list | tuple):
+            return column, join_list(value) or None
+        return column, str(value)
+
+    def key_of(self, column: sa.Column, record_id: int) -> str:
+        """The natural key (``column``) of the record ``record_id``: read
+        once per table, then per record added since."""
+        keys = self._shown_keys.get(column.table.name)
+        if keys is None:
+            q = sa.select(column.table.c.id, column)
+            keys = self._shown_keys[column.table.name] = dict(self.conn.execute(q).all())
+        found = keys.get(record_id)
+        if found is None:
+            q = sa.select(column).where(column.table.c.id == record_id)
+            found = keys[record_id] = self.conn.execute(q).scalar_one()
+        return found
+
     # references ---------------------------------------------------------------
 
     def key_cache(self, table: sa.Table) -> dict[str, int]:
@@ -117,12 +221,22 @@ class Batch:
         return cache
 
     def store(
-        self, table: sa.Table, old, data: dict, counts: Counts, *, changed: bool = False
+        self,
+        table: sa.Table,
+        old,
+        data: dict,
+        counts: Counts,
+        entity: str,
+        *,
+        changed: bool = False,
+        extra: Iterable[tuple[str, str | None, str | None]] = (),
     ) -> int | None:
         """Store a keyed record (``data["key"]``): add it, or update ``old``
-        where ``data`` differs (or ``changed`` says something beside its fields
-        did), counting which. Its id; None once the batch has failed, when
-        nothing more is written (a record it would add gets a stand-in id)."""
+        where ``data`` (the fields the row has) differs or ``changed`` says
+        something beside its fields did, counting which; ``extra`` shows
+        that something (field, old, new) when changes are recorded. Its id;
+        None once the batch has failed, when nothing more is written (a
+        record it would add gets a stand-in id)."""
         if self.failed:
             if old is None:
                 self.key_cache(table)[data["key"]] = self.placeholder()
@@ -133,10 +247,16 @@ class Batch:
             if self.where is not None:
                 self.key_cache(table)[data["key"]] = new_id
             counts.added += 1
+            fields = {k: v for k, v in data.items() if k != "key"}
+            self.added(entity, data["key"], fields, extra)
             return new_id
-        if changed or any(getattr(old, k) != v for k, v in data.items()):
-            self.conn.execute(table.update().where(table.c.id == old.id).values(**data))
+        differ = {k: v for k, v in data.items() if getattr(old, k) != v}
+        if differ:
+            self.conn.execute(table.update().where(table.c.id == old.id).values(**differ))
+        if differ or changed:
             counts.updated += 1
+            stored = ((k, getattr(old, k), v) for k, v in differ.items())
+            self.updated(entity, old.key, stored, extra)
         else:
             counts.unchanged += 1
         return old.id
@@ -219,6 +339,12 @@ class Matcher:
                 found[i] = old
         for i, (row, data, sem) in enumerate(parsed):
             yield row, data, sem, found.get(i)
+
+
+def _in_file_order(entity: str, fields: list[tuple]) -> tuple[tuple, ...]:
+    """Fields in the order of the entity's CSV columns."""
+    order = {c: i for i, c in enumerate(ENTITIES[entity].columns)}
+    return tuple(sorted(fields, key=lambda f: order.get(f[0], len(order))))
 
 
 def _show_key(key) -> str:

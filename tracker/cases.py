@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from tracker import jurisdictions as jur
 from tracker import vocab
-from tracker.batch import Batch
+from tracker.batch import Batch, present
 from tracker.csvformat import Row
 from tracker.errors import Ambiguous, Duplicate, InvalidValue, NotFound
 from tracker.models import CaseParty, Jurisdiction, LegalCase, Ruling, Source, utcnow
@@ -52,11 +52,19 @@ def validate(
 
 def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     """Cases matched by key (stored ones updated); a docket belongs to one case.
-    ``new_only`` (``cases add``): a stored key or docket is a duplicate."""
+
+    A row without a key is matched by its docket's case, else by the key it
+    derives (docket, else caption); when the file has no docket column, by
+    the one stored case with its caption. Matched, it changes only the
+    columns it has. ``new_only`` (``cases add``): a stored key or docket is
+    a duplicate."""
     conn = batch.conn
     counts = batch.counts("cases")
     existing = {r.key: r for r in conn.execute(sa.select(C))}
     dockets = {r.docket: (r.key, r.caption) for r in existing.values() if r.docket}
+    captions: dict[str, list] = {}
+    for r in existing.values():
+        captions.setdefault(r.caption, []).append(r)
     sources = Source
     seen: dict = {}
 
@@ -74,23 +82,42 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
         return data
 
     for row, data in batch.each(rows, parse):
+        v = row.values
+        old = existing.get(data["key"])
+        if old is None and not new_only and not (v.get("key") or "").strip():
+            if data["docket"]:
+                old = existing.get(dockets.get(data["docket"], (None,))[0])
+            elif "docket" not in v:
+                same = captions.get(data["caption"], [])
+                if len(same) > 1:
+                    keys = "; ".join(sorted(r.key for r in same))
+                    batch.problem(
+                        row, f"caption: matches {len(same)} stored cases ({keys}); give the key"
+                    )
+                    continue
+                old = same[0] if same else None
+        if old is not None:
+            data = {**present(row, data, _COLUMNS), "key": old.key}
         if not batch.first_time(seen, data["key"], row):
             continue
-        old = existing.get(data["key"])
         if new_only and old is not None:
             batch.problem(row, Duplicate(f"case key {data['key']!r} already exists: {old.caption}"))
             continue
-        owner, caption = dockets.get(data["docket"], (None, None))
-        if owner is not None and owner != data["key"]:
-            if new_only:
-                message = f"case docket {data['docket']!r} already exists: {caption}"
-            else:
-                message = f"docket {data['docket']!r} already belongs to {caption}"
-            batch.problem(row, Duplicate(message))
-            continue
-        if data["docket"]:
+        if data.get("docket"):
+            owner, caption = dockets.get(data["docket"], (None, None))
+            if owner is not None and owner != data["key"]:
+                if new_only:
+                    message = f"case docket {data['docket']!r} already exists: {caption}"
+                else:
+                    message = f"docket {data['docket']!r} already belongs to {caption}"
+                batch.problem(row, Duplicate(message))
+                continue
             dockets[data["docket"]] = (data["key"], data["caption"])
-        batch.store(C, old, data, counts)
+        batch.store(C, old, data, counts, "cases")
+
+
+# The CSV column of a stored field whose name differs.
+_COLUMNS = {"source_id": "source"}
 
 
 def write_parties(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
@@ -136,6 +163,14 @@ def write_parties(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) 
         else:
             conn.execute(P.insert(), data)
             counts.added += 1
+            if batch.recording:
+                party = (
+                    batch.key_of(Jurisdiction.c.ocd_id, data["jurisdiction_id"])
+                    if data["jurisdiction_id"]
+                    else data["name"]
+                )
+                shown = " | ".join((batch.key_of(C.c.key, data["case_id"]), data["role"], party))
+                batch.added("parties", shown, data)
 
 
 def write_rulings(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
@@ -179,11 +214,22 @@ def write_rulings(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) 
         if old is None:
             conn.execute(R.insert(), {**data, "created_at": utcnow()})
             counts.added += 1
-        elif any(getattr(old, k) != v for k, v in data.items()):
-            conn.execute(R.update().where(R.c.id == old.id).values(**data))
+            if batch.recording:
+                batch.added("rulings", _ruling_key(batch, data), data)
+            continue
+        differ = {k: v for k, v in present(row, data, _COLUMNS).items() if getattr(old, k) != v}
+        if differ:
+            conn.execute(R.update().where(R.c.id == old.id).values(**differ))
             counts.updated += 1
+            stored = ((k, getattr(old, k), v) for k, v in differ.items())
+            batch.updated("rulings", _ruling_key(batch, data), stored)
         else:
             counts.unchanged += 1
+
+
+def _ruling_key(batch: Batch, data: dict) -> str:
+    """A ruling as a dry run names it: case, date, kind."""
+    return " | ".join((batch.key_of(C.c.key, data["case_id"]), data["date"], data["kind"]))
 
 
 def resolve_party(conn: sa.Connection, text: str, role: str) -> dict:

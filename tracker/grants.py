@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from tracker import jurisdictions as jur
 from tracker import vocab
 from tracker.batch import Batch, Matcher
-from tracker.csvformat import Row, parse_timestamp, split_list
+from tracker.csvformat import ENTITIES, Row, join_list, parse_timestamp, split_list
 from tracker.errors import InvalidValue
 from tracker.models import (
     ActionTarget,
@@ -64,30 +64,20 @@ def write(batch: Batch, rows: Iterable[Row], *, append: bool = False) -> None:
     year and amount type, to one jurisdiction, to several (an aggregate) or
     to an action. A row matches the stored amount that says the same thing
     (``recorded_at``, when given, tells apart amounts that say the same);
-    a matched row may change the listing, the amount and the note.
-    ``append`` (``grants add``): every row is a new amount.
+    a matched row may change the listing, the amount and the note it has
+    columns for. A ``jurisdictions`` or ``action`` column the file lacks
+    takes no part in the match. ``append`` (``grants add``): every row is a
+    new amount.
     """
     conn = batch.conn
     counts = batch.counts("grants")
     members: dict[int, frozenset[int]] = {}
     for gid, jid in conn.execute(sa.select(GM.c.grant_id, GM.c.jurisdiction_id)):
         members[gid] = members.get(gid, frozenset()) | {jid}
-
-    def stored():
-        if append:
-            return
-        for r in conn.execute(sa.select(G).order_by(G.c.recorded_at, G.c.id)):
-            covered = (
-                frozenset([r.jurisdiction_id])
-                if r.jurisdiction_id
-                else members.get(r.id, frozenset())
-            )
-            yield _natural(r._mapping, covered), r.recorded_at, r
-
-    matcher = Matcher(stored())
     seen: dict = {}
     parsed = []
     actions, sources = FederalAction, Source
+    columns = None
 
     def parse(v: dict) -> dict:
         listing = parse_assistance_listing(v.get("assistance_listing"), "assistance_listing")
@@ -96,8 +86,10 @@ def write(batch: Batch, rows: Iterable[Row], *, append: bool = False) -> None:
         )
         action = v.get("action")
         action_id = batch.key_id(actions, action, "action", "action") if action else None
-        if not covered and action_id is None:
-            raise InvalidValue("jurisdictions: give a jurisdiction, several, or an action")
+        # A file without one of these columns may still name a stored amount.
+        complete = append or ("jurisdictions" in v and "action" in v)
+        if not covered and action_id is None and complete:
+            raise InvalidValue(f"jurisdictions: {_NO_TARGET}")
         recorded = v.get("recorded_at")
         return {
             "program": clean_text(v.get("program"), "program", required=True),
@@ -115,19 +107,40 @@ def write(batch: Batch, rows: Iterable[Row], *, append: bool = False) -> None:
         }
 
     for row, data in batch.each(rows, parse):
+        if columns is None:
+            columns = row.values.keys()
         sem = _natural(data, data["covered"])
         shown = f"{data['program']}, {data['fiscal_year']}, {data['amount_type']}"
         if batch.first_time(seen, (*sem, data["recorded_at"]), row, shown):
             parsed.append((row, data, sem))
+    columns = ENTITIES["grants"].columns if columns is None else columns
+    # What a row says, and the fields it may change: its file's columns.
+    said = tuple(i for i, c in enumerate(_NATURAL) if c in columns)
+    compared = tuple(k for k in _COMPARED if _COLUMN.get(k, k) in columns)
+
+    def stored():
+        if append:
+            return
+        for r in conn.execute(sa.select(G).order_by(G.c.recorded_at, G.c.id)):
+            sem = _natural(r._mapping, _covered(r, members))
+            yield _project(sem, said), r.recorded_at, r
+
+    matcher = Matcher(stored())
+    parsed = [(row, data, _project(sem, said)) for row, data, sem in parsed]
     now = datetime.now(UTC)
-    for _row, data, _sem, old in matcher.pair(batch, parsed, _COMPARED, "grant amounts", True):
+    for row, data, _sem, old in matcher.pair(batch, parsed, compared, "grant amounts", True):
         covered = data.pop("covered")
         if old is not None:
-            change = {k: data[k] for k in _COMPARED if getattr(old, k) != data[k]}
+            change = {k: data[k] for k in compared if getattr(old, k) != data[k]}
             if change and not batch.failed:
                 conn.execute(G.update().where(G.c.id == old.id).values(**change))
+                key = _shown_key(batch, old._mapping, _covered(old, members))
+                batch.updated("grants", key, ((k, getattr(old, k), v) for k, v in change.items()))
             counts.updated += bool(change)
             counts.unchanged += not change
+            continue
+        if not covered and data["action_id"] is None:
+            batch.problem(row, f"jurisdictions: {_NO_TARGET}")
             continue
         counts.added += 1
         if batch.failed:
@@ -139,6 +152,41 @@ def write(batch: Batch, rows: Iterable[Row], *, append: bool = False) -> None:
         gid = conn.execute(G.insert().returning(G.c.id), data).scalar_one()
         if not single and covered:
             conn.execute(GM.insert(), [{"grant_id": gid, "jurisdiction_id": j} for j in covered])
+        if batch.recording:
+            fields = {k: v for k, v in data.items() if k != "jurisdiction_id"}
+            fields["jurisdictions"] = _shown_ocds(batch, covered)
+            batch.added("grants", _shown_key(batch, data, covered), fields)
+
+
+_NO_TARGET = "give a jurisdiction, several, or an action"
+# What tells an amount apart, as ``_natural`` orders it, by CSV column.
+_NATURAL = ("program", "fiscal_year", "amount_type", "source", "jurisdictions", "action")
+# The CSV column of a stored field whose name differs.
+_COLUMN = {"amount_cents": "amount"}
+
+
+def _project(sem: tuple, said: tuple[int, ...]) -> tuple:
+    return sem if len(said) == len(_NATURAL) else tuple(sem[i] for i in said)
+
+
+def _shown_ocds(batch: Batch, ids) -> str | None:
+    return join_list(batch.key_of(Jurisdiction.c.ocd_id, j) for j in ids) or None
+
+
+def _covered(g, members: dict[int, frozenset[int]]) -> frozenset[int]:
+    """The jurisdictions a stored amount covers: its own, or its aggregate's members."""
+    return frozenset([g.jurisdiction_id]) if g.jurisdiction_id else members.get(g.id, frozenset())
+
+
+def _shown_key(batch: Batch, g, covered: frozenset[int]) -> str:
+    """An amount as a dry run names it: program, fiscal year, type, what it covers, source."""
+    parts = [g["program"], str(g["fiscal_year"]), g["amount_type"]]
+    if covered:
+        parts.append(_shown_ocds(batch, covered))
+    if g["action_id"]:
+        parts.append(f"action {batch.key_of(FederalAction.c.key, g['action_id'])}")
+    parts.append(batch.key_of(Source.c.key, g["source_id"]))
+    return " | ".join(parts)
 
 
 def add(conn: sa.Connection, values: dict) -> dict:

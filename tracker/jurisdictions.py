@@ -932,6 +932,8 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             new.append((data.ocd_id, data.name, data.state))
             if batch.failed:
                 continue
+            if batch.recording:
+                batch.added("jurisdictions", data.ocd_id, _shown(data))
             writer.add(
                 (data.ocd_id, data.name, folded, data.kind, data.state,
                  data.fips or empty, empty if data.population is None else data.population,
@@ -955,6 +957,12 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
         if changed or (want is not None and want != have):
             updates.append((old.id, changed, want, have))
             counts.updated += 1
+            if batch.recording:
+                extra = []
+                if want is not None and want != have:
+                    extra.append(("aliases", join_list(have) or None, join_list(want) or None))
+                stored = ((k, getattr(old, k), x) for k, x in changed.items())
+                batch.updated("jurisdictions", old.ocd_id, stored, extra)
         else:
             counts.unchanged += 1
     writer.close(write=not batch.failed)
@@ -968,6 +976,19 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     _store_changes(conn, added, updates)
     # The ids of rows just written are read again when a later file needs them.
     batch.jurisdictions = None
+
+
+def _shown(data: JurisdictionInput) -> dict:
+    """A jurisdiction's fields as a file names them (its OCD id is its key)."""
+    return {
+        "name": data.name,
+        "kind": data.kind,
+        "state": data.state,
+        "fips": data.fips,
+        "population": data.population,
+        "aliases": data.aliases,
+        "notes": data.notes,
+    }
 
 
 def _scope(rows: list[Row], identify) -> tuple[set[str], set[str], set[str]]:

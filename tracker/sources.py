@@ -5,7 +5,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from tracker import vocab
-from tracker.batch import Batch
+from tracker.batch import Batch, present
 from tracker.csvformat import Row
 from tracker.errors import Duplicate, InvalidValue, NotFound
 from tracker.models import Source
@@ -52,12 +52,19 @@ def validate(
 def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     """Sources matched by key (stored ones updated); a url belongs to one key.
 
+    A row without a key is matched by the key it derives (its url, else its
+    title and date), else by its url's owner; when the file has no url
+    column either, by the one stored source with its title (and date, when
+    the file has that column). Matched, it changes only the columns it has.
     ``new_only`` (``sources add``): a row whose key or url is stored is a duplicate.
     """
     t = Source
     conn = batch.conn
     existing = {r.key: r for r in conn.execute(sa.select(t))}
     owners = {r.url: r.key for r in existing.values() if r.url}
+    titles: dict[str, list] = {}
+    for r in existing.values():
+        titles.setdefault(r.title, []).append(r)
     counts = batch.counts("sources")
     seen: dict = {}
 
@@ -73,23 +80,42 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
         )
 
     for row, data in batch.each(rows, parse):
+        v = row.values
+        old = existing.get(data["key"])
+        if old is None and not new_only and not (v.get("key") or "").strip():
+            if data["url"]:
+                old = existing.get(owners.get(data["url"]))
+            elif "url" not in v:
+                same = [
+                    r
+                    for r in titles.get(data["title"], ())
+                    if "published" not in v or r.published == data["published"]
+                ]
+                if len(same) > 1:
+                    keys = "; ".join(sorted(r.key for r in same))
+                    batch.problem(
+                        row, f"title: matches {len(same)} stored sources ({keys}); give the key"
+                    )
+                    continue
+                old = same[0] if same else None
+        if old is not None:
+            data = {**present(row, data), "key": old.key}
         if not batch.first_time(seen, data["key"], row):
             continue
-        old = existing.get(data["key"])
-        clash = old or (existing.get(owners.get(data["url"])) if data["url"] else None)
+        clash = old or (existing.get(owners.get(data["url"])) if data.get("url") else None)
         if new_only and clash is not None:
             batch.problem(
                 row,
                 Duplicate(f"source {data['key']!r} already exists (id {clash.id}: {clash.title})"),
             )
             continue
-        if data["url"]:
+        if data.get("url"):
             owner = owners.get(data["url"])
             if owner is not None and owner != data["key"]:
                 batch.problem(row, f"url: {data['url']!r} already belongs to source {owner!r}")
                 continue
             owners[data["url"]] = data["key"]
-        batch.store(t, old, data, counts)
+        batch.store(t, old, data, counts, "sources")
 
 
 def add(conn: sa.Connection, **fields) -> str:

@@ -1,6 +1,7 @@
 """Policy status: dated, sourced, append-only assertions."""
 
 import gc
+import operator
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -392,7 +393,8 @@ def write(batch: Batch, rows: Iterable[Row], *, append: bool = False) -> None:
 
     A row matches a stored assertion by what it says (jurisdiction, source,
     status, dates) and, when it has one, when it was recorded; a matched
-    row may change the citation, quote and note. ``rows`` may be read
+    row may change the citation, quote and note it has columns for. A date
+    column the file lacks takes no part in the match. ``rows`` may be read
     twice (a file is read again to confirm a repeated row).
 
     Into an empty table the rows stream to the driver in chunks, memory
@@ -411,6 +413,26 @@ def write(batch: Batch, rows: Iterable[Row], *, append: bool = False) -> None:
         _write_matched(batch, rows)
 
 
+def _shown_key(batch: Batch, sem: tuple) -> str:
+    """An assertion as a dry run names it: jurisdiction, status, source, dates."""
+    jid, sid, status, effective, observed = sem
+    parts = [
+        batch.key_of(Jurisdiction.c.ocd_id, jid),
+        status,
+        batch.key_of(Source.c.key, sid),
+    ]
+    if effective:
+        parts.append(f"effective {effective}")
+    if observed:
+        parts.append(f"observed {observed}")
+    return " | ".join(parts)
+
+
+def _record_added(batch: Batch, record: tuple) -> None:
+    sem = (record[0], record[2], record[1], record[3], record[4])
+    batch.added("status", _shown_key(batch, sem), dict(zip(COLUMNS, record, strict=True)))
+
+
 def _write_new(batch: Batch, rows: Iterable[Row], *, defer_indexes: bool) -> None:
     counts = batch.counts("status")
     writer = BulkWriter(batch.conn, PolicyStatus, COLUMNS, _NULLABLE)
@@ -423,6 +445,7 @@ def _write_new(batch: Batch, rows: Iterable[Row], *, defer_indexes: bool) -> Non
     # (and its first line found) by reading the rows again.
     seen: set[int] = set()
     remember, add, problems, hashed = seen.add, writer.add, batch.problems, row_hash
+    recording = batch.changes is not None
     suspects: list[tuple[int, tuple, tuple]] = []
     for row, record in batch.each(rows, convert):
         key = _key(record)
@@ -433,6 +456,8 @@ def _write_new(batch: Batch, rows: Iterable[Row], *, defer_indexes: bool) -> Non
         remember(h)
         if not problems.total:
             add((*record[:8], now if record[8] is None else stamp(record[8])))
+            if recording:
+                _record_added(batch, record)
     counts.added += len(seen)
     if suspects:
         wanted = {key: line for line, key, _record in suspects}
@@ -453,6 +478,8 @@ def _write_new(batch: Batch, rows: Iterable[Row], *, defer_indexes: bool) -> Non
                 counts.added += 1
                 if not batch.failed:
                     writer.add((*record[:8], now if record[8] is None else stamp(record[8])))
+                    if recording:
+                        _record_added(batch, record)
     writer.close(write=not batch.failed)
 
 
@@ -461,35 +488,62 @@ def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
     names a stored assertion that says the same claims it first; the others
     match an unclaimed one that says the same, preferring one with the same
     texts (the latest such, else the latest). Stored and new rows are kept
-    as tuples (a national re-import holds a million of each)."""
+    as tuples (a national re-import holds a million of each).
+
+    What a row says, and the texts it may change, are the columns its file
+    has: without an ``effective`` column it matches an assertion whatever
+    its effective date; without a ``note`` column the stored note stays."""
     t = PolicyStatus
     conn = batch.conn
     counts = batch.counts("status")
     writer = BulkWriter(conn, t, COLUMNS, _NULLABLE)
     stamp = writer.bind("recorded_at")
-    ids: list[int] = []
-    texts: list[tuple] = []
-    by_full: dict[tuple, int] = {}
-    by_sem: dict[tuple, list[int]] = {}
-    q = sa.select(
-        t.c.id, *[t.c[c] for c in _KEY], *[t.c[c] for c in _COMPARED], t.c.recorded_at
-    ).order_by(t.c.recorded_at, t.c.id)
-    for i, r in enumerate(stream(conn, q, "tracker_status_stored")):
-        sem = r[1:6]
-        ids.append(r[0])
-        texts.append(r[6:9])
-        by_full[(sem, r[9])] = i
-        by_sem.setdefault(sem, []).append(i)
 
     convert = StatusRow(batch)
     parsed: list[tuple] = []
     seen: dict[tuple, int] = {}
+    columns = None
     for row, record in batch.each(rows, convert):
+        if columns is None:
+            columns = row.values.keys()
         sem = (record[0], record[2], record[1], record[3], record[4])
         recorded = stamp(record[8]) if record[8] is not None else None
         if batch.first_time(seen, (sem, recorded), row, _shown(record)):
             parsed.append((record, sem, recorded))
     del seen
+    # The dates a row says and the texts it may change: its file's columns.
+    columns = COLUMNS if columns is None else columns
+    said = (0, 1, 2) + tuple(i for i, c in ((3, "effective"), (4, "observed")) if c in columns)
+    given = tuple(c for c in _COMPARED if c in columns)
+    whole = len(said) == len(_KEY)
+    if len(given) == len(_COMPARED):
+        texts_of = operator.itemgetter(slice(5, 8))
+    else:
+        told = tuple(5 + _COMPARED.index(c) for c in given)
+
+        def texts_of(record: tuple) -> tuple:
+            return tuple(record[i] for i in told)
+
+    ids: list[int] = []
+    texts: list[tuple] = []
+    sems: list[tuple] = []
+    by_full: dict[tuple, int] = {}
+    by_sem: dict[tuple, list[int]] = {}
+    q = sa.select(
+        t.c.id, *[t.c[c] for c in _KEY], *[t.c[c] for c in given], t.c.recorded_at
+    ).order_by(t.c.recorded_at, t.c.id)
+    end = 6 + len(given)
+    for i, r in enumerate(stream(conn, q, "tracker_status_stored")):
+        sem = r[1:6]
+        ids.append(r[0])
+        sems.append(sem)
+        texts.append(r[6:end])
+        if not whole:
+            sem = tuple(sem[k] for k in said)
+        by_full[(sem, r[end])] = i
+        by_sem.setdefault(sem, []).append(i)
+    if not whole:
+        parsed = [(rec, tuple(sem[k] for k in said), recorded) for rec, sem, recorded in parsed]
 
     claimed = bytearray(len(ids))
     found: list[int | None] = [None] * len(parsed)
@@ -502,7 +556,8 @@ def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
         if found[n] is not None:
             continue
         candidates = [i for i in by_sem.get(sem, ()) if not claimed[i]]
-        same = [i for i in candidates if texts[i] == record[5:8]]
+        mine = texts_of(record)
+        same = [i for i in candidates if texts[i] == mine]
         i = same[-1] if same else (candidates[-1] if candidates else None)
         if i is not None:
             claimed[i] = 1
@@ -515,19 +570,25 @@ def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
             counts.added += 1
             if not batch.failed:
                 writer.add((*record[:8], recorded or now))
-        elif texts[i] != record[5:8]:
-            counts.updated += 1
-            updates.append(
-                {"_id": ids[i], "citation": record[5], "quote": record[6], "note": record[7]}
-            )
-        else:
+                if batch.recording:
+                    _record_added(batch, record)
+            continue
+        mine = texts_of(record)
+        if texts[i] == mine:
             counts.unchanged += 1
+            continue
+        counts.updated += 1
+        updates.append({"_id": ids[i], **dict(zip(given, mine, strict=True))})
+        if batch.recording:
+            changed = zip(given, texts[i], mine, strict=True)
+            key = _shown_key(batch, sems[i])
+            batch.updated("status", key, ((c, old, x) for c, old, x in changed if old != x))
     writer.close(write=not batch.failed)
     if updates and not batch.failed:
         conn.execute(
             t.update()
             .where(t.c.id == sa.bindparam("_id"))
-            .values(**{k: sa.bindparam(k) for k in _COMPARED}),
+            .values(**{k: sa.bindparam(k) for k in given}),
             updates,
         )
 
