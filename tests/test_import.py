@@ -96,8 +96,17 @@ def test_dry_run_prints_summary_and_writes_nothing(cli, tmp_path):
     before = dump(cli.url)
     result = cli("import", str(f), "--dry-run", "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert _summary(result) == {"jurisdictions": (1, 0, 0)}
-    assert "Dry run: 1 change(s) found, nothing written." in result.stderr
+    # CSV: the changes, one row per field; the counts on stderr.
+    assert result.stdout.splitlines() == [
+        "entity,key,change,field,old,new",
+        f"jurisdictions,{CHI},added,name,,Chicago",
+        f"jurisdictions,{CHI},added,kind,,city",
+        f"jurisdictions,{CHI},added,state,,IL",
+    ]
+    assert result.stderr.splitlines() == [
+        "jurisdictions: 1 added, 0 updated, 0 unchanged",
+        "Dry run: 1 change(s) found, nothing written.",
+    ]
     assert dump(cli.url) == before
 
 

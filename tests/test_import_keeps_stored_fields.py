@@ -3,7 +3,8 @@
 A row matched to a stored record changes only the columns its file has: a
 column the file lacks leaves that field as stored (a key column it lacks
 takes no part in the match), an empty cell in a present column means no
-value, and a row that changes nothing is unchanged.
+value, and a row that changes nothing is unchanged. ``import --dry-run``
+lists every field that would change, old and new, and writes nothing.
 """
 
 import copy
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from conftest import dump
 
 from tracker import db
 from tracker.models import metadata
@@ -232,6 +234,30 @@ def test_a_file_changes_only_the_fields_it_has(
     assert _rows(full_cli.url) == _changed(before, table, where, column, value)
 
 
+@pytest.mark.parametrize(
+    ("entity", "text", "_table", "_where", "_column", "_value", "change"), ONE_FIELD
+)
+def test_dry_run_lists_the_changed_field_and_writes_nothing(
+    full_cli, tmp_path, entity, text, _table, _where, _column, _value, change
+):
+    before = dump(full_cli.url)
+    result = full_cli("import", str(_file(tmp_path, entity, text)), "--dry-run", "-f", "json")
+    key, field, old, new = change
+    assert _json(result) == {
+        "summary": [{"entity": entity, "added": 0, "updated": 1, "unchanged": 0}],
+        "changes": [
+            {
+                "entity": entity,
+                "key": key,
+                "change": "updated",
+                "fields": {field: {"old": old, "new": new}},
+            }
+        ],
+    }
+    assert result.stderr == "Dry run: 1 change(s) found, nothing written.\n"
+    assert dump(full_cli.url) == before
+
+
 def test_aliases_and_targets_are_kept_when_absent_and_cleared_when_empty(full_cli, tmp_path):
     before = _rows(full_cli.url)
     # A column absent: the stored aliases and targets stay.
@@ -259,6 +285,116 @@ def test_aliases_and_targets_are_kept_when_absent_and_cleared_when_empty(full_cl
         before["jurisdiction_alias"],
     )
     assert after == before
+
+
+def test_dry_run_lists_changed_targets_and_aliases(full_cli, tmp_path):
+    d = _write(
+        tmp_path / "in",
+        {
+            "jurisdictions.csv": "name,kind,state,aliases\nChicago,city,IL,Chi-town\n",
+            "actions.csv": "key,date,agency,kind,title,source,targets\n"
+            f"{ACTION},2018-01-24,DOJ,subpoena_threat,Subpoena threat,{REPORT},{CHI}\n",
+        },
+    )
+    before = dump(full_cli.url)
+    result = full_cli("import", str(d), "--dry-run", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "entity,key,change,field,old,new",
+        f"jurisdictions,{CHI},updated,aliases,Chi-town; Windy City,Chi-town",
+        f"actions,{ACTION},updated,targets,{CA}; {CHI},{CHI}",
+    ]
+    assert result.stderr.splitlines() == [
+        "jurisdictions: 0 added, 1 updated, 0 unchanged",
+        "actions: 0 added, 1 updated, 0 unchanged",
+        "Dry run: 2 change(s) found, nothing written.",
+    ]
+    assert dump(full_cli.url) == before
+
+
+def test_dry_run_table_lists_updated_and_added_records_field_by_field(full_cli, tmp_path):
+    d = _write(
+        tmp_path / "in",
+        {
+            "jurisdictions.csv": "name,kind,state,population\n"
+            "Chicago,city,IL,2700000\nBoise,city,ID,235000\nCalifornia,state,CA,39538223\n",
+            "status.csv": "jurisdiction,status,source,note\n"
+            f"{CHI},sanctuary,{REPORT},New note\nBoise,cooperative,{SECOND},\n",
+            "parties.csv": f"case,role,name\n{CASE},amicus,Some Group\n",
+        },
+    )
+    before = dump(full_cli.url)
+    result = full_cli("import", str(d), "--dry-run")
+    assert result.exit_code == 0, result.output
+    boise = "ocd-division/country:us/state:id/place:boise"
+    status_key = f"{CHI} | sanctuary | {REPORT} | effective 2017-01 | observed 2018-01-24"
+    rows = [
+        ("jurisdictions", CHI, "updated", "population", "2746388", "2700000"),
+        ("jurisdictions", boise, "added", "name", "", "Boise"),
+        ("jurisdictions", boise, "added", "kind", "", "city"),
+        ("jurisdictions", boise, "added", "state", "", "ID"),
+        ("jurisdictions", boise, "added", "population", "", "235000"),
+        ("status", status_key, "updated", "note", "A note", "New note"),
+        ("status", f"{boise} | cooperative | {SECOND}", "added", "jurisdiction", "", boise),
+        ("status", f"{boise} | cooperative | {SECOND}", "added", "status", "", "cooperative"),
+        ("status", f"{boise} | cooperative | {SECOND}", "added", "source", "", SECOND),
+        ("parties", f"{CASE} | amicus | Some Group", "added", "case", "", CASE),
+        ("parties", f"{CASE} | amicus | Some Group", "added", "role", "", "amicus"),
+        ("parties", f"{CASE} | amicus | Some Group", "added", "name", "", "Some Group"),
+    ]
+    header = ("entity", "key", "change", "field", "old", "new")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(6)]
+
+    def line(cells) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    summary, changes = result.stdout.split("\n\n")
+    assert summary.splitlines() == [
+        "Summary",
+        "entity         added  updated  unchanged",
+        "-------------  -----  -------  ---------",
+        "jurisdictions  1      1        1",
+        "status         1      1        0",
+        "parties        1      0        0",
+    ]
+    assert changes.splitlines() == [
+        "Changes",
+        line(header),
+        "  ".join("-" * w for w in widths),
+        *(line(r) for r in rows),
+    ]
+    assert result.stderr == "Dry run: 5 change(s) found, nothing written.\n"
+    assert dump(full_cli.url) == before
+
+
+def test_dry_run_of_a_file_that_changes_nothing_lists_no_change(full_cli, tmp_path):
+    assert full_cli("export", "--out", str(tmp_path / "out")).exit_code == 0
+    result = full_cli("import", str(tmp_path / "out"), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("\n\nChanges\n(none)\n")
+    changes = _json(full_cli("import", str(tmp_path / "out"), "--dry-run", "-f", "json"))
+    assert changes["changes"] == []
+    assert all(r["added"] == r["updated"] == 0 for r in changes["summary"])
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_dry_run_of_a_bad_file_names_file_and_line_and_writes_nothing(full_cli, tmp_path, fmt):
+    f = _file(
+        tmp_path,
+        "status",
+        f"jurisdiction,status,source,note\n{CHI},sanctuary,{REPORT},New note\n"
+        f"{CHI},sanctuary,{REPORT},x,extra\n",
+    )
+    before = dump(full_cli.url)
+    result = full_cli("import", str(f), "--dry-run", "--format", fmt)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert "Traceback" not in result.output
+    assert result.stderr.splitlines() == [
+        "Error: import failed with 1 problem(s), nothing written:",
+        "status.csv, line 3: 5 fields but the header has 4",
+    ]
+    assert dump(full_cli.url) == before
 
 
 def test_a_key_column_absent_matches_the_one_stored_record_or_names_them_all(full_cli, tmp_path):

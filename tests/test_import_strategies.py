@@ -3,6 +3,7 @@ into an empty table with its indexes built once ("bulk"), and rows matched
 to the ones a table holds ("full"). Which imports take which, that both end
 in the same database, and that a bad file is reported with nothing written."""
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -431,10 +432,12 @@ def test_dry_run_on_the_bulk_path_counts_and_writes_nothing(url, cli, tmp_path, 
     _seed_without_status(url)
     before = dump(url)
     status, rows = _status_file(tmp_path, url)
-    result = cli("import", str(status), "--dry-run", "--format", "csv")
+    result = cli("import", str(status), "--dry-run", "--format", "json")
     assert result.exit_code == 0, result.output
     assert paths == ["bulk"]
-    assert _summary(result) == {"status": (rows, 0, 0)}
+    listed = json.loads(result.stdout)
+    assert listed["summary"] == [{"entity": "status", "added": rows, "updated": 0, "unchanged": 0}]
+    assert [c["change"] for c in listed["changes"]] == ["added"] * rows
     assert result.stderr == f"Dry run: {rows} change(s) found, nothing written.\n"
     assert dump(url) == before
     # The table is still empty, and not left locked: the real import is bulk too.
@@ -446,10 +449,14 @@ def test_dry_run_on_the_bulk_path_counts_and_writes_nothing(url, cli, tmp_path, 
 def test_dry_run_of_jurisdictions_on_the_bulk_path_writes_nothing(cli, tmp_path, paths):
     f = _file(tmp_path, "jurisdictions.csv", JURISDICTIONS)
     before = dump(cli.url)
-    result = cli("import", str(f), "--dry-run", "--format", "csv")
+    result = cli("import", str(f), "--dry-run", "--format", "json")
     assert result.exit_code == 0, result.output
     assert paths == ["bulk"]
-    assert _summary(result) == {"jurisdictions": (7, 0, 0)}
+    listed = json.loads(result.stdout)
+    assert listed["summary"] == [
+        {"entity": "jurisdictions", "added": 7, "updated": 0, "unchanged": 0}
+    ]
+    assert [c["change"] for c in listed["changes"]] == ["added"] * 7
     assert result.stderr == "Dry run: 7 change(s) found, nothing written.\n"
     assert dump(cli.url) == before
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tracker import actions, cases, grants, jurisdictions, sources, status
-from tracker.batch import Batch
+from tracker.batch import Batch, Change
 from tracker.csvformat import (
     ENTITIES,
     Counts,
@@ -80,11 +80,20 @@ class _File:
 
 
 def import_files(
-    conn: sa.Connection, path: Path, *, entity: str | None = None, progress=None
+    conn: sa.Connection,
+    path: Path,
+    *,
+    entity: str | None = None,
+    progress=None,
+    changes: list[Change] | None = None,
 ) -> dict[str, Counts]:
-    """Import into the connection's transaction; raises ImportFailed with every problem."""
+    """Import into the connection's transaction; raises ImportFailed with every problem.
+
+    ``changes``, a list, receives each record the writes add or update (a dry run).
+    """
     files = files_to_import(path, entity)
     batch = Batch(conn, progress=progress)
+    batch.changes = changes
     for e, p in files:
         if batch.problems.full:
             break
@@ -94,6 +103,43 @@ def import_files(
     if batch.failed:
         raise ImportFailed(batch.problems.items, batch.problems.total)
     return batch.summary
+
+
+def preview(
+    conn: sa.Connection, path: Path, *, entity: str | None = None, progress=None
+) -> tuple[dict[str, Counts], list[Change]]:
+    """A dry run: what importing ``path`` would do, and nothing written.
+
+    The import runs on its one write path, which records each record it
+    adds or updates with every changed field's old and new value; then the
+    transaction is rolled back. The summary, and those changes.
+    """
+    changes: list[Change] = []
+    try:
+        summary = import_files(conn, path, entity=entity, progress=progress, changes=changes)
+    finally:
+        conn.rollback()
+    return summary, changes
+
+
+CHANGE_COLUMNS = ["entity", "key", "change", "field", "old", "new"]
+
+
+def change_rows(changes: list[Change]) -> Iterator[dict]:
+    """One row per changed field (a table, a CSV file): entity, key, change, field, old, new."""
+    for c in changes:
+        for name, old, new in c.fields:
+            yield {"entity": c.entity, "key": c.key, "change": c.change, "field": name,
+                   "old": old, "new": new}  # fmt: skip
+
+
+def change_records(changes: list[Change]) -> list[dict]:
+    """One object per record (JSON): entity, key, change, and its fields' old and new values."""
+    return [
+        {"entity": c.entity, "key": c.key, "change": c.change,
+         "fields": {name: {"old": old, "new": new} for name, old, new in c.fields}}
+        for c in changes
+    ]  # fmt: skip
 
 
 # --- export -------------------------------------------------------------------

@@ -43,18 +43,36 @@ def _summary_rows(summary) -> list[dict]:
 
 def _import(path: Path, entity: str | None, dry_run: bool, format) -> None:
     from tracker import transfer
-    from tracker.render import render
+    from tracker.render import Format, render, render_sections
 
     with common.connect(write=True) as conn:
-        summary = transfer.import_files(conn, path, entity=entity, progress=progress)
         if dry_run:
-            conn.rollback()
-    render(_summary_rows(summary), common.fmt(format))
+            summary, changes = transfer.preview(conn, path, entity=entity, progress=progress)
+        else:
+            summary = transfer.import_files(conn, path, entity=entity, progress=progress)
     total = sum(c.added + c.updated for c in summary.values())
-    if dry_run:
-        common.message(f"Dry run: {total} change(s) found, nothing written.")
-    else:
+    f = common.fmt(format)
+    if not dry_run:
+        render(_summary_rows(summary), f)
         common.message(f"Imported: {total} change(s) written.")
+        return
+    if f == Format.csv:
+        # A spreadsheet of the changes, one row per field; the counts go to stderr.
+        render(transfer.change_rows(changes), f, columns=transfer.CHANGE_COLUMNS)
+        for row in _summary_rows(summary):
+            common.message(
+                f"{row['entity']}: {row['added']} added, {row['updated']} updated, "
+                f"{row['unchanged']} unchanged"
+            )
+    elif f == Format.json:
+        render_sections(
+            {"summary": _summary_rows(summary), "changes": transfer.change_records(changes)}, f
+        )
+    else:
+        render_sections(
+            {"summary": _summary_rows(summary), "changes": list(transfer.change_rows(changes))}, f
+        )
+    common.message(f"Dry run: {total} change(s) found, nothing written.")
 
 
 def seed(format: common.FormatOption = None) -> None:
@@ -76,14 +94,31 @@ def import_(
         typer.Option(help="The entity of a single CSV, when its file name does not say."),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option(help="Validate and report what would change; write nothing.")
+        bool,
+        typer.Option(
+            help="Check everything and list what would change, field by field; write nothing."
+        ),
     ] = False,
     format: common.FormatOption = None,
 ) -> None:
     """Import CSV files: all or nothing, rows matched by natural key.
 
+    A row matching a stored record updates only the columns its file has: a
+    column the file lacks leaves that field as stored (and a key column it
+    lacks takes no part in the match); an empty cell means no value. So a
+    file of a few columns fills in or corrects those, and loses nothing.
+
     Errors name the file, line and column; up to 50 are reported at once.
     The summary says how many rows were added, updated and unchanged.
+
+    --dry-run also lists every record that would be added or updated, with
+    each field's old and new value (a record added: its fields, old empty).
+    table: the summary, then one row per field: entity, key, change, field,
+    old, new. csv: those rows only, for a spreadsheet (the counts go to
+    stderr). json: {"summary": [...], "changes": [{"entity", "key",
+    "change": "added" or "updated", "fields": {FIELD: {"old", "new"}}}]}.
+    A key is the record's natural key; for records without one, its parts
+    joined by " | " (a status row: jurisdiction | status | source | dates).
 
     Example: tracker import exported/ --dry-run
     """
