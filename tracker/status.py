@@ -502,27 +502,18 @@ def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
     convert = StatusRow(batch)
     parsed: list[tuple] = []
     seen: dict[tuple, int] = {}
-    columns = None
+    shape = None
     for row, record in batch.each(rows, convert):
-        if columns is None:
-            columns = row.values.keys()
+        if shape is None:
+            said, texts_of, given = shape = _file_shape(row.values.keys())
         sem = (record[0], record[2], record[1], record[3], record[4])
         recorded = stamp(record[8]) if record[8] is not None else None
         if batch.first_time(seen, (sem, recorded), row, _shown(record)):
-            parsed.append((record, sem, recorded))
+            said_sem = sem if said is None else said(sem)
+            parsed.append((record, said_sem, recorded))
     del seen
-    # The dates a row says and the texts it may change: its file's columns.
-    columns = COLUMNS if columns is None else columns
-    said = (0, 1, 2) + tuple(i for i, c in ((3, "effective"), (4, "observed")) if c in columns)
-    given = tuple(c for c in _COMPARED if c in columns)
-    whole = len(said) == len(_KEY)
-    if len(given) == len(_COMPARED):
-        texts_of = operator.itemgetter(slice(5, 8))
-    else:
-        told = tuple(5 + _COMPARED.index(c) for c in given)
-
-        def texts_of(record: tuple) -> tuple:
-            return tuple(record[i] for i in told)
+    if shape is None:
+        said, texts_of, given = _file_shape(())
 
     ids: list[int] = []
     texts: list[tuple] = []
@@ -538,12 +529,10 @@ def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
         ids.append(r[0])
         sems.append(sem)
         texts.append(r[6:end])
-        if not whole:
-            sem = tuple(sem[k] for k in said)
+        if said is not None:
+            sem = said(sem)
         by_full[(sem, r[end])] = i
         by_sem.setdefault(sem, []).append(i)
-    if not whole:
-        parsed = [(rec, tuple(sem[k] for k in said), recorded) for rec, sem, recorded in parsed]
 
     claimed = bytearray(len(ids))
     found: list[int | None] = [None] * len(parsed)
@@ -591,6 +580,31 @@ def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
             .values(**{k: sa.bindparam(k) for k in given}),
             updates,
         )
+
+
+def _file_shape(columns) -> tuple:
+    """What a file's rows say and may change, by its columns: a function
+    picking the parts of what a row says that the file has (None: all of
+    them), one picking the texts it has from a stored tuple, and their names."""
+    dates = tuple(i for i, c in ((3, "effective"), (4, "observed")) if c in columns)
+    said = None if len(dates) == 2 else operator.itemgetter(0, 1, 2, *dates)
+    given = tuple(c for c in _COMPARED if c in columns)
+    at = [5 + _COMPARED.index(c) for c in given]
+    if len(at) == len(_COMPARED):
+        texts_of = operator.itemgetter(slice(5, 8))
+    elif len(at) > 1:
+        texts_of = operator.itemgetter(*at)
+    elif at:
+        i = at[0]
+
+        def texts_of(record: tuple) -> tuple:
+            return (record[i],)
+    else:
+
+        def texts_of(record: tuple) -> tuple:
+            return ()
+
+    return said, texts_of, given
 
 
 def set_status(conn: sa.Connection, values: dict) -> int:
