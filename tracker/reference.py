@@ -150,3 +150,46 @@ def lookup(conn: sa.Connection, text: str, state: str | None = None, kind: str |
     if not rows:
         rows = [{"match": found.how.value, "note": found.note or None}]
     return Rows(LOOKUP_COLUMNS, rows)
+
+
+FILL_COLUMNS = ["key", "name", "kind", "state", "fips", "match", "note"]
+
+
+def fill_fips(conn: sa.Connection, *, write: bool = True) -> Rows:
+    """``registry fill-fips``: the FIPS code of each tracked jurisdiction that has
+    none, from the registry entry with its OCD id, else the one entry its name,
+    state and kind match (never a fuzzy guess). Written through
+    ``jurisdictions.write`` with only the fips column, so nothing else changes;
+    ``write=False`` only lists them. A code another record holds is left out,
+    with a note."""
+    from tracker import jurisdictions as jur
+    from tracker.batch import Batch
+    from tracker.csvformat import Row
+
+    reference = known(conn, with_tracked=False)
+    j = Jurisdiction
+    held = {f for (f,) in conn.execute(sa.select(j.c.fips).where(j.c.fips.is_not(None)))}
+    q = (
+        sa.select(j.c.ocd_id, j.c.name, j.c.kind, j.c.state)
+        .where(j.c.fips.is_(None))
+        .order_by(j.c.state, j.c.name_folded, j.c.ocd_id)
+    )
+    found, rows = [], []
+    for ocd, name, kind, state in conn.execute(q):
+        entry, how = reference.get(ocd), "ocd_id"
+        if entry is None:
+            m = reference.lookup(name, state=state, kind=kind, fuzzy=False)
+            entry, how = m.entry, m.how.value
+        if entry is None or not entry.fips or entry.state != state:
+            continue
+        row = {"key": ocd, "name": name, "kind": kind, "state": state, "fips": entry.fips}
+        if entry.fips in held:
+            found.append({**row, "match": how, "note": "not filled: another record has it"})
+            continue
+        held.add(entry.fips)
+        found.append({**row, "match": how, "note": None})
+        values = {"ocd_id": ocd, "name": name, "kind": kind, "state": state}
+        rows.append(Row(len(rows) + 1, {**values, "fips": entry.fips}))
+    if write and rows:
+        jur.write(Batch(conn), rows)
+    return Rows(FILL_COLUMNS, found)

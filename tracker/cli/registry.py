@@ -42,6 +42,30 @@ def load(
     common.show(result, format)
 
 
+@app.command("fill-fips")
+def fill_fips(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be filled; write nothing.")
+    ] = False,
+    format: common.FormatOption = None,
+) -> None:
+    """Fill in the FIPS code of each tracked jurisdiction that has none, from the
+    registry: the entry with its OCD id, else the one entry its name, state and kind
+    match (never a fuzzy guess). Lists each one filled; changes no other field.
+
+    Example: tracker registry fill-fips --dry-run
+    """
+    from tracker import reference
+
+    with common.connect(write=not dry_run) as conn:
+        result = reference.fill_fips(conn, write=not dry_run)
+        rows = list(result.rows)
+    common.show(result._replace(rows=rows), format)
+    verb = "would be filled" if dry_run else "filled"
+    filled = sum(1 for r in rows if r["note"] is None)
+    common.message(f"{filled} FIPS code(s) {verb}.")
+
+
 @app.command("lookup")
 def lookup(
     name: Annotated[
