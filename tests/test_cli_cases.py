@@ -56,10 +56,13 @@ def test_key_is_caption_without_docket(seeded_cli):
     [
         ("Springfield, IL", "Error: plaintiff: no jurisdiction matches 'Springfield, IL'"),
         ("Springfield, Illinois", "Error: plaintiff: no jurisdiction matches"),
-        ("99999", "Error: plaintiff: no jurisdiction has the id or FIPS code '99999'"),
+        ("99999", "Error: plaintiff: no jurisdiction has the FIPS code '99999'; a bare number "
+         "is a FIPS code: for the database id, write '#99999'"),
+        ("#99999", "Error: plaintiff: no jurisdiction has the database id 99999"),
+        ("Texas", "Error: plaintiff: 'Texas' names the state Texas, which is not tracked"),
         ("ocd-division/country:us/state:zz", "Error: plaintiff: no jurisdiction has the OCD id"),
     ],
-)
+)  # fmt: skip
 def test_party_that_can_only_be_a_reference_must_resolve(seeded_cli, party, message):
     before = dump(seeded_cli.url)
     result = add_case(seeded_cli, "--plaintiff", party)

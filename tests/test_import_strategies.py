@@ -16,7 +16,6 @@ from tracker import db, status, transfer
 SRC = "Department of Justice Threatens Jurisdictions That Don\u2019t Cooperate With Immigration Officials (2018-01-25)"
 CHI = "ocd-division/country:us/state:il/place:chicago"
 LA = "ocd-division/country:us/state:ca/place:los_angeles"
-NYC = "ocd-division/country:us/state:ny/place:new_york"
 CANON_CITY = "ocd-division/country:us/state:co/place:canon_city"
 STATUS_HEADER = "jurisdiction,status,source,effective,observed,quote\n"
 # Set-up loads call the import itself, so the ``paths`` spy sees only the commands.
@@ -62,13 +61,6 @@ def _seed_without_status(url: str) -> None:
     with db.connect(url, write=True) as s:
         IMPORT_FILES(s, db.resource_dir("seed") / "sources.csv")
         IMPORT_FILES(s, db.resource_dir("seed") / "jurisdictions.csv")
-
-
-def _id_of(url: str, ocd_id: str) -> int:
-    with db.engine_for(url).connect() as conn:
-        return conn.execute(
-            sa.text("SELECT id FROM jurisdiction WHERE ocd_id = :o"), {"o": ocd_id}
-        ).scalar_one()
 
 
 @pytest.fixture
@@ -150,8 +142,8 @@ def test_jurisdictions_bulk_and_full_paths_store_the_same_rows(
 
 
 def _status_file(tmp_path: Path, url: str) -> tuple[Path, int]:
-    # REFs: exact OCD id, upper case with spaces around, FIPS codes, an id.
-    nyc = _id_of(url, NYC)
+    # REFs: exact OCD id, upper case with spaces around, FIPS codes (files
+    # never name a database id).
     text = (
         "jurisdiction,status,source,effective,observed,quote,recorded_at\r\n"
         f'{CHI},sanctuary,"{SRC}",2017-09,,"a ""quoted"", quote",2019-03-01T12:00:00Z\r\n'
@@ -159,7 +151,7 @@ def _status_file(tmp_path: Path, url: str) -> tuple[Path, int]:
         f'0644000,cooperative,"{SRC}",2019-02-28,,,2018-05-06T07:08:09.123456Z\r\n'
         f'06,sanctuary," {SRC}",2017,,,\r\n'
         f'06085,sanctuary,"{SRC}",,2018-01,,\r\n'
-        f'{nyc},unknown,"{SRC}",,,"New York, NY",\r\n'
+        f'3651000,unknown,"{SRC}",,,"New York, NY",\r\n'
     )
     return _file(tmp_path, "status.csv", text), 6
 

@@ -167,7 +167,12 @@ def test_a_bad_ref_is_one_error_line(seeded_cli):
         assert bad.exit_code == 1, ref
         assert bad.stderr.startswith("Error: jurisdiction: ") and bad.stderr.count("\n") == 1
     springfield = show(seeded_cli, "Springfield").stderr
-    assert "'Springfield' matches 2 jurisdictions: Springfield, IL (" in springfield
+    assert springfield == (
+        "Error: jurisdiction: 'Springfield' matches 2 jurisdictions: "
+        "Springfield (city, IL, no FIPS, ocd-division/country:us/state:il/place:springfield); "
+        "Springfield (city, MO, no FIPS, ocd-division/country:us/state:mo/place:springfield); "
+        "name one by its OCD id\n"
+    )
 
 
 # --- a database to create or upgrade first -------------------------------------

@@ -55,7 +55,6 @@ def places(seeded_url):
         ("Washington, DC", DC),
         ("District of Columbia", DC),
         ("DC", DC),
-        ("New York", NYC),  # the state is not tracked: the city's alias
         ("New York, NY", NYC),
         ("Orleans Parish", "ocd-division/country:us/state:la/place:new_orleans"),
         ("Dona Ana County, NM", "ocd-division/country:us/state:nm/county:doña_ana"),
@@ -70,10 +69,17 @@ def test_ref_forms_find_the_jurisdiction(places, ref, key):
     assert find(places, ref) == key
 
 
-def test_ref_by_database_id(places):
+def test_ref_by_database_id_needs_the_hash(places):
     with db.connect(places) as s:
         j = jur.resolve(s, "Chicago, IL")
-    assert find(places, str(j.id)) == j.ocd_id
+    assert find(places, f"#{j.id}") == j.ocd_id
+    # A bare number is a FIPS code, never an id.
+    with db.connect(places) as s, pytest.raises(NotFound) as err:
+        jur.resolve(s, str(j.id))
+    assert str(err.value) == (
+        f"jurisdiction: {str(j.id)!r} is not a FIPS code (2, 5 or 7 digits); "
+        f"a bare number is a FIPS code: for the database id, write '#{j.id}'"
+    )
 
 
 def test_bare_state_name_finds_the_state_once_it_is_tracked(seeded_url):
@@ -111,13 +117,13 @@ def test_sound_alike_is_not_a_state(seeded_url):
         jur.validate("X County", "county", "Kalifornia")
 
 
-def test_number_that_is_an_id_and_another_fips_is_ambiguous(url):
+def test_number_that_is_an_id_and_another_fips_is_the_fips_code(url):
     # ids 1..11; DC's FIPS is 11, and id 11 is someone else.
     add(url, "District of Columbia", "federal_district", "DC", fips="11")
     for i in range(10):
         add(url, f"Town {i}", "town", "VT")
-    with db.connect(url) as s, pytest.raises(Ambiguous, match="FIPS code of District of Columbia"):
-        jur.resolve(s, "11")
+    assert find(url, "11") == DC
+    assert find(url, "#11") == "ocd-division/country:us/state:vt/place:town_9"
 
 
 def test_ocd_id_is_derived(url):

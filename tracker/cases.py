@@ -242,12 +242,10 @@ def resolve_party(conn: sa.Connection, text: str, role: str) -> dict:
     except Ambiguous:
         raise
     except (NotFound, InvalidValue):
-        # Text that can only be a reference (an id, a FIPS or OCD id, or
-        # "Name, ST") must find a jurisdiction: a typo never becomes a person.
-        head, comma, tail = value.rpartition(",")
-        if comma and head.strip() and jur.lookup_state(tail) is not None:
-            raise
-        if (value.isascii() and value.isdigit()) or value.lower().startswith("ocd-division/"):
+        # Text that can only be a reference (an OCD id, a FIPS code, an id,
+        # a state or "Name, ST") must find a jurisdiction: a typo never
+        # becomes a person.
+        if jur.parse_ref(value, role).form != jur.NAME:
             raise
         return {"name": value, "party": text}
 

@@ -4,8 +4,9 @@ the one way jurisdictions are written.
 Identity is checked by pure functions written to cost a few microseconds a
 row (a national file checks every row with them): exact inputs are looked up
 in tables, anything else takes the careful path, which also words the error.
-REFs are resolved against the database (``resolve``), or within a batch from
-an in-memory index first (``ref_id``). ``write`` stores a batch of rows, each
+A REF is read in one order (``parse_ref``, DESIGN.md's) and resolved
+against the database (``resolve_id``), or within a file's batch from an
+in-memory index first (``ref_id``). ``write`` stores a batch of rows, each
 matched by its OCD id; ``add`` and ``update`` are batches of one.
 """
 
@@ -202,6 +203,62 @@ def validate(
 
 
 # --- references -----------------------------------------------------------------
+#
+# A REF names one jurisdiction. ``parse_ref`` reads which form it is, in
+# DESIGN.md's order, and both resolvers follow that reading: ``resolve_id``
+# against the database (commands, and whatever a file's index cannot
+# answer), and a file's ``_Index`` from memory. So a REF means the same in a
+# file as on the command line, except ``#N``: database ids differ between
+# databases, so files never use them.
+
+OCD_ID = "OCD id"
+FIPS = "FIPS code"
+DB_ID = "database id"
+STATE = "state"
+NAME_STATE = "Name, ST"
+NAME = "name"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """What a REF's text says it is (``parse_ref``)."""
+
+    form: str
+    # The text, trimmed.
+    text: str
+    # NAME_STATE: the folded name before the comma; NAME: the folded text.
+    name: str = ""
+    # STATE and NAME_STATE: the ``us`` package's state, DC or territory.
+    state: object = None
+
+
+_DB_ID = re.compile(r"#[0-9]{1,18}")
+
+
+def parse_ref(ref: str | None, field: str = "jurisdiction") -> Ref:
+    """A REF's form, tried in this order: an OCD id; a FIPS code (any bare
+    number); ``#N``, a database id; a state's name or USPS code; ``Name, ST``;
+    a name or alias. Raises InvalidValue for an empty REF or a NUL."""
+    text = ref.strip() if isinstance(ref, str) else ""
+    if not text:
+        raise InvalidValue(f"{field}: a jurisdiction reference is required")
+    if "\x00" in text:
+        raise InvalidValue(f"{field}: contains a NUL character")
+    if text[:13].lower() == "ocd-division/":
+        return Ref(OCD_ID, text)
+    if text.isascii() and text.isdigit():
+        return Ref(FIPS, text)
+    if text[0] == "#" and _DB_ID.fullmatch(text):
+        return Ref(DB_ID, text)
+    state = lookup_state(text)
+    if state is not None:
+        return Ref(STATE, text, state=state)
+    head, comma, tail = text.rpartition(",")
+    if comma and head.strip():
+        state = lookup_state(tail)
+        if state is not None:
+            return Ref(NAME_STATE, text, fold(head), state)
+    return Ref(NAME, text, fold(text))
 
 
 def label(j) -> str:
@@ -209,7 +266,14 @@ def label(j) -> str:
     return f"{j.name}, {j.state} ({j.ocd_id})"
 
 
-_REF_COLUMNS = (J.c.id, J.c.ocd_id, J.c.name, J.c.kind, J.c.state)
+def candidate(j) -> str:
+    """A jurisdiction among several a REF fits, with what tells it apart:
+    ``Franklin County (county, OH, FIPS 39049, ocd-division/...)``."""
+    fips = f"FIPS {j.fips}" if j.fips else "no FIPS"
+    return f"{j.name} ({j.kind}, {j.state}, {fips}, {j.ocd_id})"
+
+
+_REF_COLUMNS = (J.c.id, J.c.ocd_id, J.c.name, J.c.kind, J.c.state, J.c.fips)
 _STATE_KINDS = tuple(k.value for k in STATE_LEVEL)
 
 
@@ -249,6 +313,27 @@ def _name_matches(conn: sa.Connection, folded: str, state: str | None) -> list:
 def _state_level(conn: sa.Connection, code: str):
     rows = _refs(conn, J.c.state == code, J.c.kind.in_(_STATE_KINDS))
     return rows[0] if rows else None
+
+
+def state_id(conn: sa.Connection, state, ref: str, field: str = "jurisdiction") -> int:
+    """The id of the state, DC or territory ``ref`` names (its name, USPS
+    code or FIPS code): always the state itself, never a place whose name or
+    alias is the state's. A state nobody tracks is an error here, the one
+    place that would take it from the registry instead."""
+    found = _state_level(conn, state.abbr)
+    if found is not None:
+        return found.id
+    if state.abbr == "DC":
+        kind = K.federal_district.value
+    elif state.is_territory:
+        kind = K.territory.value
+    else:
+        kind = K.state.value
+    raise NotFound(
+        f"{field}: {ref!r} names the {kind.replace('_', ' ')} {state.name}, which is not "
+        "tracked; add it with: "
+        f'tracker jurisdictions add "{state.name}" --kind {kind} --state {state.abbr}'
+    )
 
 
 def _loose(text: str) -> str:
@@ -295,11 +380,12 @@ def _suggest(conn: sa.Connection, folded: str, state: str | None) -> list:
 
 
 def _ambiguous(field: str, ref: str, matches: list) -> Ambiguous:
-    listed = "; ".join(label(j) for j in matches[:10])
+    listed = "; ".join(candidate(j) for j in matches[:10])
     more = f"; and {len(matches) - 10} more" if len(matches) > 10 else ""
+    instead = "its OCD id or FIPS code" if any(j.fips for j in matches) else "its OCD id"
     return Ambiguous(
         f"{field}: {ref!r} matches {len(matches)} jurisdictions: {listed}{more}; "
-        "use the OCD id or 'Name, ST'"
+        f"name one by {instead}"
     )
 
 
@@ -317,82 +403,93 @@ def _by_ocd_id(conn: sa.Connection, text: str, field: str) -> int:
     raise NotFound(f"{field}: no jurisdiction has the OCD id {text!r}")
 
 
-def _by_number(conn: sa.Connection, text: str, field: str) -> int:
-    """A FIPS code (2, 5 or 7 digits) or a database id; both matching is ambiguous."""
-    by_fips = None
+def _by_fips(conn: sa.Connection, text: str, field: str, in_file: bool) -> int:
+    """A bare number: a FIPS code (2 digits a state, 5 a county, 7 a place), never an id."""
+    found = conn.execute(sa.select(J.c.id).where(J.c.fips == text)).first()
+    if found:
+        return found[0]
+    state = lookup_state(text) if len(text) == 2 else None
+    if state is not None:
+        # A state tracked without its FIPS code, or not tracked.
+        return state_id(conn, state, text, field)
     if len(text) in (2, 5, 7):
-        by_fips = next(iter(_refs(conn, J.c.fips == text)), None)
-    # "06" is California's FIPS code, never id 6: ids have no leading zero.
-    is_id = len(text) < 19 and not text.startswith("0")
-    by_id = next(iter(_refs(conn, J.c.id == int(text))), None) if is_id else None
-    if by_fips is not None and by_id is not None and by_fips.id != by_id.id:
-        raise Ambiguous(
-            f"{field}: {text!r} is the FIPS code of {label(by_fips)} and the id of "
-            f"{label(by_id)}; use the OCD id"
+        message = f"{field}: no jurisdiction has the FIPS code {text!r}"
+    else:
+        message = f"{field}: {text!r} is not a FIPS code (2, 5 or 7 digits)"
+    if not in_file and not text.startswith("0"):
+        message += f"; a bare number is a FIPS code: for the database id, write '#{text}'"
+    raise NotFound(message)
+
+
+def _by_db_id(conn: sa.Connection, text: str, field: str, in_file: bool) -> int:
+    if in_file:
+        raise InvalidValue(
+            f"{field}: {text!r} is a database id, which files never use (ids differ "
+            "between databases); name the jurisdiction by its OCD id or FIPS code"
         )
-    found = by_fips or by_id
-    if found is None:
-        raise NotFound(f"{field}: no jurisdiction has the id or FIPS code {text!r}")
-    return found.id
+    found = conn.execute(sa.select(J.c.id).where(J.c.id == int(text[1:]))).first()
+    if found:
+        return found[0]
+    raise NotFound(
+        f"{field}: no jurisdiction has the database id {text[1:]}; see `tracker jurisdictions list`"
+    )
 
 
-def resolve_id(conn: sa.Connection, ref: str, field: str = "jurisdiction") -> int:
-    """The id of the one jurisdiction ``ref`` names: its id, OCD id, FIPS code,
-    ``Name, ST``, a state's name or code, or an alias. Raises InvalidValue,
-    NotFound or Ambiguous with a message naming ``field``."""
-    text = (ref or "").strip() if isinstance(ref, str) else ""
-    if not text:
-        raise InvalidValue(f"{field}: a jurisdiction reference is required")
-    if "\x00" in text:
-        raise InvalidValue(f"{field}: contains a NUL character")
-    if text.lower().startswith("ocd-division/"):
-        return _by_ocd_id(conn, text, field)
-    if text.isascii() and text.isdigit():
-        return _by_number(conn, text, field)
-
+def _by_name(conn: sa.Connection, ref: Ref, field: str) -> int:
+    """``Name, ST``, else the whole text as a name or alias; then the same
+    loosely (letters and digits only)."""
     matches: list = []
-    head, comma, tail = text.rpartition(",")
-    split_state = lookup_state(tail) if comma and head.strip() else None
-    if split_state is not None:
-        matches = _name_matches(conn, fold(head), split_state.abbr)
+    state = ref.state.abbr if ref.form == NAME_STATE else None
+    if state is not None:
+        matches = _name_matches(conn, ref.name, state)
         if len(matches) > 1:
             # "New York, NY": prefer the local government over the state itself.
             matches = [j for j in matches if j.kind not in STATE_LEVEL] or matches
     if not matches:
         # The whole text as a name or alias: "Washington, D.C.", "Jeff Sessions, AG".
-        matches = _name_matches(conn, fold(text), None)
-        if len(matches) > 1 and lookup_state(text) is not None:
-            # A bare "New York" is the state when the state is tracked.
-            states = [j for j in matches if j.kind in STATE_LEVEL]
-            matches = states if len(states) == 1 else matches
+        matches = _name_matches(conn, fold(ref.text), None)
+    if not matches and state is not None:
+        matches = _loose_matches(conn, ref.name, state)
     if not matches:
-        st = lookup_state(text)
-        found = _state_level(conn, st.abbr) if st is not None else None
-        if found is not None:
-            return found.id
-    if not matches and split_state is not None:
-        matches = _loose_matches(conn, head, split_state.abbr)
-    if not matches:
-        matches = _loose_matches(conn, text, None)
+        matches = _loose_matches(conn, ref.text, None)
     if len(matches) == 1:
         return matches[0].id
     if matches:
-        raise _ambiguous(field, ref, matches)
+        raise _ambiguous(field, ref.text, matches)
 
-    if comma and head.strip() and split_state is None:
-        folded, state = fold(head), None
-        bad = f"; {tail.strip()!r} is not a state code"
+    head, comma, tail = ref.text.rpartition(",")
+    bad = ""
+    if state is not None:
+        folded = ref.name
+    elif comma and head.strip():
+        folded, bad = fold(head), f"; {tail.strip()!r} is not a state code"
     else:
-        folded = fold(head) if split_state else fold(text)
-        state = split_state.abbr if split_state else None
-        bad = ""
+        folded = ref.name
     close = _suggest(conn, folded, state)
     hint = (
         f"; did you mean: {'; '.join(label(j) for j in close)}"
         if close
         else "; see `tracker jurisdictions list`"
     )
-    raise NotFound(f"{field}: no jurisdiction matches {ref!r}{bad}{hint}")
+    raise NotFound(f"{field}: no jurisdiction matches {ref.text!r}{bad}{hint}")
+
+
+def resolve_id(
+    conn: sa.Connection, ref: str, field: str = "jurisdiction", *, in_file: bool = False
+) -> int:
+    """The id of the one jurisdiction ``ref`` names, in the order ``parse_ref``
+    reads it; ``in_file``: a row of a file, where ``#N`` is refused. Raises
+    InvalidValue, NotFound or Ambiguous with a message naming ``field``."""
+    r = parse_ref(ref, field)
+    if r.form == OCD_ID:
+        return _by_ocd_id(conn, r.text, field)
+    if r.form == FIPS:
+        return _by_fips(conn, r.text, field, in_file)
+    if r.form == DB_ID:
+        return _by_db_id(conn, r.text, field, in_file)
+    if r.form == STATE:
+        return state_id(conn, r.state, r.text, field)
+    return _by_name(conn, r, field)
 
 
 def get(conn: sa.Connection, jurisdiction_id: int) -> sa.Row:
@@ -405,37 +502,48 @@ def resolve(conn: sa.Connection, ref: str, field: str = "jurisdiction") -> sa.Ro
 
 
 class _Index:
-    """REFs a national file names on many rows, answered from memory when
-    they name exactly one jurisdiction: a FIPS code or id, a name or
-    ``Name, ST`` (by name or alias). Anything else goes to ``resolve_id``,
-    which also words the errors."""
+    """A file's REFs answered from memory (a national file names thousands),
+    read as ``parse_ref`` reads them: a FIPS code, a state, a ``Name, ST`` or
+    a name that is exactly one jurisdiction's name or alias. Anything else
+    (no match, several, a loose spelling) goes to ``resolve_id``, which
+    follows the same order and words the errors."""
 
     def __init__(self, conn: sa.Connection):
         self.conn = conn
         self.by_fips: dict[str, int] | None = None
-        self.ids: set[int] = set()
+        self.states: dict[str, int] | None = None
         self.by_name: dict[tuple[str, str | None], set[int]] | None = None
 
     def find(self, text: str) -> int | None:
-        if not text or "\x00" in text or text.lower().startswith("ocd-division/"):
+        try:
+            ref = parse_ref(text)
+        except InvalidValue:
             return None
-        return self._number(text) if text.isascii() and text.isdigit() else self._name(text)
+        if ref.form == FIPS:
+            return self._fips().get(ref.text)
+        if ref.form == STATE:
+            return self._states().get(ref.state.abbr)
+        if ref.form == NAME_STATE:
+            found = self._names().get((ref.name, ref.state.abbr), ())
+        elif ref.form == NAME:
+            found = self._names().get((ref.name, None), ())
+        else:
+            return None
+        return next(iter(found)) if len(found) == 1 else None
 
-    def _number(self, text: str) -> int | None:
+    def _fips(self) -> dict[str, int]:
         if self.by_fips is None:
-            rows = self.conn.execute(sa.select(J.c.fips, J.c.id)).all()
-            self.by_fips = {f: i for f, i in rows if f is not None}
-            self.ids = {i for _f, i in rows}
-        by_fips = self.by_fips.get(text) if len(text) in (2, 5, 7) else None
-        # "06" is California's FIPS code, never id 6: ids have no leading zero.
-        by_id = int(text) if len(text) < 19 and not text.startswith("0") else None
-        if by_id not in self.ids:
-            by_id = None
-        if by_fips is not None and by_id is not None and by_fips != by_id:
-            return None
-        return by_fips or by_id
+            q = sa.select(J.c.fips, J.c.id).where(J.c.fips.is_not(None))
+            self.by_fips = dict(self.conn.execute(q).all())
+        return self.by_fips
 
-    def _name(self, text: str) -> int | None:
+    def _states(self) -> dict[str, int]:
+        if self.states is None:
+            q = sa.select(J.c.state, J.c.id).where(J.c.kind.in_(_STATE_KINDS))
+            self.states = dict(self.conn.execute(q).all())
+        return self.states
+
+    def _names(self) -> dict[tuple[str, str | None], set[int]]:
         if self.by_name is None:
             self.by_name = {}
             q = sa.union_all(
@@ -447,18 +555,13 @@ class _Index:
             for folded, state, jid in self.conn.execute(q):
                 self.by_name.setdefault((folded, state), set()).add(jid)
                 self.by_name.setdefault((folded, None), set()).add(jid)
-        head, comma, tail = text.rpartition(",")
-        state = lookup_state(tail) if comma and head.strip() else None
-        if state is not None:
-            found = self.by_name.get((fold(head), state.abbr), ())
-        else:
-            found = self.by_name.get((fold(text), None), ())
-        return next(iter(found)) if len(found) == 1 else None
+        return self.by_name
 
 
 def ref_id(batch: Batch, ref: str | None, column: str) -> int:
     """The id of the jurisdiction a row's REF names, within a batch: stored
-    ones, and (once the batch has problems) those it would have added."""
+    ones, and (once the batch has problems) those it would have added. In a
+    file's row (``batch.where``) ``#N`` is refused."""
     if batch.where is None:
         # A command names one or two: ask the database, not a national index.
         return resolve_id(batch.conn, ref, field=column)
@@ -471,10 +574,10 @@ def ref_id(batch: Batch, ref: str | None, column: str) -> int:
     found = known.get(key)
     if found is not None:
         return found
-    found = batch.ref_index.find(ref.strip())
+    found = batch.ref_index.find(ref)
     if found is None:
         try:
-            found = resolve_id(batch.conn, ref, field=column)
+            found = resolve_id(batch.conn, ref, field=column, in_file=True)
         except NotFound:
             found = _pending(batch, ref)
             if found is None:
@@ -887,7 +990,7 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     now = writer.bind("created_at")(datetime.now(UTC))
     seen: dict = {}
     added: list[tuple[str, tuple[str, ...]]] = []
-    new: list[tuple[str, str, str]] = []
+    new: list[tuple[str, str | None, str, str]] = []
     updates: list[tuple[int, dict, set[str] | None, set[str]]] = []
 
     for row, data in batch.each(rows, lambda v: _parse(identify(v))):
@@ -929,7 +1032,7 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             for alias in data.aliases:
                 city_counties.add(data.state, fold(alias), data.kind, shown, fips)
             counts.added += 1
-            new.append((data.ocd_id, data.name, data.state))
+            new.append((data.ocd_id, data.fips, data.name, data.state))
             if batch.failed:
                 continue
             if batch.recording:
@@ -969,8 +1072,10 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     if batch.failed:
         # Nothing is written; later files may still name these rows.
         known = _known(batch)
-        for ocd_id, name, state in new:
+        for ocd_id, fips, name, state in new:
             pid = known[ocd_id] = batch.placeholder()
+            if fips:
+                known[fips] = pid
             batch.pending.setdefault(fold(name), []).append((state, pid))
         return
     _store_changes(conn, added, updates)
