@@ -11,7 +11,10 @@ app = typer.Typer(
     help="Record and read federal actions aimed at jurisdictions.", no_args_is_help=True
 )
 
-TARGET_HELP = "A jurisdiction it targeted (id, OCD id, FIPS, 'Name, ST', state or alias); repeat the option for more."
+TARGET_HELP = (
+    "A jurisdiction it targeted (OCD id, FIPS code, #id, state, 'Name, ST' or name; "
+    "see REF below); repeat the option for more."
+)
 COUNT_HELP = (
     "How many jurisdictions the source says it targeted, named or not "
     "(e.g. 23 when only 4 are named); never fewer than the named targets."
@@ -22,7 +25,7 @@ ActionArg = Annotated[
 ]
 
 
-@app.command()
+@app.command(epilog=common.ref_epilog())
 def add(
     title: Annotated[str, typer.Argument(metavar="TITLE", help="A short title.")],
     date: Annotated[str, typer.Option(metavar="DATE", help="When: YYYY, YYYY-MM or YYYY-MM-DD.")],
@@ -54,7 +57,7 @@ def add(
     common.out(key)
 
 
-@app.command()
+@app.command(epilog=common.ref_epilog())
 def update(
     action: ActionArg,
     add_target: Annotated[

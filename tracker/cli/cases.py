@@ -23,7 +23,7 @@ SourceOpt = Annotated[
 PartyOpt = Annotated[list[str] | None, typer.Option(metavar="P", help=PARTY_HELP)]
 
 
-@app.command()
+@app.command(epilog=common.ref_epilog())
 def add(
     caption: Annotated[
         str,

@@ -19,6 +19,55 @@ FormatOption = Annotated[
 ]
 
 
+# How a REF finds its jurisdiction, in the order tracker.jurisdictions.parse_ref
+# tries (DESIGN.md's): the commands that take a REF show it in --help, and
+# the README's "Naming a jurisdiction" section is this text (tests/test_docs.py).
+REF_FORMS = (
+    "an OCD id: `ocd-division/country:us/state:il/place:chicago`",
+    "a FIPS code: `17` (a state), `17031` (a county), `1714000` (a place); "
+    "a bare number is always a FIPS code, never a database id",
+    "`#N`, a database id as `tracker jurisdictions list` shows it "
+    "(on the command line only, never in files)",
+    "a state's name or USPS code: `Illinois`, `IL` (always the state itself, "
+    "never a place with that name)",
+    "`Name, ST`: `Chicago, IL`, `Cook County, IL`",
+    "a name or alias that only one jurisdiction has: `Chicago`",
+)
+REF_NOTE = (
+    "Case and accents do not matter. A REF that fits several jurisdictions is an "
+    "error listing each with its kind, state, FIPS code and OCD id: name it by its "
+    "OCD id or FIPS code instead. One that fits none suggests close names."
+)
+REF_HELP = "The jurisdiction: OCD id, FIPS code, #id, state, 'Name, ST' or name (see REF below)."
+
+
+def ref_epilog() -> str:
+    """REF_FORMS as a command's --help shows them (kept as laid out: \\b)."""
+    import re
+    import textwrap
+
+    def plain(code: re.Match) -> str:
+        # `Chicago, IL` reads as 'Chicago, IL'; `IL` as IL.
+        text = code.group(1)
+        return f"'{text}'" if " " in text else text
+
+    lines = ["A REF (a jurisdiction) is the first of these that fits:"]
+    for n, form in enumerate(REF_FORMS, 1):
+        lines += textwrap.wrap(
+            f"{n}. {re.sub(r'`([^`]*)`', plain, form)}",
+            width=76,
+            initial_indent="  ",
+            subsequent_indent="     ",
+        )
+    return "\b\n" + "\n".join(lines) + "\n\n" + REF_NOTE
+
+
+def ref_markdown() -> str:
+    """REF_FORMS as the README shows them."""
+    items = "\n".join(f"{n}. {form}" for n, form in enumerate(REF_FORMS, 1))
+    return f"A REF (a jurisdiction) is the first of these that fits:\n\n{items}\n\n{REF_NOTE}\n"
+
+
 class State:
     db: str | None = None
 

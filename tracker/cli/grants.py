@@ -10,14 +10,14 @@ from tracker.vocab import AmountType
 app = typer.Typer(help="Record and list federal grant money.", no_args_is_help=True)
 
 
-@app.command()
+@app.command(epilog=common.ref_epilog())
 def add(
     refs: Annotated[
         list[str] | None,
         typer.Argument(
             metavar="REF",
-            help="The jurisdiction (id, OCD id, FIPS, 'Name, ST', state or alias); "
-            "several make one aggregate.",
+            help="The jurisdiction (OCD id, FIPS code, #id, state, 'Name, ST' or name; "
+            "see REF below); several make one aggregate.",
             show_default=False,
         ),
     ] = None,
@@ -90,7 +90,7 @@ def add(
     common.message(f"Recorded {g['amount']} {g['amount_type']} ({g['covers']}).")
 
 
-@app.command("list")
+@app.command("list", epilog=common.ref_epilog())
 def list_(
     jurisdiction: Annotated[
         str | None,

@@ -9,10 +9,6 @@ from tracker.vocab import JurisdictionKind, Status
 
 app = typer.Typer(help="Add, find, show, update and remove jurisdictions.", no_args_is_help=True)
 
-REF_HELP = (
-    "The jurisdiction: id, OCD id, FIPS code, 'Name, ST', a state's name or code, or an alias."
-)
-
 
 @app.command()
 def add(
@@ -98,9 +94,9 @@ def list_(
         common.show(result, format, excel_safe)
 
 
-@app.command()
+@app.command(epilog=common.ref_epilog())
 def show(
-    ref: Annotated[str, typer.Argument(metavar="REF", help=REF_HELP)],
+    ref: Annotated[str, typer.Argument(metavar="REF", help=common.REF_HELP)],
     format: common.FormatOption = None,
     excel_safe: common.ExcelSafeOption = False,
 ) -> None:
@@ -117,9 +113,9 @@ def show(
     common.show(d, format, excel_safe)
 
 
-@app.command()
+@app.command(epilog=common.ref_epilog())
 def update(
-    ref: Annotated[str, typer.Argument(metavar="REF", help=REF_HELP)],
+    ref: Annotated[str, typer.Argument(metavar="REF", help=common.REF_HELP)],
     name: Annotated[
         str | None, typer.Option(help="A new name; the old one stays findable as an alias.")
     ] = None,
@@ -153,9 +149,9 @@ def update(
     common.out(key)
 
 
-@app.command()
+@app.command(epilog=common.ref_epilog())
 def remove(
-    ref: Annotated[str, typer.Argument(metavar="REF", help=REF_HELP)],
+    ref: Annotated[str, typer.Argument(metavar="REF", help=common.REF_HELP)],
     cascade: Annotated[
         bool, typer.Option(help="Also remove its status history, money, targets and parties.")
     ] = False,

@@ -10,13 +10,11 @@ from tracker.vocab import Status
 app = typer.Typer(help="Record and read jurisdictions' policy status.", no_args_is_help=True)
 
 
-@app.command("set")
+@app.command("set", epilog=common.ref_epilog())
 def set_(
     ref: Annotated[
         str,
-        typer.Argument(
-            metavar="REF", help="The jurisdiction: id, OCD id, FIPS, 'Name, ST', state or alias."
-        ),
+        typer.Argument(metavar="REF", help=common.REF_HELP),
     ],
     status: Annotated[Status, typer.Argument(help="The status the source asserts.")],
     source: Annotated[
@@ -59,9 +57,9 @@ def set_(
     common.message(said)
 
 
-@app.command()
+@app.command(epilog=common.ref_epilog())
 def history(
-    ref: Annotated[str, typer.Argument(metavar="REF", help="The jurisdiction.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help=common.REF_HELP)],
     format: common.FormatOption = None,
     excel_safe: common.ExcelSafeOption = False,
 ) -> None:
