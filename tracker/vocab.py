@@ -100,11 +100,19 @@ MUNICIPAL_KINDS = frozenset(
 
 
 def parse_choice(enum: type[StrEnum], value: str, field: str) -> StrEnum:
-    """The member named ``value`` exactly, or an InvalidValue listing the choices."""
+    """The member ``value`` names, in any case and with spaces around it
+    (``Sanctuary``, ``COUNTY``: stored as ``sanctuary``, ``county``), or an
+    InvalidValue listing the choices."""
     from tracker.errors import InvalidValue
 
     try:
         return enum(value)
     except ValueError:
-        choices = ", ".join(m.value for m in enum)
-        raise InvalidValue(f"{field}: {value!r} is not one of: {choices}") from None
+        pass
+    if isinstance(value, str):
+        try:
+            return enum(value.strip().lower())
+        except ValueError:
+            pass
+    choices = ", ".join(m.value for m in enum)
+    raise InvalidValue(f"{field}: {value!r} is not one of: {choices}") from None

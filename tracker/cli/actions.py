@@ -32,7 +32,7 @@ def add(
     agency: Annotated[
         str, typer.Option(metavar="TEXT", help="Who acted, e.g. 'U.S. Department of Justice'.")
     ],
-    kind: Annotated[ActionKind, typer.Option(help="What kind of action.")],
+    kind: Annotated[ActionKind, typer.Option(case_sensitive=False, help="What kind of action.")],
     source: Annotated[
         str, typer.Option(metavar="SRC", help="The source's id or key (its url when it has one).")
     ],

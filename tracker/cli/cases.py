@@ -40,7 +40,9 @@ def add(
     filed: Annotated[
         str | None, typer.Option(metavar="DATE", help="Filing date: YYYY, YYYY-MM or YYYY-MM-DD.")
     ] = None,
-    status: Annotated[CaseStatus, typer.Option(help="Where the case stands.")] = CaseStatus.pending,
+    status: Annotated[
+        CaseStatus, typer.Option(case_sensitive=False, help="Where the case stands.")
+    ] = CaseStatus.pending,
     summary: Annotated[
         str | None, typer.Option(metavar="TEXT", help="What the case is about.")
     ] = None,
@@ -82,7 +84,9 @@ def add(
 def update(
     case: CaseArg,
     docket: Annotated[str | None, typer.Option(metavar="NUMBER", help="Docket number.")] = None,
-    status: Annotated[CaseStatus | None, typer.Option(help="Where the case stands.")] = None,
+    status: Annotated[
+        CaseStatus | None, typer.Option(case_sensitive=False, help="Where the case stands.")
+    ] = None,
     court: Annotated[str | None, typer.Option(metavar="TEXT", help="The court.")] = None,
     filed: Annotated[
         str | None, typer.Option(metavar="DATE", help="Filing date: YYYY, YYYY-MM or YYYY-MM-DD.")
@@ -118,7 +122,7 @@ def rule(
         str,
         typer.Option(metavar="DATE", help="Date of the ruling: YYYY, YYYY-MM or YYYY-MM-DD."),
     ],
-    kind: Annotated[RulingKind, typer.Option(help="What kind of ruling.")],
+    kind: Annotated[RulingKind, typer.Option(case_sensitive=False, help="What kind of ruling.")],
     source: SourceOpt,
     judge: Annotated[str | None, typer.Option(metavar="NAME", help="The judge.")] = None,
     summary: Annotated[

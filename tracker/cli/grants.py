@@ -39,7 +39,9 @@ def add(
             "(never negative, at most two decimals).",
         ),
     ] = ...,
-    type: Annotated[AmountType, typer.Option("--type", help="What the amount is.")] = ...,
+    type: Annotated[
+        AmountType, typer.Option("--type", case_sensitive=False, help="What the amount is.")
+    ] = ...,
     source: Annotated[
         str, typer.Option(metavar="SRC", help="The source's id or key (its url when it has one).")
     ] = ...,

@@ -20,7 +20,10 @@ def add(
     ],
     kind: Annotated[
         JurisdictionKind | None,
-        typer.Option(help="What kind of jurisdiction; from the registry when it knows the name."),
+        typer.Option(
+            case_sensitive=False,
+            help="What kind of jurisdiction; from the registry when it knows the name.",
+        ),
     ] = None,
     state: Annotated[
         str | None,
@@ -69,9 +72,12 @@ def add(
 @app.command("list")
 def list_(
     state: Annotated[str | None, typer.Option(help="Only this state (code or name).")] = None,
-    kind: Annotated[JurisdictionKind | None, typer.Option(help="Only this kind.")] = None,
+    kind: Annotated[
+        JurisdictionKind | None, typer.Option(case_sensitive=False, help="Only this kind.")
+    ] = None,
     status: Annotated[
-        Status | None, typer.Option(help="Only those whose current status is this.")
+        Status | None,
+        typer.Option(case_sensitive=False, help="Only those whose current status is this."),
     ] = None,
     format: common.FormatOption = None,
     excel_safe: common.ExcelSafeOption = False,

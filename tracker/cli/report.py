@@ -22,7 +22,9 @@ AsOfOption = Annotated[
 def status(
     as_of: AsOfOption = None,
     state: Annotated[str | None, typer.Option(help="Only this state (code or name).")] = None,
-    kind: Annotated[JurisdictionKind | None, typer.Option(help="Only this kind.")] = None,
+    kind: Annotated[
+        JurisdictionKind | None, typer.Option(case_sensitive=False, help="Only this kind.")
+    ] = None,
     format: common.FormatOption = None,
     excel_safe: common.ExcelSafeOption = False,
 ) -> None:
@@ -68,7 +70,9 @@ def grants(
 
 @app.command()
 def litigation(
-    status: Annotated[CaseStatus | None, typer.Option(help="Only cases with this status.")] = None,
+    status: Annotated[
+        CaseStatus | None, typer.Option(case_sensitive=False, help="Only cases with this status.")
+    ] = None,
     format: common.FormatOption = None,
     excel_safe: common.ExcelSafeOption = False,
 ) -> None:

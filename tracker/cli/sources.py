@@ -23,7 +23,9 @@ def add(
     published: Annotated[
         str | None, typer.Option(help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
     ] = None,
-    kind: Annotated[SourceKind, typer.Option(help="What kind of source it is.")] = SourceKind.news,
+    kind: Annotated[
+        SourceKind, typer.Option(case_sensitive=False, help="What kind of source it is.")
+    ] = SourceKind.news,
 ) -> None:
     """Add a source and print its key (the url, else "title (published)").
 

@@ -16,7 +16,9 @@ def set_(
         str,
         typer.Argument(metavar="REF", help=common.REF_HELP),
     ],
-    status: Annotated[Status, typer.Argument(help="The status the source asserts.")],
+    status: Annotated[
+        Status, typer.Argument(case_sensitive=False, help="The status the source asserts.")
+    ],
     source: Annotated[
         str, typer.Option("--source", help="The source's id or key (its url when it has one).")
     ],
