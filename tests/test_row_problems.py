@@ -1,9 +1,16 @@
-"""Vocabulary words are accepted in any case and stored as the vocabulary
-spells them. On both engines."""
+"""Every problem of a row is reported, one line each, in one run (not one
+per pass); vocabulary words are accepted in any case and stored as the
+vocabulary spells them. On both engines."""
 
 from pathlib import Path
 
+import pytest
+from conftest import dump
+
+from tracker import db, transfer
+
 SRC = "https://example.org/census-list"
+CHICAGO = "did you mean: Chicago, IL (ocd-division/country:us/state:il/place:chicago)"
 COOK = "ocd-division/country:us/state:il/county:cook"
 
 # Each file: a header, a row with several mistakes, and a good row whose
@@ -51,12 +58,76 @@ FILES = {
     ),
 }
 
+PROBLEMS = [
+    "sources.csv, line 2: url: 'example.org/x' is not a web address (http:// or https://)",
+    "sources.csv, line 2: published: '2017-13' is not a date (month 13 does not exist)",
+    "sources.csv, line 2: kind: 'blog' is not one of: news, court_record, government_release, "
+    "dataset, other",
+    "jurisdictions.csv, line 2: kind: 'shire' is not one of: state, territory, "
+    "federal_district, county, city_county, city, town, village, borough, township",
+    "jurisdictions.csv, line 2: state: 'ZZ' is not a US state, territory or DC postal code",
+    "jurisdictions.csv, line 2: population: 'many' is not a whole number of zero or more",
+    f"status.csv, line 2: jurisdiction: no jurisdiction matches 'Chicgo, IL'; {CHICAGO}",
+    "status.csv, line 2: status: 'Sanctury' is not one of: sanctuary, partial, cooperative, "
+    "anti_sanctuary, unknown",
+    "status.csv, line 2: effective: '2017-02-30' is not a date (day 30 does not exist in 2017-02)",
+    "actions.csv, line 2: date: '2017-13' is not a date (month 13 does not exist)",
+    "actions.csv, line 2: kind: 'tweet' is not one of: letter, subpoena_threat, "
+    "grant_condition, funding_withheld, executive_order, enforcement_operation, statement",
+    "actions.csv, line 2: targets: no jurisdiction matches 'Gotham, NY'; "
+    "see `tracker jurisdictions list`",
+    "actions.csv, line 2: target count: 1 is fewer than the 2 named targets",
+    "grants.csv, line 2: fiscal_year: '17' is not a four-digit year",
+    "grants.csv, line 2: amount: '-5' is negative; amounts must be zero or more",
+    "grants.csv, line 2: amount_type: 'kept' is not one of: awarded, threatened, withheld, "
+    "restored, repayment_demanded",
+    f"grants.csv, line 2: jurisdictions: no jurisdiction matches 'Chicgo, IL'; {CHICAGO}",
+    "cases.csv, line 2: filed: '2017-02-30' is not a date (day 30 does not exist in 2017-02)",
+    "cases.csv, line 2: status: 'open' is not one of: pending, decided, dismissed, settled, "
+    "on_appeal, closed",
+    "cases.csv, line 2: source: no source has the key 'nowhere'",
+    "parties.csv, line 2: case: no case has the key 'Nope v. Nobody'",
+    "parties.csv, line 2: role: 'judge' is not one of: plaintiff, defendant, intervenor, amicus",
+    f"parties.csv, line 2: jurisdiction: no jurisdiction matches 'Chicgo, IL'; {CHICAGO}",
+    "rulings.csv, line 2: date: '2017-13' is not a date (month 13 does not exist)",
+    "rulings.csv, line 2: kind: 'verdict' is not one of: temporary_restraining_order, "
+    "preliminary_injunction, permanent_injunction, summary_judgment, dismissal, "
+    "appellate_decision, other",
+    "rulings.csv, line 2: source: no source has the key 'nowhere'",
+]
+
 
 def _write(folder: Path, files: dict[str, str]) -> Path:
     folder.mkdir(exist_ok=True)
     for name, text in files.items():
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
     return folder
+
+
+def _seed_without_status(url: str) -> None:
+    seed = db.resource_dir("seed")
+    with db.connect(url, write=True) as s:
+        for name in ("sources", "jurisdictions"):
+            transfer.import_files(s, seed / f"{name}.csv")
+
+
+@pytest.mark.parametrize("status_table", ["empty", "seeded"])
+def test_every_problem_of_a_row_is_a_line_of_its_own(url, cli, tmp_path, status_table):
+    # An empty status table takes the streaming path, a seeded one the matching path.
+    if status_table == "empty":
+        _seed_without_status(url)
+    else:
+        assert cli("seed").exit_code == 0
+    before = dump(url)
+    result = cli("import", str(_write(tmp_path / "in", FILES)))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.splitlines() == [
+        f"Error: import failed with {len(PROBLEMS)} problem(s), nothing written:",
+        *PROBLEMS,
+    ]
+    assert result.stdout == ""
+    assert dump(url) == before
 
 
 def test_vocabulary_words_in_any_case_are_stored_as_the_vocabulary_spells_them(
@@ -102,4 +173,22 @@ def test_vocabulary_options_accept_any_case(seeded_cli):
     assert status.exit_code == 0, status.stderr
     assert status.stderr.startswith("Recorded Cook County, IL: sanctuary")
     listed = seeded_cli("jurisdictions", "list", "--kind", "County", "--format", "csv").stdout
-    assert f",{COOK},Cook County,county,IL,,,sanctuary" in listed
+    assert f",{COOK},Cook County,county,IL,17031,,sanctuary" in listed
+
+
+def test_a_command_reports_every_problem_of_its_row(seeded_cli):
+    assert seeded_cli("sources", "add", "Census list", "--url", SRC).exit_code == 0
+    before = dump(seeded_cli.url)
+    result = seeded_cli(
+        "grants", "add", "Chicgo, IL", "--program", "Byrne JAG", "--fiscal-year", "17",
+        "--amount=-5", "--type", "withheld", "--source", SRC,
+    )  # fmt: skip
+    assert result.exit_code == 1
+    # The command's own option names ("fiscal year"), one line each.
+    assert result.stderr.splitlines() == [
+        "Error: fiscal year: '17' is not a four-digit year",
+        "Error: amount: '-5' is negative; amounts must be zero or more",
+        f"Error: jurisdiction: no jurisdiction matches 'Chicgo, IL'; {CHICAGO}",
+    ]
+    assert result.stdout == ""
+    assert dump(seeded_cli.url) == before

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from tracker import jurisdictions as jur
 from tracker import vocab
-from tracker.batch import Batch, present
+from tracker.batch import Batch, Fields, present
 from tracker.csvformat import Row, join_list, split_list
 from tracker.errors import Duplicate, InvalidValue, NotFound
 from tracker.models import ActionTarget, FederalAction, Jurisdiction, Source
@@ -43,19 +43,31 @@ def validate(
     target_count: int | None = None,
     key: str | None = None,
 ) -> dict:
-    title = clean_text(title, "title", required=True)
-    date = parse_partial_date(date or "", "date")
+    # Every field is checked: a row's problems come together.
+    fields = Fields()
+    check = fields.check
+    key = check(clean_text, key, "key")
+    date = check(parse_partial_date, date or "", "date")
+    agency = check(clean_text, agency, "agency", required=True)
+    kind = check(_kind, kind)
+    title = check(clean_text, title, "title", required=True)
+    description = check(clean_text, description, "description")
     if target_count is not None and target_count < 0:
-        raise InvalidValue(f"target count: {target_count} is negative")
+        fields.add(InvalidValue(f"target count: {target_count} is negative"))
+    fields.done()
     return {
-        "key": clean_text(key, "key") or action_key(date, title),
+        "key": key or action_key(date, title),
         "title": title,
         "date": date,
-        "agency": clean_text(agency, "agency", required=True),
-        "kind": vocab.parse_choice(vocab.ActionKind, (kind or "").strip(), "kind").value,
-        "description": clean_text(description, "description"),
+        "agency": agency,
+        "kind": kind,
+        "description": description,
         "target_count": target_count,
     }
+
+
+def _kind(text: str | None) -> str:
+    return vocab.parse_choice(vocab.ActionKind, (text or "").strip(), "kind").value
 
 
 def check_count(count: int | None, named: int) -> None:
@@ -84,22 +96,30 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     sources = Source
     seen: dict = {}
 
+    fields = Fields()
+    check = fields.check
+
     def parse(v: dict):
-        count = v.get("target_count")
-        count = parse_count(count, "target_count") if count else None
-        data = validate(
+        # Every field is checked, in the file's column order: a row's problems come together.
+        data = check(
+            validate,
             v.get("title"),
             date=v.get("date"),
             agency=v.get("agency"),
             kind=v.get("kind"),
             description=v.get("description"),
-            target_count=count,
             key=v.get("key"),
         )
-        data["source_id"] = batch.key_id(sources, v.get("source"), "source", "source")
+        source_id = check(batch.key_id, sources, v.get("source"), "source", "source")
+        count = v.get("target_count")
+        count = check(parse_count, count, "target_count") if count else None
         named = None
         if "targets" in v:
-            named = {jur.ref_id(batch, ref, "targets") for ref in split_list(v["targets"])}
+            named = {check(jur.ref_id, batch, ref, "targets") for ref in split_list(v["targets"])}
+            # With the row's other problems; without targets, against the stored ones below.
+            check(check_count, count, len(named))
+        fields.done()
+        data["source_id"], data["target_count"] = source_id, count
         return data, named
 
     for row, (data, named) in batch.each(rows, parse):

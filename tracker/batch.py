@@ -28,7 +28,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from tracker.csvformat import ENTITIES, Counts, Problems, Row, join_list
-from tracker.errors import InvalidValue, NotFound, TrackerError
+from tracker.errors import InvalidRow, InvalidValue, NotFound, TrackerError
 from tracker.models import FederalAction, Jurisdiction, LegalCase, Source, utcnow
 from tracker.values import format_amount, format_timestamp
 
@@ -109,14 +109,22 @@ class Batch:
         return self.problems.total > 0
 
     def problem(self, row: Row, message: str | TrackerError) -> None:
-        """Record a problem with ``row``; in a batch of one, raise it."""
+        """Record a problem with ``row`` (each one, when it is an InvalidRow);
+        in a batch of one, raise it."""
+        exc = message if isinstance(message, TrackerError) else InvalidValue(message)
+        found = exc.problems if isinstance(exc, InvalidRow) else [exc]
         if self.where is None:
-            exc = message if isinstance(message, TrackerError) else InvalidValue(message)
-            column, colon, rest = str(exc).partition(":")
-            if colon and column in self.labels:
-                exc = type(exc)(f"{self.labels[column]}:{rest}")
-            raise exc
-        self.problems.add(f"{self.where}, line {row.line}: {message}")
+            found = [self._labelled(e) for e in found]
+            raise found[0] if len(found) == 1 else InvalidRow(found)
+        for e in found:
+            self.problems.add(f"{self.where}, line {row.line}: {e}")
+
+    def _labelled(self, exc: TrackerError) -> TrackerError:
+        """The message as a command names the field ("fiscal year", not "fiscal_year")."""
+        column, colon, rest = str(exc).partition(":")
+        if colon and column in self.labels:
+            return type(exc)(f"{self.labels[column]}:{rest}")
+        return exc
 
     def each(self, rows: Iterable[Row], parse: Callable) -> Iterator[tuple[Row, object]]:
         """Parse each row, turning a user error into a problem on its line."""
@@ -273,6 +281,39 @@ class Batch:
         if found is None:
             raise NotFound(f"{column}: no {what} has the key {ref!r}")
         return found
+
+
+class Fields:
+    """The problems of one row, every one: each field is checked even after
+    another failed, so a row with three mistakes gets three lines.
+
+    ``check(parse, *args)`` returns what ``parse`` returns, or None after
+    noting its problem; ``done()`` raises what was noted (one problem as it
+    is, several as an InvalidRow) and leaves the instance ready for the
+    next row. Hot paths test ``problems`` before calling ``done``.
+    """
+
+    __slots__ = ("problems",)
+
+    def __init__(self) -> None:
+        self.problems: list[TrackerError] = []
+
+    def check(self, parse: Callable, *args, **kwargs):
+        try:
+            return parse(*args, **kwargs)
+        except InvalidRow as exc:
+            self.problems.extend(exc.problems)
+        except TrackerError as exc:
+            self.problems.append(exc)
+        return None
+
+    def add(self, problem: TrackerError) -> None:
+        self.problems.append(problem)
+
+    def done(self) -> None:
+        if self.problems:
+            found, self.problems = self.problems, []
+            raise found[0] if len(found) == 1 else InvalidRow(found)
 
 
 class Matcher:

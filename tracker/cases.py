@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from tracker import jurisdictions as jur
 from tracker import vocab
-from tracker.batch import Batch, present
+from tracker.batch import Batch, Fields, present
 from tracker.csvformat import Row
 from tracker.errors import Ambiguous, Duplicate, InvalidValue, NotFound
 from tracker.models import CaseParty, Jurisdiction, LegalCase, Ruling, Source, utcnow
@@ -32,19 +32,30 @@ def validate(
     summary: str | None = None,
     key: str | None = None,
 ) -> dict:
-    caption = clean_text(caption, "caption", required=True)
-    docket = clean_text(docket, "docket")
+    # Every field is checked, in the file's column order: a row's problems come together.
+    fields = Fields()
+    check = fields.check
+    key = check(clean_text, key, "key")
+    caption = check(clean_text, caption, "caption", required=True)
+    court = check(clean_text, court, "court", required=True)
+    docket = check(clean_text, docket, "docket")
+    filed = check(optional_date, filed, "filed")
+    status = check(_choice, vocab.CaseStatus, status or "pending", "status")
+    summary = check(clean_text, summary, "summary")
+    fields.done()
     return {
-        "key": clean_text(key, "key") or docket or caption,
+        "key": key or docket or caption,
         "caption": caption,
-        "court": clean_text(court, "court", required=True),
+        "court": court,
         "docket": docket,
-        "filed": optional_date(filed, "filed"),
-        "status": vocab.parse_choice(
-            vocab.CaseStatus, (status or "pending").strip(), "status"
-        ).value,
-        "summary": clean_text(summary, "summary"),
+        "filed": filed,
+        "status": status,
+        "summary": summary,
     }
+
+
+def _choice(enum, text: str | None, field: str) -> str:
+    return vocab.parse_choice(enum, (text or "").strip(), field).value
 
 
 # --- writing --------------------------------------------------------------------
@@ -68,8 +79,12 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     sources = Source
     seen: dict = {}
 
+    fields = Fields()
+    check = fields.check
+
     def parse(v: dict) -> dict:
-        data = validate(
+        data = check(
+            validate,
             v.get("caption"),
             court=v.get("court"),
             docket=v.get("docket"),
@@ -78,7 +93,9 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             summary=v.get("summary"),
             key=v.get("key"),
         )
-        data["source_id"] = batch.key_id(sources, v.get("source"), "source", "source")
+        source_id = check(batch.key_id, sources, v.get("source"), "source", "source")
+        fields.done()
+        data["source_id"] = source_id
         return data
 
     for row, data in batch.each(rows, parse):
@@ -131,17 +148,22 @@ def write_parties(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) 
     }
     seen: dict = {}
 
+    fields = Fields()
+    check = fields.check
+
     def parse(v: dict) -> dict:
-        role = vocab.parse_choice(vocab.PartyRole, (v.get("role") or "").strip(), "role").value
-        jref, name = v.get("jurisdiction"), clean_text(v.get("name"), "name")
-        if bool(jref) == bool(name):
-            raise InvalidValue("jurisdiction, name: give exactly one of them")
-        return {
-            "case_id": batch.key_id(C, v.get("case") or "", "case", "case"),
-            "role": role,
-            "jurisdiction_id": jur.ref_id(batch, jref, "jurisdiction") if jref else None,
-            "name": name,
-        }
+        # Every field is checked, in the file's column order: a row's problems come together.
+        case_id = check(batch.key_id, C, v.get("case") or "", "case", "case")
+        role = check(_choice, vocab.PartyRole, v.get("role"), "role")
+        jref, name = v.get("jurisdiction"), v.get("name")
+        jid = None
+        if bool(jref) == bool(name and name.strip()):
+            fields.add(InvalidValue("jurisdiction, name: give exactly one of them"))
+        elif jref:
+            jid = check(jur.ref_id, batch, jref, "jurisdiction")
+        name = check(clean_text, name, "name")
+        fields.done()
+        return {"case_id": case_id, "role": role, "jurisdiction_id": jid, "name": name}
 
     for row, data in batch.each(rows, parse):
         key = (data["case_id"], data["role"], data["jurisdiction_id"], data["name"])
@@ -182,17 +204,21 @@ def write_rulings(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) 
     sources = Source
     seen: dict = {}
 
+    fields = Fields()
+    check = fields.check
+
     def parse(v: dict) -> dict:
-        return {
-            "case_id": batch.key_id(C, v.get("case") or "", "case", "case"),
-            "date": parse_partial_date(v.get("date") or "", "date"),
-            "kind": vocab.parse_choice(
-                vocab.RulingKind, (v.get("kind") or "").strip(), "kind"
-            ).value,
-            "judge": clean_text(v.get("judge"), "judge"),
-            "summary": clean_text(v.get("summary"), "summary"),
-            "source_id": batch.key_id(sources, v.get("source"), "source", "source"),
+        # Every field is checked, in the file's column order: a row's problems come together.
+        data = {
+            "case_id": check(batch.key_id, C, v.get("case") or "", "case", "case"),
+            "date": check(parse_partial_date, v.get("date") or "", "date"),
+            "kind": check(_choice, vocab.RulingKind, v.get("kind"), "kind"),
+            "judge": check(clean_text, v.get("judge"), "judge"),
+            "summary": check(clean_text, v.get("summary"), "summary"),
+            "source_id": check(batch.key_id, sources, v.get("source"), "source", "source"),
         }
+        fields.done()
+        return data
 
     for row, data in batch.each(rows, parse):
         key = (data["case_id"], data["date"], data["kind"])

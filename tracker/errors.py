@@ -25,6 +25,14 @@ class SchemaOutOfDate(TrackerError):
     pass
 
 
+class InvalidRow(TrackerError):
+    """Every problem found in one row (or one command's input), one per field."""
+
+    def __init__(self, problems: list[TrackerError]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
 class ImportFailed(TrackerError):
     """An import found problems; ``problems`` lists them, one line each."""
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from tracker import jurisdictions as jur
 from tracker import vocab
-from tracker.batch import Batch, Matcher
+from tracker.batch import Batch, Fields, Matcher
 from tracker.csvformat import ENTITIES, Row, join_list, parse_timestamp, split_list
 from tracker.errors import InvalidValue
 from tracker.models import (
@@ -79,31 +79,39 @@ def write(batch: Batch, rows: Iterable[Row], *, append: bool = False) -> None:
     actions, sources = FederalAction, Source
     columns = None
 
+    fields = Fields()
+    check = fields.check
+
     def parse(v: dict) -> dict:
-        listing = parse_assistance_listing(v.get("assistance_listing"), "assistance_listing")
-        covered = frozenset(
-            jur.ref_id(batch, ref, "jurisdictions") for ref in split_list(v.get("jurisdictions"))
-        )
-        action = v.get("action")
-        action_id = batch.key_id(actions, action, "action", "action") if action else None
+        # Every field is checked, in the file's column order: a row's problems come together.
+        program = check(clean_text, v.get("program"), "program", required=True)
+        listing = check(parse_assistance_listing, v.get("assistance_listing"), "assistance_listing")
+        year = check(parse_year, v.get("fiscal_year") or "", "fiscal_year")
+        cents = check(parse_amount, v.get("amount") or "", "amount")
+        amount_type = check(_amount_type, v.get("amount_type"))
+        refs, action = split_list(v.get("jurisdictions")), v.get("action")
+        covered = frozenset(check(jur.ref_id, batch, ref, "jurisdictions") for ref in refs)
         # A file without one of these columns may still name a stored amount.
         complete = append or ("jurisdictions" in v and "action" in v)
-        if not covered and action_id is None and complete:
-            raise InvalidValue(f"jurisdictions: {_NO_TARGET}")
+        if not refs and not action and complete:
+            fields.add(InvalidValue(f"jurisdictions: {_NO_TARGET}"))
+        action_id = check(batch.key_id, actions, action, "action", "action") if action else None
+        source_id = check(batch.key_id, sources, v.get("source"), "source", "source")
+        note = check(clean_text, v.get("note"), "note")
         recorded = v.get("recorded_at")
+        recorded = check(parse_timestamp, recorded, "recorded_at") if recorded else None
+        fields.done()
         return {
-            "program": clean_text(v.get("program"), "program", required=True),
+            "program": program,
             "assistance_listing": listing,
-            "fiscal_year": parse_year(v.get("fiscal_year") or "", "fiscal_year"),
-            "amount_cents": parse_amount(v.get("amount") or "", "amount"),
-            "amount_type": vocab.parse_choice(
-                vocab.AmountType, (v.get("amount_type") or "").strip(), "amount_type"
-            ).value,
+            "fiscal_year": year,
+            "amount_cents": cents,
+            "amount_type": amount_type,
             "covered": covered,
             "action_id": action_id,
-            "source_id": batch.key_id(sources, v.get("source"), "source", "source"),
-            "note": clean_text(v.get("note"), "note"),
-            "recorded_at": parse_timestamp(recorded, "recorded_at") if recorded else None,
+            "source_id": source_id,
+            "note": note,
+            "recorded_at": recorded,
         }
 
     for row, data in batch.each(rows, parse):
@@ -187,6 +195,10 @@ def _shown_key(batch: Batch, g, covered: frozenset[int]) -> str:
         parts.append(f"action {batch.key_of(FederalAction.c.key, g['action_id'])}")
     parts.append(batch.key_of(Source.c.key, g["source_id"]))
     return " | ".join(parts)
+
+
+def _amount_type(text: str | None) -> str:
+    return vocab.parse_choice(vocab.AmountType, (text or "").strip(), "amount_type").value
 
 
 def add(conn: sa.Connection, values: dict) -> dict:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from tracker import vocab
-from tracker.batch import Batch, chunks
+from tracker.batch import Batch, Fields, chunks
 from tracker.csvformat import Row, join_list, split_list
 from tracker.db import BulkWriter
 from tracker.errors import Ambiguous, Duplicate, InvalidValue, NotFound, TrackerError
@@ -85,6 +85,8 @@ def lookup_state(text: str):
 
 def parse_state(text: str, field: str = "state"):
     state = lookup_state(text) if isinstance(text, str) else None
+    if state is None and not (text or "").strip():
+        raise InvalidValue(f"{field}: missing")
     if state is None:
         raise InvalidValue(f"{field}: {text!r} is not a US state, territory or DC postal code")
     return state
@@ -140,66 +142,89 @@ def validate(
     state: str,
     *,
     fips: str | None = None,
-    population: int | None = None,
+    population: int | str | None = None,
     aliases: tuple[str, ...] | list[str] = (),
     notes: str | None = None,
     ocd_id: str | None = None,
 ) -> JurisdictionInput:
+    """A jurisdiction's fields checked, every one: its problems are raised
+    together (an InvalidRow when there are several). ``population`` may be
+    the text a file gives."""
     # Hot path: exact inputs are dict hits; the rest goes through the careful
     # parsers, which also word the errors.
+    fields = Fields()
+    check = fields.check
+    ocd = check(_ocd_id, ocd_id) if ocd_id is not None else None
     if not name or name[0].isspace() or name[-1].isspace() or "\x00" in name:
-        name = clean_text(name, "name", required=True)
-    if _CONTROL.search(name):
-        one_line(name, "name")
-    kind = _KIND_VALUES.get(kind) or vocab.parse_choice(K, kind, "kind").value
+        name = check(clean_text, name, "name", required=True)
+    if name is not None and _CONTROL.search(name):
+        name = check(one_line, name, "name")
+    kind = _KIND_VALUES.get(kind) or check(_kind, kind)
     st = _STATE_SEEN.get(state) if state.__class__ is str else None
     if st is None:
-        st = parse_state(state)
-    if kind in STATE_LEVEL:
-        if kind == K.federal_district and st.abbr != "DC":
-            raise InvalidValue(f"kind: federal_district is only DC, not {st.abbr}")
-        if kind == K.territory and not st.is_territory:
-            raise InvalidValue(f"kind: {st.name} is not a territory")
-        if kind == K.state and (st.is_territory or st.abbr == "DC"):
-            raise InvalidValue(f"kind: {st.name} is not a state")
-    if population is not None and population < 0:
-        raise InvalidValue(f"population: {population} is negative")
-    if fips is not None:
-        fips = validate_fips(fips, kind, st.fips)
+        st = check(parse_state, state)
+    if kind in STATE_LEVEL and st is not None:
+        check(_state_level_kind, kind, st)
+    if fips is not None and kind is not None and st is not None:
+        fips = check(validate_fips, fips, kind, st.fips)
         if fips is not None and kind in STATE_LEVEL and fips != st.fips:
-            raise InvalidValue(f"fips: {fips!r} is not {st.name}'s code {st.fips}")
-    ocd = clean_text(ocd_id, "ocd_id") if ocd_id is not None else None
-    if ocd is None:
-        ocd = derive_ocd_id(kind, st.abbr, name)
-    else:
-        # OCD ids are lower case; REFs are matched that way.
-        ocd = ocd.lower()
-        if not _OCD_RE.fullmatch(ocd):
-            raise InvalidValue(
-                f"ocd_id: {ocd_id!r} is not a US OCD division id "
-                "(e.g. ocd-division/country:us/state:ca/place:los_angeles)"
-            )
-        if ocd != OCD_BASE and not (
-            f"/state:{st.abbr.lower()}" in ocd
-            or f"/district:{st.abbr.lower()}" in ocd
-            or f"/territory:{st.abbr.lower()}" in ocd
-        ):
-            raise InvalidValue(f"ocd_id: {ocd_id!r} is not in {st.name} ({st.abbr})")
+            fields.add(InvalidValue(f"fips: {fips!r} is not {st.name}'s code {st.fips}"))
+    if population.__class__ is str:
+        population = check(parse_count, population, "population")
+    elif population is not None and population < 0:
+        fields.add(InvalidValue(f"population: {population} is negative"))
     cleaned = []
     for a in aliases:
-        a = one_line(clean_text(a, "alias"), "alias")
-        if a and fold(a) not in {fold(x) for x in cleaned} and fold(a) != fold(name):
+        a = check(clean_text, a, "alias")
+        a = a and check(one_line, a, "alias")
+        if a and fold(a) not in {fold(x) for x in cleaned} and name and fold(a) != fold(name):
             cleaned.append(a)
+    if notes is not None:
+        notes = check(clean_text, notes, "notes")
+    if st is not None and ocd is not None and ocd != OCD_BASE:
+        st_code = st.abbr.lower()
+        if not (
+            f"/state:{st_code}" in ocd
+            or f"/district:{st_code}" in ocd
+            or f"/territory:{st_code}" in ocd
+        ):
+            fields.add(InvalidValue(f"ocd_id: {ocd_id!r} is not in {st.name} ({st.abbr})"))
+    if fields.problems:
+        fields.done()
+    if ocd is None:
+        ocd = derive_ocd_id(kind, st.abbr, name)
     return JurisdictionInput(
-        name,
-        kind,
-        st.abbr,
-        ocd,
-        fips,
-        population,
-        tuple(cleaned),
-        clean_text(notes, "notes") if notes is not None else None,
+        name, kind, st.abbr, ocd, fips, population, tuple(cleaned), notes or None
     )
+
+
+def _kind(text: str | None) -> str:
+    if not (text or "").strip():
+        raise InvalidValue("kind: missing")
+    return vocab.parse_choice(K, text, "kind").value
+
+
+def _state_level_kind(kind: str, st) -> None:
+    if kind == K.federal_district and st.abbr != "DC":
+        raise InvalidValue(f"kind: federal_district is only DC, not {st.abbr}")
+    if kind == K.territory and not st.is_territory:
+        raise InvalidValue(f"kind: {st.name} is not a territory")
+    if kind == K.state and (st.is_territory or st.abbr == "DC"):
+        raise InvalidValue(f"kind: {st.name} is not a state")
+
+
+def _ocd_id(text: str) -> str | None:
+    """A given OCD id, lower case (REFs are matched that way); None when empty."""
+    ocd = clean_text(text, "ocd_id")
+    if ocd is None:
+        return None
+    ocd = ocd.lower()
+    if not _OCD_RE.fullmatch(ocd):
+        raise InvalidValue(
+            f"ocd_id: {text!r} is not a US OCD division id "
+            "(e.g. ocd-division/country:us/state:ca/place:los_angeles)"
+        )
+    return ocd
 
 
 # --- references -----------------------------------------------------------------
@@ -931,16 +956,12 @@ _NULLABLE = frozenset(_OPTIONAL)
 
 
 def _parse(v: dict) -> JurisdictionInput:
-    for column in ("name", "state", "kind"):
-        if not (v.get(column) or "").strip():
-            raise InvalidValue(f"{column}: missing")
-    population = v.get("population")
     return validate(
         v.get("name"),
         v.get("kind"),
         v.get("state"),
         fips=v.get("fips"),
-        population=parse_count(population, "population") if population else None,
+        population=v.get("population") or None,
         aliases=split_list(v["aliases"]) if v.get("aliases") else (),
         notes=v.get("notes"),
         ocd_id=v.get("ocd_id"),

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from tracker import vocab
-from tracker.batch import Batch, present
+from tracker.batch import Batch, Fields, present
 from tracker.csvformat import Row
 from tracker.errors import Duplicate, InvalidValue, NotFound
 from tracker.models import Source
@@ -33,20 +33,37 @@ def validate(
     kind: str | None = "news",
     key: str | None = None,
 ) -> dict:
-    title = clean_text(title, "title", required=True)
-    url = clean_text(url, "url")
-    if url and not url.lower().startswith(("http://", "https://", "urn:", "doi:", "file:")):
-        raise InvalidValue(f"url: {url!r} is not a web address (http:// or https://)")
-    published = optional_date(published, "published")
+    # Every field is checked, in the file's column order: a row's problems come together.
+    fields = Fields()
+    check = fields.check
+    key = check(clean_text, key, "key")
+    title = check(clean_text, title, "title", required=True)
+    publisher = check(clean_text, publisher, "publisher")
+    author = check(clean_text, author, "author")
+    url = check(_url, url)
+    published = check(optional_date, published, "published")
+    kind = check(_kind, kind or "news")
+    fields.done()
     return {
-        "key": clean_text(key, "key") or source_key(title, url, published),
+        "key": key or source_key(title, url, published),
         "title": title,
         "url": url,
-        "publisher": clean_text(publisher, "publisher"),
-        "author": clean_text(author, "author"),
+        "publisher": publisher,
+        "author": author,
         "published": published,
-        "kind": vocab.parse_choice(vocab.SourceKind, (kind or "news").strip(), "kind").value,
+        "kind": kind,
     }
+
+
+def _url(text: str | None) -> str | None:
+    url = clean_text(text, "url")
+    if url and not url.lower().startswith(("http://", "https://", "urn:", "doi:", "file:")):
+        raise InvalidValue(f"url: {url!r} is not a web address (http:// or https://)")
+    return url
+
+
+def _kind(text: str) -> str:
+    return vocab.parse_choice(vocab.SourceKind, text.strip(), "kind").value
 
 
 def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from tracker import jurisdictions as jur
 from tracker import vocab
-from tracker.batch import Batch
+from tracker.batch import Batch, Fields
 from tracker.csvformat import Row, parse_timestamp
 from tracker.db import BulkWriter, stream
 from tracker.errors import TrackerError
@@ -322,6 +322,7 @@ class StatusRow:
         # A file's sources by key, read once; a command's one row asks the database.
         self.sources = batch.key_cache(Source) if batch.where is not None else {}
         self.dates: dict[str, str] = {}
+        self.fields = Fields()
 
     def _date(self, value: str, column: str) -> str | None:
         """A date not seen yet (the common ones are a dict hit in ``__call__``)."""
@@ -337,42 +338,55 @@ class StatusRow:
         return clean_text(value, column) or self.empty
 
     def __call__(self, v: dict) -> tuple:
-        """The stored tuple (COLUMNS; recorded_at None means "now")."""
+        """The stored tuple (COLUMNS; recorded_at None means "now"). Every
+        field is checked: a row's problems are raised together."""
         get = v.get
+        fields = self.fields
+        check = fields.check
         ref = get("jurisdiction")
         known = self.batch.jurisdictions
         jid = known.get(ref) if known is not None and ref else None
         if jid is None:
-            jid = jur.ref_id(self.batch, ref, "jurisdiction")
+            jid = check(jur.ref_id, self.batch, ref, "jurisdiction")
         source = get("source")
         sid = self.sources.get(source) if source else None
         if sid is None:
-            sid = self.batch.key_id(Source, source, "source", "source")
+            sid = check(self.batch.key_id, Source, source, "source", "source")
         status = get("status")
         if status not in self.STATUSES:
-            status = vocab.parse_choice(vocab.Status, (status or "").strip(), "status").value
+            status = check(_parse_status, status)
         empty, dates = self.empty, self.dates
         effective, observed = get("effective"), get("observed")
-        effective = (
-            (dates.get(effective) or self._date(effective, "effective")) if effective else empty
-        )
-        observed = (dates.get(observed) or self._date(observed, "observed")) if observed else empty
+        if effective:
+            effective = dates.get(effective) or check(self._date, effective, "effective")
+        else:
+            effective = empty
+        if observed:
+            observed = dates.get(observed) or check(self._date, observed, "observed")
+        else:
+            observed = empty
         citation, quote, note = get("citation"), get("quote"), get("note")
         if not citation:
             citation = empty
         elif "\x00" in citation or citation[0].isspace() or citation[-1].isspace():
-            citation = self._text(citation, "citation")
+            citation = check(self._text, citation, "citation")
         if not quote:
             quote = empty
         elif "\x00" in quote or quote[0].isspace() or quote[-1].isspace():
-            quote = self._text(quote, "quote")
+            quote = check(self._text, quote, "quote")
         if not note:
             note = empty
         elif "\x00" in note or note[0].isspace() or note[-1].isspace():
-            note = self._text(note, "note")
+            note = check(self._text, note, "note")
         recorded = get("recorded_at")
-        recorded = parse_timestamp(recorded, "recorded_at") if recorded else None
+        recorded = check(parse_timestamp, recorded, "recorded_at") if recorded else None
+        if fields.problems:
+            fields.done()
         return (jid, status, sid, effective, observed, citation, quote, note, recorded)
+
+
+def _parse_status(text: str | None) -> str:
+    return vocab.parse_choice(vocab.Status, (text or "").strip(), "status").value
 
 
 def _key(record: tuple) -> tuple:

@@ -18,10 +18,13 @@ class TrackerGroup(TyperGroup):
     """Turns errors meant for users into one ``Error: ...`` line and exit 1."""
 
     def invoke(self, ctx: typer.Context):
-        from tracker.errors import TrackerError
+        from tracker.errors import InvalidRow, TrackerError
 
         try:
             return super().invoke(ctx)
+        except InvalidRow as exc:
+            # One line per problem, as an import reports a row.
+            _fail(*(str(p) for p in exc.problems))
         except TrackerError as exc:
             _fail(str(exc))
         except KeyboardInterrupt:
@@ -75,15 +78,16 @@ def _first_line(exc) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _fail(text: str) -> None:
+def _fail(*texts: str) -> None:
     from tracker.config import redact
 
-    # Whatever the message quotes, the database password never reaches the screen.
-    try:
-        text = redact(text, common.url())
-    except Exception:  # noqa: BLE001 - masking must never hide the error itself
-        text = redact(text, common.state.db)
-    typer.echo(f"Error: {text}", err=True)
+    for text in texts:
+        # Whatever the message quotes, the database password never reaches the screen.
+        try:
+            text = redact(text, common.url())
+        except Exception:  # noqa: BLE001 - masking must never hide the error itself
+            text = redact(text, common.state.db)
+        typer.echo(f"Error: {text}", err=True)
     sys.exit(1)
 
 
