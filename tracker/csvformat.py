@@ -14,8 +14,10 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
+from tracker import vocab
 from tracker.errors import InvalidValue, NotFound
 
 MAX_PROBLEMS = 50
@@ -55,93 +57,263 @@ def split_list(text: str | None) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A column of an entity's file: what it holds, as ``tracker import --help``
+    and the README say (``format_help``, ``format_markdown``)."""
+
+    name: str
+    about: str
+    required: bool = False
+    # The vocabulary its values come from, listed after ``about``.
+    choices: type[StrEnum] | None = None
+
+
+@dataclass(frozen=True)
 class Entity:
     name: str
-    columns: tuple[str, ...]
-    required: tuple[str, ...]
+    about: str
+    fields: tuple[Column, ...]
     # Aliases accepted on import for spreadsheets made by hand.
     synonyms: dict[str, str] = field(default_factory=dict)
+    # The column names in file order, and those a file must have (from ``fields``).
+    columns: tuple[str, ...] = field(init=False)
+    required: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(c.name for c in self.fields))
+        object.__setattr__(self, "required", tuple(c.name for c in self.fields if c.required))
 
     @property
     def filename(self) -> str:
         return f"{self.name}.csv"
 
 
+_DATE = "YYYY, YYYY-MM or YYYY-MM-DD"
+_REF = (
+    "the jurisdiction (REF): its OCD id, FIPS code, a state's name or code, "
+    "'Name, ST', or a name or alias only one jurisdiction has; never a database id (#N)"
+)
+_SOURCE = "the key of the source that reports it (as in sources.csv)"
+_RECORDED = (
+    "when the row was recorded, ISO 8601 with a time zone, as exported; "
+    "empty: now. It tells apart rows that say the same"
+)
+C = Column
 ENTITIES: dict[str, Entity] = {
     e.name: e
     for e in (
         Entity(
             "sources",
-            ("key", "title", "publisher", "author", "url", "published", "kind"),
-            ("title",),
+            "where each fact comes from; a row matches the source with its key",
+            (
+                C("key", "its key; empty: the url, else 'title (published)'"),
+                C("title", "its title", True),
+                C("publisher", "who published it"),
+                C("author", "who wrote it"),
+                C("url", "its web address (http:// or https://); one source per url"),
+                C("published", f"when it was published: {_DATE}"),
+                C("kind", "what it is; empty: news", choices=vocab.SourceKind),
+            ),
         ),
         Entity(
             "jurisdictions",
-            ("ocd_id", "name", "kind", "state", "fips", "population", "aliases", "notes"),
-            # Kind and state may come from the registry ("Cook County, IL").
-            ("name",),
+            "states, counties, cities and the like, each one record keyed by its OCD id; "
+            "a row without one is matched by its FIPS code, its name or alias in its state, "
+            "then the registry",
+            (
+                C(
+                    "ocd_id",
+                    "its Open Civic Data division id, its key; empty: the stored record "
+                    "or registry entry the row names, else derived from kind, state and name",
+                ),
+                C(
+                    "name",
+                    "its name as written, accents and apostrophes kept; 'Cook County, IL' "
+                    "works without a state column",
+                    True,
+                ),
+                C(
+                    "kind",
+                    "what it is; a consolidated city-county is one record of kind city_county; "
+                    "empty: from the registry",
+                    False,
+                    vocab.JurisdictionKind,
+                ),
+                C(
+                    "state",
+                    "the USPS code of its state, DC or territory: CA, DC, PR; empty: from "
+                    "the name or the registry",
+                ),
+                C(
+                    "fips",
+                    "its FIPS code (GEOID): 2 digits a state, 5 a county, 7 a place; "
+                    "without this column, a new record the registry knows gets its code",
+                ),
+                C("population", "a whole number"),
+                C("aliases", "other names it goes by, separated by semicolons"),
+                C("notes", "free text"),
+            ),
             {"alias": "aliases", "geoid": "fips"},
         ),
         Entity(
             "status",
+            "dated policy-status assertions, each from a source; history is append-only",
             (
-                "jurisdiction",
-                "status",
-                "source",
-                "effective",
-                "observed",
-                "citation",
-                "quote",
-                "note",
-                "recorded_at",
+                C("jurisdiction", _REF, True),
+                C("status", "what the source asserts", True, vocab.Status),
+                C("source", _SOURCE, True),
+                C("effective", f"when the status took effect: {_DATE}"),
+                C("observed", f"when the source observed it: {_DATE}"),
+                C("citation", "the law or policy cited"),
+                C("quote", "a short supporting quote from the source"),
+                C("note", "free text"),
+                C("recorded_at", _RECORDED),
             ),
-            ("jurisdiction", "status", "source"),
         ),
         Entity(
             "actions",
+            "federal actions aimed at jurisdictions; a row matches the action with its key",
             (
-                "key",
-                "date",
-                "agency",
-                "kind",
-                "title",
-                "description",
-                "source",
-                "target_count",
-                "targets",
+                C("key", "its key; empty: the date and a slug of the title"),
+                C("date", f"when it happened: {_DATE}", True),
+                C("agency", "who acted, e.g. U.S. Department of Justice", True),
+                C("kind", "what it was", True, vocab.ActionKind),
+                C("title", "a short title", True),
+                C("description", "what happened"),
+                C("source", _SOURCE, True),
+                C(
+                    "target_count",
+                    "how many jurisdictions the source says it targeted, named or not; "
+                    "never fewer than the named ones",
+                ),
+                C(
+                    "targets",
+                    "the jurisdictions it named (REFs), separated by semicolons; "
+                    "without this column the stored targets stay as they are",
+                ),
             ),
-            ("date", "agency", "kind", "title", "source"),
         ),
         Entity(
             "grants",
+            "federal grant money, exact to the cent, for one jurisdiction or an "
+            "aggregate that is never split",
             (
-                "program",
-                "assistance_listing",
-                "fiscal_year",
-                "amount",
-                "amount_type",
-                "jurisdictions",
-                "action",
-                "source",
-                "note",
-                "recorded_at",
+                C("program", "the grant program", True),
+                C("assistance_listing", "its Assistance Listing (CFDA) number, e.g. 16.738"),
+                C("fiscal_year", "the federal fiscal year: YYYY", True),
+                C("amount", "US dollars, exact: 39000000.00, 39,000,000 or $39,000,000", True),
+                C("amount_type", "what the amount is", True, vocab.AmountType),
+                C(
+                    "jurisdictions",
+                    "the jurisdiction it belongs to (a REF); several, separated by "
+                    "semicolons, make one aggregate. Give jurisdictions, an action, or both",
+                ),
+                C("action", "the key of the federal action it is tied to (an aggregate)"),
+                C("source", _SOURCE, True),
+                C("note", "free text, e.g. who the source attributes the figure to"),
+                C("recorded_at", _RECORDED),
             ),
-            ("program", "fiscal_year", "amount", "amount_type", "source"),
             {"jurisdiction": "jurisdictions", "type": "amount_type"},
         ),
         Entity(
             "cases",
-            ("key", "caption", "court", "docket", "filed", "status", "summary", "source"),
-            ("caption", "court", "source"),
+            "lawsuits; a row matches the case with its key",
+            (
+                C("key", "its key; empty: the docket, else the caption"),
+                C("caption", "the case caption, e.g. City of Chicago v. Sessions", True),
+                C("court", "the court", True),
+                C("docket", "its docket number; one case per docket"),
+                C("filed", f"when it was filed: {_DATE}"),
+                C("status", "where it stands; empty: pending", choices=vocab.CaseStatus),
+                C("summary", "what it is about"),
+                C("source", _SOURCE, True),
+            ),
         ),
-        Entity("parties", ("case", "role", "jurisdiction", "name"), ("case", "role")),
+        Entity(
+            "parties",
+            "the parties to each case: a tracked jurisdiction or a named person or agency",
+            (
+                C("case", "the case's key (as in cases.csv)", True),
+                C("role", "its part in the case", True, vocab.PartyRole),
+                C("jurisdiction", "a jurisdiction (REF); give this or name, not both"),
+                C("name", "a person or agency, e.g. Jeff Sessions, Attorney General"),
+            ),
+        ),
         Entity(
             "rulings",
-            ("case", "date", "kind", "judge", "summary", "source"),
-            ("case", "date", "kind", "source"),
+            "each case's rulings; a row matches the ruling of its case, date and kind",
+            (
+                C("case", "the case's key (as in cases.csv)", True),
+                C("date", f"when the court ruled: {_DATE}", True),
+                C("kind", "what kind of ruling", True, vocab.RulingKind),
+                C("judge", "the judge"),
+                C("summary", "what the court decided"),
+                C("source", _SOURCE, True),
+            ),
         ),
     )
 }
+del C
+
+FORMAT_RULES = (
+    "One file per entity, named ENTITY.csv, imported in the order below. The first "
+    "line names the columns, in any order; the text is UTF-8 (a leading BOM is "
+    "accepted). Records refer to each other by key, never by database id. A column "
+    "left out of a file leaves that field as stored; an empty cell means no value. "
+    "Lists are separated by semicolons. Vocabulary words may be in any case. Columns "
+    "marked * are required."
+)
+
+
+def _about(column: Column, code: str) -> str:
+    if column.choices is None:
+        return column.about
+    words = ", ".join(f"{code}{m.value}{code}" for m in column.choices)
+    return f"{column.about}; one of: {words}"
+
+
+def format_help() -> str:
+    """The columns of every entity as ``tracker import --help`` shows them
+    (click keeps a paragraph after \\b as laid out)."""
+    import textwrap
+
+    width = 76
+    name_width = max(len(c.name) + 2 * c.required for e in ENTITIES.values() for c in e.fields)
+    parts = [FORMAT_RULES]
+    for e in ENTITIES.values():
+        lines = textwrap.wrap(f"{e.filename}: {e.about}", width=width)
+        for c in e.fields:
+            name = f"{c.name} *" if c.required else c.name
+            synonyms = [s for s, target in e.synonyms.items() if target == c.name]
+            about = _about(c, "")
+            if synonyms:
+                about += f" (also headed: {', '.join(synonyms)})"
+            lines += textwrap.wrap(
+                about,
+                width=width,
+                initial_indent=f"  {name:<{name_width}} ",
+                subsequent_indent=" " * (name_width + 3),
+                break_on_hyphens=False,
+            )
+        parts.append("\b\n" + "\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def format_markdown() -> str:
+    """The columns of every entity as the README shows them."""
+    parts = [FORMAT_RULES.replace("ENTITY.csv", "`ENTITY.csv`")]
+    for e in ENTITIES.values():
+        rows = ["| column | required | what it holds |", "|---|---|---|"]
+        for c in e.fields:
+            synonyms = [s for s, target in e.synonyms.items() if target == c.name]
+            about = _about(c, "`")
+            if synonyms:
+                about += f" (also headed: {', '.join(f'`{s}`' for s in synonyms)})"
+            rows.append(f"| `{c.name}` | {'yes' if c.required else ''} | {about} |")
+        parts.append(
+            f"#### `{e.filename}`\n\n{e.about[0].upper()}{e.about[1:]}.\n\n" + "\n".join(rows)
+        )
+    return "\n\n".join(parts) + "\n"
 
 
 def entity_named(name: str) -> Entity:

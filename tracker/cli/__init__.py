@@ -30,6 +30,10 @@ class TrackerGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("Interrupted; the database is unchanged.", err=True)
             sys.exit(130)
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+            # --help, a usage error: the CLI's own, never the database's
+            # (checking would load SQLAlchemy just to print help).
+            raise
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(1)

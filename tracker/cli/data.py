@@ -108,8 +108,9 @@ def import_(
     lacks takes no part in the match); an empty cell means no value. So a
     file of a few columns fills in or corrects those, and loses nothing.
 
-    Errors name the file, line and column; up to 50 are reported at once.
-    The summary says how many rows were added, updated and unchanged.
+    Errors name the file, line and column, every problem of a row; up to 50
+    are reported at once. The summary says how many rows were added, updated
+    and unchanged. Each file's columns are listed below.
 
     --dry-run also lists every record that would be added or updated, with
     each field's old and new value (a record added: its fields, old empty).
@@ -170,6 +171,10 @@ def export(
 
 
 def register(app: typer.Typer) -> None:
+    # Each entity's columns, from the definitions the import itself reads
+    # (tracker.csvformat, which loads no database code).
+    from tracker.csvformat import format_help
+
     app.command("seed")(seed)
-    app.command("import")(import_)
+    app.command("import", epilog=format_help())(import_)
     app.command("export")(export)
