@@ -19,7 +19,8 @@ CASES = [
      ["jurisdiction", "ocd-division/country:us/state:oh/county:franklin", "ocd-division/country:us/state:pa/county:franklin"]),
     ("unknown source", ["status", "set", "Chicago, IL", "sanctuary", "--source", "https://nowhere.example"], 1, ["source"]),
     ("missing source", ["status", "set", "Chicago, IL", "sanctuary"], 2, ["--source"]),
-    ("unknown id", ["status", "history", "987654"], 1, ["jurisdiction", "987654"]),
+    ("unknown id", ["status", "history", "#987654"], 1, ["jurisdiction", "database id 987654"]),
+    ("bare number, no such FIPS", ["status", "history", "987654"], 1, ["jurisdiction", "FIPS code", "#987654"]),
     # jurisdictions add
     ("duplicate OCD id", ["jurisdictions", "add", "Franklin County", "--kind", "county", "--state", "OH"], 1,
      ["ocd-division/country:us/state:oh/county:franklin", "already exists"]),
