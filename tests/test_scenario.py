@@ -22,7 +22,8 @@ from tracker import db
 from tracker.cli import app
 
 DENVER = "ocd-division/country:us/state:co/place:denver"
-LOUISVILLE = "ocd-division/country:us/state:ky/place:louisville_metro"
+# The registry knows Louisville Metro (an alias of Louisville/Jefferson County).
+LOUISVILLE = "ocd-division/country:us/state:ky/place:louisville"
 DONA_ANA = "ocd-division/country:us/state:nm/county:doña_ana"
 CANON = "ocd-division/country:us/state:co/place:cañon_city"
 POST = "https://example.org/denver-post/2017-08-28-sanctuary-ordinance"

@@ -64,10 +64,13 @@ def known(conn: sa.Connection, *, with_tracked: bool = True) -> Registry:
     aliases, so one place never appears twice.
     """
     mine = tracked(conn) if with_tracked else []
+    places = loaded(conn)
+    if not mine and not places:
+        return registry.builtin()  # built once per process
     by_fips = {e.fips: e for e in mine if e.fips}
     ocds = {e.ocd_id for e in mine}
     merged: list[Entry] = list(mine)
-    for e in (*loaded(conn), *registry.entries()):
+    for e in (*places, *registry.entries()):
         owner = by_fips.get(e.fips) if e.fips else None
         if owner is not None and owner.ocd_id != e.ocd_id and e.ocd_id not in ocds:
             # Registry merges entries sharing an OCD id: these names join the owner.
