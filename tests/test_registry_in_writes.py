@@ -168,3 +168,94 @@ def test_fill_fips_fills_only_when_asked_and_only_the_fips(cli, url):
     with db.engine_for(url).connect() as conn:
         notes = conn.execute(sa.text("SELECT notes FROM jurisdiction WHERE fips = '29510'"))
         assert notes.scalar() == "Independent city."
+
+
+# --- files that name jurisdictions nobody tracks yet ---------------------------------
+
+SOURCE = "https://www.cookcountyil.gov/"
+
+
+def _dir(tmp_path, **files):
+    d = tmp_path / "data"
+    d.mkdir(exist_ok=True)
+    (d / "sources.csv").write_text(
+        f"title,url,kind\nCook County ordinance,{SOURCE},government_release\n", encoding="utf-8"
+    )
+    for name, text in files.items():
+        (d / f"{name}.csv").write_text(text, encoding="utf-8")
+    return d
+
+
+def test_an_import_adds_the_jurisdictions_its_rows_name_from_the_registry(cli, url, tmp_path):
+    d = _dir(
+        tmp_path,
+        status="jurisdiction,status,source,effective\n"
+        f'"Cook County, IL",sanctuary,{SOURCE},2011-09\n'
+        f'"Brooklyn, NY",sanctuary,{SOURCE},2014\n'
+        f"Texas,anti_sanctuary,{SOURCE},2017-05\n"
+        f'"Cook County, IL",partial,{SOURCE},2012\n',
+        actions="date,agency,kind,title,source,targets\n"
+        f'2017-05-07,Texas,statement,SB4 signed,{SOURCE},"Harris County, TX; Travis County, TX"\n',
+        grants="program,fiscal_year,amount,amount_type,jurisdictions,source\n"
+        f'Byrne JAG,2017,100.00,awarded,"Orleans Parish, LA",{SOURCE}\n',
+    )
+    before = dump(url)
+    dry = cli("import", str(d), "--dry-run", "--format", "json")
+    assert dry.exit_code == 0, dry.output
+    summary = {r["entity"]: r["added"] for r in json.loads(dry.stdout)["summary"]}
+    assert summary == {"sources": 1, "status": 4, "actions": 1, "grants": 1, "jurisdictions": 6}
+    added = [c["key"] for c in json.loads(dry.stdout)["changes"] if c["entity"] == "jurisdictions"]
+    assert sorted(added) == sorted(
+        [
+            f"{BASE}/state:il/county:cook", f"{BASE}/state:ny/county:kings", f"{BASE}/state:tx",
+            f"{BASE}/state:tx/county:harris", f"{BASE}/state:tx/county:travis",
+            f"{BASE}/state:la/place:new_orleans",
+        ]
+    )  # fmt: skip
+    assert dump(url) == before
+    result = cli("import", str(d), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert "jurisdictions,6,0,0" in result.stdout.splitlines()
+    assert _rows(url) == [
+        (f"{BASE}/state:il/county:cook", "Cook County", "county", "IL", "17031"),
+        (f"{BASE}/state:la/place:new_orleans", "New Orleans", "city_county", "LA", "22071"),
+        (f"{BASE}/state:ny/county:kings", "Kings County", "county", "NY", "36047"),
+        (f"{BASE}/state:tx", "Texas", "state", "TX", "48"),
+        (f"{BASE}/state:tx/county:harris", "Harris County", "county", "TX", "48201"),
+        (f"{BASE}/state:tx/county:travis", "Travis County", "county", "TX", "48453"),
+    ]
+    # Tracked now: the same files again add nothing.
+    again = cli("import", str(d), "--format", "csv")
+    assert "jurisdictions" not in again.stdout
+
+
+def test_a_name_the_registry_cannot_settle_is_a_line_error_and_nothing_is_written(
+    seeded_cli, seeded_url, tmp_path
+):
+    d = _dir(
+        tmp_path,
+        status="jurisdiction,status,source\n"
+        f"Bay County,sanctuary,{SOURCE}\n"
+        f'"Texas",anti_sanctuary,{SOURCE}\n'
+        f'"Harriss County, TX",sanctuary,{SOURCE}\n'
+        f"Gotham,sanctuary,{SOURCE}\n",
+    )
+    before = dump(seeded_url)
+    result = seeded_cli("import", str(d))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: import failed with 3 problem(s), nothing written:",
+        "status.csv, line 2: jurisdiction: 'Bay County' names no tracked jurisdiction and "
+        "fits several in the registry: "
+        f"Bay County, FL (county, FIPS 12005, {BASE}/state:fl/county:bay); "
+        f"Bay County, MI (county, FIPS 26017, {BASE}/state:mi/county:bay); "
+        "name one by its OCD id or FIPS code",
+        "status.csv, line 4: jurisdiction: 'Harriss County, TX' names no tracked jurisdiction "
+        "and only resembles names in the registry: "
+        f"Harris County, TX (county, FIPS 48201, {BASE}/state:tx/county:harris); "
+        f"Harrison County, TX (county, FIPS 48203, {BASE}/state:tx/county:harrison); "
+        "name one by its OCD id or FIPS code",
+        "status.csv, line 5: jurisdiction: no jurisdiction matches 'Gotham'; "
+        "see `tracker jurisdictions list`",
+    ]
+    assert dump(seeded_url) == before

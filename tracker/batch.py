@@ -98,6 +98,8 @@ class Batch:
         self.ref_index = None
         # Jurisdictions the batch would add, by folded name: (state, placeholder id).
         self.pending: dict[str, list[tuple[str, int]]] = {}
+        # The registry a file's REFs may name (tracker.jurisdictions.ref_id), read once.
+        self.registry = None
         # What the writes add and update, when asked (a dry run); None: not recorded.
         self.changes: list[Change] | None = None
         self._shown_keys: dict[str, dict[int, str]] = {}

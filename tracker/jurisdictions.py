@@ -603,13 +603,59 @@ def ref_id(batch: Batch, ref: str | None, column: str) -> int:
     if found is None:
         try:
             found = resolve_id(batch.conn, ref, field=column, in_file=True)
-        except NotFound:
+        except NotFound as missing:
             found = _pending(batch, ref)
             if found is None:
-                raise
+                found = _from_registry(batch, ref, column, missing)
     # A file names the same jurisdiction on many rows; REFs ignore case.
     known[key] = found
     return found
+
+
+def _from_registry(batch: Batch, ref: str, column: str, missing: NotFound) -> int:
+    """A jurisdiction a file names that nobody tracks yet, from the registry:
+    the one entry the name fits is added (and counted as added) through
+    ``write``, with its kind, state, FIPS code and names; a tracked record
+    the entry is (by OCD id or FIPS code) is that record. Several entries,
+    or names that only resemble, are the row's problem, listing them."""
+    from tracker import reference
+
+    if batch.registry is None:
+        batch.registry = reference.known(batch.conn, with_tracked=False)
+    found = batch.registry.lookup(ref)
+    e = found.entry
+    if e is None:
+        if not found.candidates:
+            raise missing
+        listed = "; ".join(
+            f"{c.name}, {c.state} ({c.kind}, FIPS {c.fips or 'none'}, {c.ocd_id})"
+            for c in found.candidates[:10]
+        )
+        more = len(found.candidates) - 10
+        listed += f"; and {more} more" if more > 0 else ""
+        how = "fits several" if found.how == "ambiguous" else "only resembles names"
+        raise Ambiguous(
+            f"{column}: {ref!r} names no tracked jurisdiction and {how} in the registry: "
+            f"{listed}; name one by its OCD id or FIPS code"
+        )
+    conn = batch.conn
+    q = sa.select(J.c.id).where(J.c.ocd_id == e.ocd_id)
+    if e.fips:
+        q = sa.select(J.c.id).where(sa.or_(J.c.ocd_id == e.ocd_id, J.c.fips == e.fips))
+    stored = conn.execute(q).scalar()
+    if stored is not None:
+        return stored
+    values = {"ocd_id": e.ocd_id, "name": e.name, "kind": e.kind, "state": e.state}
+    values.update(fips=e.fips or "", aliases=join_list(a for a in e.aliases if a != e.name))
+    one = Batch(conn)
+    if batch.recording:
+        one.changes = []
+    write(one, [Row(0, values)], new_only=True)
+    counts = batch.counts("jurisdictions")
+    counts.added += one.counts("jurisdictions").added
+    if batch.recording:
+        batch.changes.extend(one.changes)
+    return conn.execute(sa.select(J.c.id).where(J.c.ocd_id == e.ocd_id)).scalar_one()
 
 
 def _known(batch: Batch) -> dict[str, int]:
