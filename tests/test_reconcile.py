@@ -126,3 +126,49 @@ def test_reconcile_bad_column_is_one_line_naming_the_columns(cli, tmp_path):
     result = cli("reconcile", str(tmp_path / "missing.csv"), "--name", "name")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: missing.csv: cannot read the file")
+
+
+def test_a_reconciled_list_imports_by_its_match_ocd_id(cli, url, tmp_path):
+    listed = tmp_path / "list.csv"
+    listed.write_text(
+        "jurisdiction,status,source\n"
+        "Cook County Sheriff's Office,sanctuary,https://example.org/list\n"
+        "Bay County ,sanctuary,https://example.org/list\n"
+        "Texas,anti_sanctuary,https://example.org/list\n",
+        encoding="utf-8",
+    )
+    d = tmp_path / "data"
+    d.mkdir()
+    (d / "sources.csv").write_text(
+        "title,url,kind\nA list,https://example.org/list,dataset\n", encoding="utf-8"
+    )
+    # Cook County's sheriff has no state in the list: reconcile leaves it for a person.
+    matched = cli(
+        "reconcile", str(listed), "--name", "jurisdiction", "--out", str(d / "status.csv")
+    )
+    assert matched.exit_code == 0, matched.output
+    rows = _read((d / "status.csv").read_text(encoding="utf-8"))
+    assert [r["match"] for r in rows] == ["ambiguous", "ambiguous", "exact"]
+    # The match columns are read as they stand: unsettled rows fall back to the name.
+    result = cli("import", str(d))
+    assert result.exit_code == 1
+    assert [line.split(":")[0] for line in result.stderr.strip().splitlines()[1:]] == [
+        "status.csv, line 2",
+        "status.csv, line 3",
+    ]
+    # A person settles them: the checked match_ocd_id is what the import reads.
+    rows[0]["match_ocd_id"] = f"{BASE}/state:il/county:cook"
+    rows[1]["match_ocd_id"] = f"{BASE}/state:fl/county:bay"
+    with (d / "status.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    result = cli("import", str(d), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert "jurisdictions,3,0,0" in result.stdout.splitlines()
+    report = cli("report", "status", "--format", "csv").stdout.splitlines()
+    assert [line.split(",")[0] for line in report[1:]] == [
+        f"{BASE}/state:fl/county:bay",
+        f"{BASE}/state:il/county:cook",
+        f"{BASE}/state:tx",
+    ]

@@ -383,6 +383,26 @@ def _decoded_lines(fh) -> Iterator[str]:
             raise _NotUTF8(number, raw[exc.start], column) from None
 
 
+# The columns ``tracker reconcile`` adds to a list. An import reads
+# match_ocd_id, once a person has checked it, as the jurisdiction the row
+# names (before the row's own name, which still serves a row left unmatched);
+# the other columns describe the match and are not read.
+RECONCILED = (
+    "match",
+    "match_ocd_id",
+    "match_fips",
+    "match_kind",
+    "match_name",
+    "match_candidates",
+)
+_MATCHED = {
+    "jurisdictions": "ocd_id",
+    "status": "jurisdiction",
+    "grants": "jurisdictions",
+    "parties": "jurisdiction",
+}
+
+
 def open_reader(path: Path, entity: Entity, problems: Problems):
     """``(file, csv reader, columns)`` after the header checks out, else None.
 
@@ -427,7 +447,9 @@ def open_reader(path: Path, entity: Entity, problems: Problems):
             problems.add(f"{name}, line 1, column {i}: column {col!r} appears twice")
             bad = True
         seen.add(col)
-        if col not in entity.columns:
+        if col == "match_ocd_id" and entity.name in _MATCHED:
+            seen.add(_MATCHED[entity.name])
+        if col not in entity.columns and col not in RECONCILED:
             problems.add(
                 f"{name}, line 1, column {i}: unknown column {header[i - 1].strip()!r}; "
                 f"{entity.name} columns are: {', '.join(entity.columns)}"
@@ -445,11 +467,32 @@ def open_reader(path: Path, entity: Entity, problems: Problems):
 
 def read_csv(path: Path, entity: Entity, problems: Problems) -> Iterator[Row]:
     """The rows of one CSV file, header checked; problems recorded, not raised."""
-    name = path.name
     opened = open_reader(path, entity, problems)
     if opened is None:
         return
     fh, reader, columns = opened
+    if set(columns) & set(RECONCILED):
+        yield from _reconciled(_rows(path, fh, reader, columns, problems), entity)
+    else:
+        yield from _rows(path, fh, reader, columns, problems)
+
+
+def _reconciled(rows: Iterator[Row], entity: Entity) -> Iterator[Row]:
+    """Rows of a list ``tracker reconcile`` wrote: its match_ocd_id as the
+    row's jurisdiction when set, its other match columns left out."""
+    target = _MATCHED.get(entity.name)
+    for row in rows:
+        v = row.values
+        matched = v.pop("match_ocd_id", "").strip()
+        for column in RECONCILED:
+            v.pop(column, None)
+        if target is not None and (matched or target not in v):
+            v[target] = matched or v.get(target, "")
+        yield row
+
+
+def _rows(path: Path, fh, reader, columns, problems: Problems) -> Iterator[Row]:
+    name = path.name
     width = len(columns)
     # Written for a million rows: the common row costs a length test and a dict.
     line = reader.line_num + 1
