@@ -261,7 +261,10 @@ FORMAT_RULES = (
     "accepted). Records refer to each other by key, never by database id. A column "
     "left out of a file leaves that field as stored; an empty cell means no value. "
     "Lists are separated by semicolons. Vocabulary words may be in any case. Columns "
-    "marked * are required."
+    "marked * are required. A jurisdiction nobody tracks yet is added from the "
+    "registry when its name fits one entry. A list written by tracker reconcile "
+    "imports as it is: its match_ocd_id names the jurisdiction (the ocd_id of a "
+    "jurisdictions file), and its other match columns are not read."
 )
 
 
