@@ -85,18 +85,42 @@ def test_a_list_of_names_imports_with_kinds_and_fips_from_the_registry(cli, url,
         "Cook County, IL", "Orleans Parish, LA", "Anchorage, AK", "Doña Ana County, NM",
         "Kings County, NY", "Franklin County, OH", "Franklin County, PA", "Baltimore, MD",
         "Baltimore County, MD", "Hartford County, CT", "Richmond city, VA", "Texas",
+        "O'Brien County, IA", "Prince George's County, MD", "St. John the Baptist Parish, LA",
+        "Matanuska-Susitna Borough, AK",
     ]  # fmt: skip
     f = tmp_path / "jurisdictions.csv"
     f.write_text("name\n" + "".join(f'"{n}"\n' for n in names), encoding="utf-8")
     result = cli("import", str(f), "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[1] == "jurisdictions,12,0,0"
+    assert result.stdout.splitlines()[1] == "jurisdictions,16,0,0"
     assert _rows(url) == [
+        (
+            f"{BASE}/state:ak/borough:matanuska-susitna",
+            "Matanuska-Susitna Borough",
+            "county",
+            "AK",
+            "02170",
+        ),
         (f"{BASE}/state:ak/place:anchorage", "Anchorage", "city_county", "AK", "02020"),
         (f"{BASE}/state:ct/county:hartford", "Hartford County", "county", "CT", "09003"),
+        (f"{BASE}/state:ia/county:o~brien", "O'Brien County", "county", "IA", "19141"),
         (f"{BASE}/state:il/county:cook", "Cook County", "county", "IL", "17031"),
+        (
+            f"{BASE}/state:la/parish:st._john_the_baptist",
+            "St. John the Baptist Parish",
+            "county",
+            "LA",
+            "22095",
+        ),
         (f"{BASE}/state:la/place:new_orleans", "New Orleans", "city_county", "LA", "22071"),
         (f"{BASE}/state:md/county:baltimore", "Baltimore County", "county", "MD", "24005"),
+        (
+            f"{BASE}/state:md/county:prince_george~s",
+            "Prince George's County",
+            "county",
+            "MD",
+            "24033",
+        ),
         (f"{BASE}/state:md/place:baltimore", "Baltimore", "city_county", "MD", "24510"),
         (f"{BASE}/state:nm/county:doña_ana", "Doña Ana County", "county", "NM", "35013"),
         (f"{BASE}/state:ny/county:kings", "Kings County", "county", "NY", "36047"),
@@ -107,7 +131,7 @@ def test_a_list_of_names_imports_with_kinds_and_fips_from_the_registry(cli, url,
     ]
     # The same names again: matched, nothing added or changed.
     again = cli("import", str(f), "--format", "csv")
-    assert again.stdout.splitlines()[1] == "jurisdictions,0,0,12"
+    assert again.stdout.splitlines()[1] == "jurisdictions,0,0,16"
 
 
 def test_a_row_without_ocd_id_updates_the_stored_record_and_loses_nothing(
