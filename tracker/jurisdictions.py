@@ -932,8 +932,16 @@ class _Identify:
         reg = self.registry
         raw_kind = (v.get("kind") or "").strip()
         complete = bool(state and raw_kind)
-        if complete and not reg.may_know(name):
-            return v
+        if complete:
+            # A row that says what and where it is, checked against the registry
+            # cheaply first (a national file has a hundred thousand): by its FIPS
+            # code when it has one, else only where the registry has its kind.
+            fips = (v.get("fips") or "").strip()
+            if fips:
+                if reg.by_fips(fips) is None:
+                    return v
+            elif not reg.holds(state, kind) or not reg.may_know(name):
+                return v
         found = reg.lookup(name, state=state, kind=kind, fuzzy=not complete)
         if found.entry is None and kind is not None and found.how != "ambiguous":
             # Known as another kind? Then the given kind contradicts the registry.

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from tracker.errors import InvalidValue
 
@@ -146,6 +147,8 @@ def parse_assistance_listing(text: str | None, field: str = "assistance listing"
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
+# A row's name is folded by identification, the write and the city-county rule in turn.
+@lru_cache(maxsize=256)
 def fold(text: str) -> str:
     """A name for matching: case, accents, curly quotes and spacing ignored."""
     if text.isascii():
