@@ -935,12 +935,13 @@ class _Identify:
         if complete:
             # A row that says what and where it is, checked against the registry
             # cheaply first (a national file has a hundred thousand): by its FIPS
-            # code when it has one, else only where the registry has its kind.
+            # code when it has one (a code the registry lacks is a place it does
+            # not know), else by whether any name could match.
             fips = (v.get("fips") or "").strip()
             if fips:
                 if reg.by_fips(fips) is None:
                     return v
-            elif not reg.holds(state, kind) or not reg.may_know(name):
+            elif not reg.may_know(name):
                 return v
         found = reg.lookup(name, state=state, kind=kind, fuzzy=not complete)
         if found.entry is None and kind is not None and found.how != "ambiguous":

@@ -265,9 +265,6 @@ def _state_key(text: str) -> str:
 # --- the registry ---------------------------------------------------------------------
 
 
-_CITY_COUNTY_PARTS = frozenset({K.city, K.county})
-
-
 class Registry:
     """Jurisdictions indexed for lookup: the built-ins (``builtin()``), and any
     others a caller adds (Gazetteer places, tracked jurisdictions).
@@ -287,9 +284,6 @@ class Registry:
             if more:
                 by_ocd[e.ocd_id] = old._replace(aliases=(*old.aliases, *more))
         self._entries = tuple(by_ocd.values())
-        self._kinds: dict[str, set[str]] = {}
-        for e in self._entries:
-            self._kinds.setdefault(e.state, set()).add(e.kind)
         self._by_ocd = by_ocd
         self._by_fips: dict[str, Entry] = {}
         # Name as written -> [(entry, by its name rather than an alias)].
@@ -342,16 +336,6 @@ class Registry:
         return self._states.get(_state_key(text)) if isinstance(text, str) else None
 
     # -- lookup ----------------------------------------------------------------------
-
-    def holds(self, state: str, kind: str | None) -> bool:
-        """Whether any entry in ``state`` is of ``kind`` (a city or county may be
-        a city-county); False means no lookup there can find one of that kind."""
-        kinds = self._kinds.get(state)
-        if kinds is None:
-            return False
-        return (
-            kind is None or kind in kinds or (kind in _CITY_COUNTY_PARTS and K.city_county in kinds)
-        )
 
     def may_know(self, name: str) -> bool:
         """False when no lookup of ``name`` (a bare name, no state in it) could
