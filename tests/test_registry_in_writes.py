@@ -68,8 +68,9 @@ def test_add_refuses_what_contradicts_the_registry_and_writes_nothing(cli, url):
     )
     assert _error(cli("jurisdictions", "add", "Bay County")) == (
         "Error: name: 'Bay County' fits several jurisdictions: "
-        f"Bay County, FL (county, fips 12005, {BASE}/state:fl/county:bay); "
-        f"Bay County, MI (county, fips 26017, {BASE}/state:mi/county:bay)"
+        f"Bay County (county, FL, FIPS 12005, {BASE}/state:fl/county:bay); "
+        f"Bay County (county, MI, FIPS 26017, {BASE}/state:mi/county:bay); "
+        "give its kind and state, or its FIPS code"
     )
     assert _error(cli("jurisdictions", "add", "Springfield", "--state", "IL")) == (
         "Error: kind: missing, and the registry does not know 'Springfield'; give its kind"
@@ -271,13 +272,13 @@ def test_a_name_the_registry_cannot_settle_is_a_line_error_and_nothing_is_writte
         "Error: import failed with 3 problem(s), nothing written:",
         "status.csv, line 2: jurisdiction: 'Bay County' names no tracked jurisdiction and "
         "fits several in the registry: "
-        f"Bay County, FL (county, FIPS 12005, {BASE}/state:fl/county:bay); "
-        f"Bay County, MI (county, FIPS 26017, {BASE}/state:mi/county:bay); "
+        f"Bay County (county, FL, FIPS 12005, {BASE}/state:fl/county:bay); "
+        f"Bay County (county, MI, FIPS 26017, {BASE}/state:mi/county:bay); "
         "name one by its OCD id or FIPS code",
         "status.csv, line 4: jurisdiction: 'Harriss County, TX' names no tracked jurisdiction "
         "and only resembles names in the registry: "
-        f"Harris County, TX (county, FIPS 48201, {BASE}/state:tx/county:harris); "
-        f"Harrison County, TX (county, FIPS 48203, {BASE}/state:tx/county:harrison); "
+        f"Harris County (county, TX, FIPS 48201, {BASE}/state:tx/county:harris); "
+        f"Harrison County (county, TX, FIPS 48203, {BASE}/state:tx/county:harrison); "
         "name one by its OCD id or FIPS code",
         "status.csv, line 5: jurisdiction: no jurisdiction matches 'Gotham'; "
         "see `tracker jurisdictions list`",

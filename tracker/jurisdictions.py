@@ -404,9 +404,14 @@ def _suggest(conn: sa.Connection, folded: str, state: str | None) -> list:
     return sorted(_by_ids(conn, ids), key=lambda j: rank[j.id])[:5]
 
 
-def _ambiguous(field: str, ref: str, matches: list) -> Ambiguous:
+def candidates(matches) -> str:
+    """Up to ten candidates as ``candidate`` shows them, then how many more."""
     listed = "; ".join(candidate(j) for j in matches[:10])
-    more = f"; and {len(matches) - 10} more" if len(matches) > 10 else ""
+    return listed + (f"; and {len(matches) - 10} more" if len(matches) > 10 else "")
+
+
+def _ambiguous(field: str, ref: str, matches: list) -> Ambiguous:
+    listed, more = candidates(matches), ""
     instead = "its OCD id or FIPS code" if any(j.fips for j in matches) else "its OCD id"
     return Ambiguous(
         f"{field}: {ref!r} matches {len(matches)} jurisdictions: {listed}{more}; "
@@ -627,16 +632,10 @@ def _from_registry(batch: Batch, ref: str, column: str, missing: NotFound) -> in
     if e is None:
         if not found.candidates:
             raise missing
-        listed = "; ".join(
-            f"{c.name}, {c.state} ({c.kind}, FIPS {c.fips or 'none'}, {c.ocd_id})"
-            for c in found.candidates[:10]
-        )
-        more = len(found.candidates) - 10
-        listed += f"; and {more} more" if more > 0 else ""
         how = "fits several" if found.how == "ambiguous" else "only resembles names"
         raise Ambiguous(
             f"{column}: {ref!r} names no tracked jurisdiction and {how} in the registry: "
-            f"{listed}; name one by its OCD id or FIPS code"
+            f"{candidates(found.candidates)}; name one by its OCD id or FIPS code"
         )
     conn = batch.conn
     q = sa.select(J.c.id).where(J.c.ocd_id == e.ocd_id)
@@ -953,14 +952,11 @@ class _Identify:
             if complete and found.how != "ambiguous":
                 return v
             if found.candidates:
-                listed = "; ".join(
-                    f"{e.name}, {e.state} ({e.kind}, fips {e.fips or 'none'}, {e.ocd_id})"
-                    for e in found.candidates[:10]
-                )
-                more = len(found.candidates) - 10
-                listed += f"; and {more} more" if more > 0 else ""
                 how = "fits several jurisdictions" if found.how == "ambiguous" else "only resembles"
-                raise Ambiguous(f"name: {v['name']!r} {how}: {listed}")
+                raise Ambiguous(
+                    f"name: {v['name']!r} {how}: {candidates(found.candidates)}; "
+                    "give its kind and state, or its FIPS code"
+                )
             if complete:
                 return v
             missing = "kind" if state else "state"

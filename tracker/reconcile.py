@@ -18,18 +18,13 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from tracker import reference
+from tracker.csvformat import RECONCILED
 from tracker.errors import InvalidValue
 from tracker.registry import Match, MatchKind, Registry
 from tracker.vocab import JurisdictionKind
 
-MATCH_COLUMNS = (
-    "match",
-    "match_ocd_id",
-    "match_fips",
-    "match_kind",
-    "match_name",
-    "match_candidates",
-)
+# The columns it adds, which an import knows (csvformat.RECONCILED).
+MATCH_COLUMNS = RECONCILED
 # A list's own words for a kind, beyond tracker's (any case).
 _KIND_WORDS = {
     "parish": "county",
