@@ -766,6 +766,11 @@ class _Tracked:
         self._names: dict[tuple[str, str], list[tuple[str, str]]] | None = None
         self._aliases = aliases
 
+    @property
+    def empty(self) -> bool:
+        """Nothing stored (known without asking only for a file's rows)."""
+        return self.existing is not None and not self.existing
+
     def has(self, ocd_id: str) -> bool:
         return self.get(ocd_id) is not None
 
@@ -870,6 +875,12 @@ class _Identify:
     def __call__(self, v: dict) -> dict:
         if v.get("ocd_id") or not v.get("name") or _CONTROL.search(v["name"]):
             return v  # validate words what is wrong with the name
+        fips = v.get("fips")
+        if fips and v.get("kind") and v.get("state") and self.tracked.empty:
+            # A national file into an empty table, row after row: nothing stored
+            # to find, so only a FIPS code the registry has could tell more.
+            if self.registry.by_fips(fips.strip()) is None:
+                return v
         name = v["name"].strip()
         given_state = (v.get("state") or "").strip()
         st = lookup_state(given_state) if given_state else None
