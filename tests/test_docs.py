@@ -59,7 +59,7 @@ def test_import_help_lists_every_column_and_what_it_requires():
         "                       state's name or code, 'Name, ST', or a name or alias",
         "                       only one jurisdiction has; never a database id (#N)",
         "    status *           what the source asserts; one of: sanctuary, partial,",
-        "                       cooperative, anti_sanctuary, unknown",
+        "                       cooperative, anti_sanctuary, neutral, unknown",
         "    source *           the key of the source that reports it (as in",
     ]
     # Lines stay within a terminal's 80 columns.

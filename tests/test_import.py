@@ -182,7 +182,7 @@ def test_errors_in_one_file_stop_every_write_and_report_each_line(cli, tmp_path)
     assert [p.split("; see ")[0] for p in _fails(cli, d)] == [
         "jurisdictions.csv, line 4: state: 'ZZ' is not a US state, territory or DC postal code",
         "status.csv, line 3: status: 'sanctuary-ish' is not one of: sanctuary, partial, "
-        "cooperative, anti_sanctuary, unknown",
+        "cooperative, anti_sanctuary, neutral, unknown",
         "status.csv, line 4: jurisdiction: no jurisdiction matches 'Springfield'",
         "status.csv, line 5: effective: '2018-02-30' is not a date (day 30 does not exist "
         "in 2018-02)",

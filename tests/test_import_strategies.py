@@ -298,7 +298,7 @@ BAD_FILES = {
         "status.csv",
         STATUS_HEADER + f'{CHI},sanctuary,"{SRC}",2017,,\n{LA},sanctuary-ish,"{SRC}",2017,,\n',
         "status.csv, line 3: status: 'sanctuary-ish' is not one of: sanctuary, partial, "
-        "cooperative, anti_sanctuary, unknown",
+        "cooperative, anti_sanctuary, neutral, unknown",
     ),
     # The same record in other spellings (REF case, spaces, another quote).
     "repeated status row": (

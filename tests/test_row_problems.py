@@ -69,7 +69,7 @@ PROBLEMS = [
     "jurisdictions.csv, line 2: population: 'many' is not a whole number of zero or more",
     f"status.csv, line 2: jurisdiction: no jurisdiction matches 'Chicgo, IL'; {CHICAGO}",
     "status.csv, line 2: status: 'Sanctury' is not one of: sanctuary, partial, cooperative, "
-    "anti_sanctuary, unknown",
+    "anti_sanctuary, neutral, unknown",
     "status.csv, line 2: effective: '2017-02-30' is not a date (day 30 does not exist in 2017-02)",
     "actions.csv, line 2: date: '2017-13' is not a date (month 13 does not exist)",
     "actions.csv, line 2: kind: 'tweet' is not one of: letter, subpoena_threat, "

@@ -49,8 +49,10 @@ def status_report(
     as_of: str | None = None,
     state: str | None = None,
     kind: str | None = None,
+    status: str | None = None,
 ) -> Iterator[dict]:
-    """One row per jurisdiction: the status in force on ``as_of`` (default today).
+    """One row per jurisdiction: the status in force on ``as_of`` (default today);
+    with ``status``, only those where that status is in force.
 
     Rows stream from the database (see ``status.in_force_rows``); arguments
     are checked before the first row is asked for.
@@ -60,11 +62,16 @@ def status_report(
         state = jur.parse_state(state).abbr
     if kind:
         kind = vocab.parse_choice(vocab.JurisdictionKind, kind, "kind").value
-    return Rows(STATUS_COLUMNS, _status_rows(st.in_force_rows(conn, day, state=state, kind=kind)))
+    if status:
+        status = vocab.parse_choice(vocab.Status, status, "status").value
+    rows = st.in_force_rows(conn, day, state=state, kind=kind)
+    return Rows(STATUS_COLUMNS, _status_rows(rows, status))
 
 
-def _status_rows(rows) -> Iterator[dict]:
+def _status_rows(rows, status: str | None = None) -> Iterator[dict]:
     for r in rows:
+        if status is not None and r.status != status:
+            continue
         yield {
             "jurisdiction": r.ocd_id,
             "name": r.name,

@@ -24,6 +24,8 @@ class Status(StrEnum):
     partial = "partial"
     cooperative = "cooperative"
     anti_sanctuary = "anti_sanctuary"
+    # No law or policy either way; ``unknown`` says nobody has found out.
+    neutral = "neutral"
     unknown = "unknown"
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli import common
-from tracker.vocab import CaseStatus, JurisdictionKind
+from tracker.vocab import CaseStatus, JurisdictionKind, Status
 
 app = typer.Typer(help="Reports over the whole database.", no_args_is_help=True)
 
@@ -25,6 +25,14 @@ def status(
     kind: Annotated[
         JurisdictionKind | None, typer.Option(case_sensitive=False, help="Only this kind.")
     ] = None,
+    status_in_force: Annotated[
+        Status | None,
+        typer.Option(
+            "--status",
+            case_sensitive=False,
+            help="Only jurisdictions with this status in force on the date.",
+        ),
+    ] = None,
     format: common.FormatOption = None,
     excel_safe: common.ExcelSafeOption = False,
 ) -> None:
@@ -33,7 +41,7 @@ def status(
     Jurisdictions with no status on that date say "no status recorded"; the
     disagreement column lists other sources that say something different.
 
-    Example: tracker report status --as-of 2018-01 --state CA
+    Example: tracker report status --as-of 2018-01 --state CA --status sanctuary
     """
     from tracker import reports
 
@@ -41,7 +49,11 @@ def status(
     # reads the assertions and the jurisdictions from one snapshot.
     with common.connect(snapshot=True) as conn:
         result = reports.status_report(
-            conn, as_of=as_of, state=state, kind=kind.value if kind else None
+            conn,
+            as_of=as_of,
+            state=state,
+            kind=kind.value if kind else None,
+            status=status_in_force.value if status_in_force else None,
         )
         common.show(result, format, excel_safe)
 

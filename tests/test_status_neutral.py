@@ -1,0 +1,68 @@
+"""A status `neutral` (no law or policy either way), distinct from `unknown`,
+through every path and the migration that allows it; `report status --status S`
+lists only the jurisdictions where S is in force. Both engines."""
+
+import json
+
+import sqlalchemy as sa
+
+from tracker import db
+
+SRC = "https://example.org/tx"
+TX = "ocd-division/country:us/state:tx"
+
+
+def _setup(cli):
+    assert cli("sources", "add", "Texas survey", "--url", SRC, "--kind", "dataset").exit_code == 0
+    assert cli("jurisdictions", "add", "Texas").exit_code == 0
+    assert cli("jurisdictions", "add", "Cook County, IL").exit_code == 0
+
+
+def _statuses(url):
+    with db.engine_for(url).connect() as conn:
+        q = "SELECT status, note FROM policy_status ORDER BY id"
+        return [tuple(r) for r in conn.execute(sa.text(q))]
+
+
+def test_neutral_is_a_status_of_its_own_on_every_path(cli, url, tmp_path):
+    _setup(cli)
+    set_ = cli("status", "set", "Texas", "Neutral", "--source", SRC, "--effective", "2016")
+    assert set_.exit_code == 0, set_.output
+    f = tmp_path / "status.csv"
+    f.write_text(f'jurisdiction,status,source,effective\n"Cook County, IL",unknown,{SRC},2016\n')
+    assert cli("import", str(f)).exit_code == 0
+    assert _statuses(url) == [("neutral", None), ("unknown", None)]
+    report = json.loads(cli("report", "status", "--as-of", "2017", "--format", "json").stdout)
+    assert {r["jurisdiction"]: r["status"] for r in report} == {
+        TX: "neutral",
+        "ocd-division/country:us/state:il/county:cook": "unknown",
+    }
+    exported = cli("export", "status").stdout
+    assert f"{TX},neutral,{SRC},2016," in exported
+
+
+def test_report_status_lists_only_the_status_asked_for(cli):
+    _setup(cli)
+    cli("status", "set", "Texas", "neutral", "--source", SRC, "--effective", "2016")
+    cli("status", "set", "Cook County, IL", "sanctuary", "--source", SRC, "--effective", "2011")
+    rows = cli("report", "status", "--status", "NEUTRAL", "--format", "csv").stdout.splitlines()
+    assert [r.split(",")[0] for r in rows[1:]] == [TX]
+    rows = cli("report", "status", "--status", "sanctuary", "--as-of", "2010", "--format", "csv")
+    assert rows.stdout.splitlines()[1:] == []
+    bad = cli("report", "status", "--status", "sanctury")
+    assert bad.exit_code == 2
+    assert "sanctury" in bad.stderr
+
+
+def test_downgrade_keeps_a_neutral_assertion_as_unknown_with_a_note(cli, url):
+    _setup(cli)
+    cli("status", "set", "Texas", "neutral", "--source", SRC, "--note", "Survey 2016")
+    cli("status", "set", "Texas", "neutral", "--source", SRC, "--effective", "2017")
+    db.dispose_all()
+    db.downgrade(url, "0003")
+    assert _statuses(url) == [
+        ("unknown", "Survey 2016 [neutral (no law or policy either way)]"),
+        ("unknown", "neutral (no law or policy either way)"),
+    ]
+    db.upgrade(url)
+    assert cli("status", "set", "Texas", "neutral", "--source", SRC).exit_code == 0
