@@ -200,7 +200,8 @@ def test_history_table_and_csv(two_sources):
     )
     table = ok(cli("status", "history", "Dona Ana County, NM")).stdout
     assert table.splitlines()[0].split() == [
-        "id", "status", "effective", "observed", "source", "citation", "quote", "note", "recorded_at",
+        "id", "status", "effective", "observed", "source", "citation", "quote", "note", "label",
+        "recorded_at",
     ]  # fmt: skip
     assert "anti_sanctuary" in table and "[sic] ICE" in table
     rows = list(

@@ -32,7 +32,8 @@ def test_export_one_entity_to_stdout(seeded_cli):
 def test_export_references_by_natural_key(seeded_cli):
     status = seeded_cli("export", "status").stdout.splitlines()
     assert (
-        status[0] == "jurisdiction,status,source,effective,observed,citation,quote,note,recorded_at"
+        status[0]
+        == "jurisdiction,status,source,effective,observed,citation,quote,note,label,recorded_at"
     )
     assert status[1].startswith(
         f"ocd-division/country:us/state:ca,sanctuary,{SEED_SOURCE},,2018-01-24,"

@@ -71,8 +71,8 @@ def test_status_file_with_only_jurisdiction_status_source(cli, tmp_path):
     again = cli("import", str(f), "--format", "csv")
     assert _summary(again) == {"status": (0, 0, 2)}
     lines = cli("export", "status").stdout.splitlines()
-    assert lines[1].startswith(f"ocd-division/country:us/state:il,sanctuary,{SRC},,,,,,20")
-    assert lines[2].startswith(f"{CHI},sanctuary,{SRC},,,,,,20")
+    assert lines[1].startswith(f"ocd-division/country:us/state:il,sanctuary,{SRC},,,,,,,20")
+    assert lines[2].startswith(f"{CHI},sanctuary,{SRC},,,,,,,20")
 
 
 def test_quoted_fields_with_commas_quotes_and_newlines(cli, tmp_path):

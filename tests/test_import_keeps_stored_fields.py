@@ -42,11 +42,11 @@ FULL = {
         f'{CHI},Chicago,city,IL,1714000,2746388,"Chi-town; Windy City",City note\n'
     ),
     "status.csv": (
-        "jurisdiction,status,source,effective,observed,citation,quote,note,recorded_at\n"
-        f"{CHI},sanctuary,{REPORT},2017-01,2018-01-24,p. 3,A quote,A note,"
+        "jurisdiction,status,source,effective,observed,citation,quote,note,label,recorded_at\n"
+        f"{CHI},sanctuary,{REPORT},2017-01,2018-01-24,p. 3,A quote,A note,sanctuary_strong,"
         "2024-01-02T03:04:05.000000Z\n"
         f"{CA},sanctuary,{SECOND},2017-10-05,2019-03,Gov. Code 7284,Another quote,"
-        "Another note,2024-01-02T03:04:06.000000Z\n"
+        "Another note,5,2024-01-02T03:04:06.000000Z\n"
     ),
     "actions.csv": (
         "key,date,agency,kind,title,description,source,target_count,targets\n"

@@ -173,9 +173,9 @@ def test_status_bulk_and_full_paths_store_the_same_rows(
         quotes = conn.execute(sa.text("SELECT quote FROM policy_status WHERE effective = '2016'"))
         assert quotes.scalars().all() == ["two\r\nlines, and commas"]
     out = cli("export", "status").stdout
-    assert f"{LA},cooperative,{SRC},2019-02-28,,,,,2018-05-06T07:08:09.123456Z" in out
+    assert f"{LA},cooperative,{SRC},2019-02-28,,,,,,2018-05-06T07:08:09.123456Z" in out
     assert (
-        f'{CHI},sanctuary,{SRC},2017-09,,,"a ""quoted"", quote",,2019-03-01T12:00:00.000000Z' in out
+        f'{CHI},sanctuary,{SRC},2017-09,,,"a ""quoted"", quote",,,2019-03-01T12:00:00.000000Z' in out
     )
     assert sum("<now>" in row for row in stored["policy_status"]) == 4
 
@@ -527,7 +527,7 @@ def test_a_timestamp_before_year_1000_is_stored_zero_padded_and_sorts_first(url,
                 "2019-01-01 00:00:00.000000",
             ]
     out = cli("export", "status").stdout
-    assert f"{CHI},sanctuary,{SRC},,,,,,0999-06-01T00:00:00.000000Z" in out
+    assert f"{CHI},sanctuary,{SRC},,,,,,,0999-06-01T00:00:00.000000Z" in out
     report = cli("report", "status", "--state", "IL", "--format", "csv").stdout
     assert [line.split(",")[4] for line in report.splitlines() if CHI in line] == ["cooperative"]
 

@@ -144,7 +144,7 @@ def test_vocabulary_words_in_any_case_are_stored_as_the_vocabulary_spells_them(
     assert exported("sources") == [f"{SRC},Census list,,,{SRC},2018,dataset"]
     assert exported("jurisdictions") == [f"{COOK},Cook County,county,IL,17031,,,"]
     assert [line.rsplit(",", 1)[0] for line in exported("status")] == [
-        f"{COOK},sanctuary,{SRC},2017,,,,"
+        f"{COOK},sanctuary,{SRC},2017,,,,,"
     ]
     assert exported("actions") == [f"2017-11-letter,2017-11,DOJ,letter,Letter,,{SRC},1,{COOK}"]
     assert [line.rsplit(",", 1)[0] for line in exported("grants")] == [

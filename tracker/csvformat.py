@@ -167,6 +167,11 @@ ENTITIES: dict[str, Entity] = {
                 C("citation", "the law or policy cited"),
                 C("quote", "a short supporting quote from the source"),
                 C("note", "free text"),
+                C(
+                    "label",
+                    "the source's own classification, verbatim (e.g. sanctuary_strong, "
+                    "a score of 0-7)",
+                ),
                 C("recorded_at", _RECORDED),
             ),
         ),

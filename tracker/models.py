@@ -176,6 +176,8 @@ PolicyStatus = sa.Table(
     _optional("citation"),
     _optional("quote"),
     _optional("note"),
+    # The source's own classification, verbatim ("sanctuary_strong", a 0-7 score).
+    _optional("label"),
     _stamp("recorded_at"),
     sa.CheckConstraint(_in("status", vocab.Status), name="status"),
     sa.CheckConstraint(_partial_date("effective"), name="effective_partial_date"),

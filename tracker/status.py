@@ -53,7 +53,8 @@ def in_force(conn: sa.Connection, jurisdiction_id: int, as_of: str | None = None
 
 
 HISTORY_COLUMNS = [
-    "id", "status", "effective", "observed", "source", "citation", "quote", "note", "recorded_at",
+    "id", "status", "effective", "observed", "source", "citation", "quote", "note", "label",
+    "recorded_at",
 ]  # fmt: skip
 
 
@@ -73,6 +74,7 @@ def record(r) -> dict:
         "citation": r.citation,
         "quote": r.quote,
         "note": r.note,
+        "label": r.label,
         "recorded_at": format_timestamp(r.recorded_at),
     }
 
@@ -298,11 +300,12 @@ def _listing(
 # The stored columns, in the order BulkWriter rows and StatusRow give them.
 COLUMNS = (
     "jurisdiction_id", "status", "source_id", "effective", "observed",
-    "citation", "quote", "note", "recorded_at",
+    "citation", "quote", "note", "label", "recorded_at",
 )  # fmt: skip
-_NULLABLE = frozenset({"effective", "observed", "citation", "quote", "note"})
+_NULLABLE = frozenset({"effective", "observed", "citation", "quote", "note", "label"})
 _KEY = ("jurisdiction_id", "source_id", "status", "effective", "observed")
-_COMPARED = ("citation", "quote", "note")
+# The texts a matched row may change, at 5..8 in a stored tuple.
+_COMPARED = ("citation", "quote", "note", "label")
 
 
 class StatusRow:
@@ -365,7 +368,7 @@ class StatusRow:
             observed = dates.get(observed) or check(self._date, observed, "observed")
         else:
             observed = empty
-        citation, quote, note = get("citation"), get("quote"), get("note")
+        citation, quote, note, label = get("citation"), get("quote"), get("note"), get("label")
         if not citation:
             citation = empty
         elif "\x00" in citation or citation[0].isspace() or citation[-1].isspace():
@@ -378,11 +381,15 @@ class StatusRow:
             note = empty
         elif "\x00" in note or note[0].isspace() or note[-1].isspace():
             note = check(self._text, note, "note")
+        if not label:
+            label = empty
+        elif "\x00" in label or label[0].isspace() or label[-1].isspace():
+            label = check(self._text, label, "label")
         recorded = get("recorded_at")
         recorded = check(parse_timestamp, recorded, "recorded_at") if recorded else None
         if fields.problems:
             fields.done()
-        return (jid, status, sid, effective, observed, citation, quote, note, recorded)
+        return (jid, status, sid, effective, observed, citation, quote, note, label, recorded)
 
 
 def _parse_status(text: str | None) -> str:
@@ -391,7 +398,7 @@ def _parse_status(text: str | None) -> str:
 
 def _key(record: tuple) -> tuple:
     """What makes two status rows the same record (the batch's duplicate check)."""
-    return (record[0], record[2], record[1], record[3], record[4], record[8])
+    return (record[0], record[2], record[1], record[3], record[4], record[9])
 
 
 # The hash rows are remembered by (a test replaces it to force collisions).
@@ -469,7 +476,7 @@ def _write_new(batch: Batch, rows: Iterable[Row], *, defer_indexes: bool) -> Non
             continue
         remember(h)
         if not problems.total:
-            add((*record[:8], now if record[8] is None else stamp(record[8])))
+            add((*record[:9], now if record[9] is None else stamp(record[9])))
             if recording:
                 _record_added(batch, record)
     counts.added += len(seen)
@@ -491,7 +498,7 @@ def _write_new(batch: Batch, rows: Iterable[Row], *, defer_indexes: bool) -> Non
             else:
                 counts.added += 1
                 if not batch.failed:
-                    writer.add((*record[:8], now if record[8] is None else stamp(record[8])))
+                    writer.add((*record[:9], now if record[9] is None else stamp(record[9])))
                     if recording:
                         _record_added(batch, record)
     writer.close(write=not batch.failed)
@@ -521,7 +528,7 @@ def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
         if shape is None:
             said, texts_of, given = shape = _file_shape(row.values.keys())
         sem = (record[0], record[2], record[1], record[3], record[4])
-        recorded = stamp(record[8]) if record[8] is not None else None
+        recorded = stamp(record[9]) if record[9] is not None else None
         if batch.first_time(seen, (sem, recorded), row, _shown(record)):
             said_sem = sem if said is None else said(sem)
             parsed.append((record, said_sem, recorded))
@@ -572,7 +579,7 @@ def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
         if i is None:
             counts.added += 1
             if not batch.failed:
-                writer.add((*record[:8], recorded or now))
+                writer.add((*record[:9], recorded or now))
                 if batch.recording:
                     _record_added(batch, record)
             continue
@@ -605,7 +612,7 @@ def _file_shape(columns) -> tuple:
     given = tuple(c for c in _COMPARED if c in columns)
     at = [5 + _COMPARED.index(c) for c in given]
     if len(at) == len(_COMPARED):
-        texts_of = operator.itemgetter(slice(5, 8))
+        texts_of = operator.itemgetter(slice(5, 9))
     elif len(at) > 1:
         texts_of = operator.itemgetter(*at)
     elif at:

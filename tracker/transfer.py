@@ -267,7 +267,7 @@ def _status_rows(conn: sa.Connection) -> Iterator[tuple]:
     recorded = UTCDateTime.iso_sql(p.c.recorded_at, conn.dialect)
     q = (
         sa.select(j.c.ocd_id, p.c.status, s.c.key, p.c.effective, p.c.observed, p.c.citation,
-                  p.c.quote, p.c.note, recorded)
+                  p.c.quote, p.c.note, p.c.label, recorded)
         .join(j, j.c.id == p.c.jurisdiction_id)
         .join(s, s.c.id == p.c.source_id)
         .order_by(_c(conn, j.c.ocd_id), _c(conn, sa.func.coalesce(p.c.effective, "")),

@@ -31,6 +31,12 @@ def set_(
         str | None, typer.Option(help="A short supporting quote from the source.")
     ] = None,
     note: Annotated[str | None, typer.Option(help="A note.")] = None,
+    label: Annotated[
+        str | None,
+        typer.Option(
+            help="The source's own classification, verbatim (e.g. sanctuary_strong, a 0-7 score)."
+        ),
+    ] = None,
 ) -> None:
     """Record a status assertion. History is append-only: a correction is a new assertion.
 
@@ -52,6 +58,7 @@ def set_(
                 "citation": citation,
                 "quote": quote,
                 "note": note,
+                "label": label,
             },
         )
         said = f"Recorded {j.name}, {j.state}: {status.value} (assertion {row_id})."

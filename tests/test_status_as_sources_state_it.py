@@ -1,6 +1,8 @@
-"""A status `neutral` (no law or policy either way), distinct from `unknown`,
-through every path and the migration that allows it; `report status --status S`
-lists only the jurisdictions where S is in force. Both engines."""
+"""Status facts as sources state them: a status `neutral` (no law or policy
+either way), distinct from `unknown`, through every path and the migration
+that allows it; a `label` keeping the source's own classification verbatim;
+`report status --status S` listing only the jurisdictions where S is in force.
+Both engines."""
 
 import json
 
@@ -66,3 +68,50 @@ def test_downgrade_keeps_a_neutral_assertion_as_unknown_with_a_note(cli, url):
     ]
     db.upgrade(url)
     assert cli("status", "set", "Texas", "neutral", "--source", SRC).exit_code == 0
+
+
+def _labels(url):
+    with db.engine_for(url).connect() as conn:
+        q = "SELECT status, label FROM policy_status ORDER BY id"
+        return [tuple(r) for r in conn.execute(sa.text(q))]
+
+
+def test_a_label_keeps_the_sources_own_words_on_every_path(cli, url, tmp_path):
+    _setup(cli)
+    done = cli(
+        "status", "set", "Texas", "anti_sanctuary", "--source", SRC, "--effective", "2017-05",
+        "--label", "SB4: anti-sanctuary (score 0/7)",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    f = tmp_path / "status.csv"
+    f.write_text(
+        "jurisdiction,status,source,effective,label\n"
+        f'"Cook County, IL",sanctuary,{SRC},2011-09,sanctuary_strong\n',
+        encoding="utf-8",
+    )
+    assert cli("import", str(f)).exit_code == 0
+    assert _labels(url) == [
+        ("anti_sanctuary", "SB4: anti-sanctuary (score 0/7)"),
+        ("sanctuary", "sanctuary_strong"),
+    ]
+    history = json.loads(cli("status", "history", "Texas", "--format", "json").stdout)
+    assert history[0]["label"] == "SB4: anti-sanctuary (score 0/7)"
+    exported = cli("export", "status").stdout.splitlines()
+    assert exported[0] == (
+        "jurisdiction,status,source,effective,observed,citation,quote,note,label,recorded_at"
+    )
+    # A file without the column leaves labels as they are; an empty cell clears one.
+    f.write_text(
+        f'jurisdiction,status,source,effective\n"Cook County, IL",sanctuary,{SRC},2011-09\n',
+        encoding="utf-8",
+    )
+    result = cli("import", str(f), "--format", "csv")
+    assert result.stdout.splitlines()[1] == "status,0,0,1"
+    assert _labels(url)[1] == ("sanctuary", "sanctuary_strong")
+    f.write_text(
+        f'jurisdiction,status,source,effective,label\n"Cook County, IL",sanctuary,{SRC},2011-09,\n',
+        encoding="utf-8",
+    )
+    result = cli("import", str(f), "--format", "csv")
+    assert result.stdout.splitlines()[1] == "status,0,1,0"
+    assert _labels(url)[1] == ("sanctuary", None)
