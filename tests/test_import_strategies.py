@@ -175,7 +175,8 @@ def test_status_bulk_and_full_paths_store_the_same_rows(
     out = cli("export", "status").stdout
     assert f"{LA},cooperative,{SRC},2019-02-28,,,,,,2018-05-06T07:08:09.123456Z" in out
     assert (
-        f'{CHI},sanctuary,{SRC},2017-09,,,"a ""quoted"", quote",,,2019-03-01T12:00:00.000000Z' in out
+        f'{CHI},sanctuary,{SRC},2017-09,,,"a ""quoted"", quote",,,2019-03-01T12:00:00.000000Z'
+        in out
     )
     assert sum("<now>" in row for row in stored["policy_status"]) == 4
 
