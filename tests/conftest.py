@@ -8,7 +8,10 @@ without one they are skipped with a message, unless TRACKER_REQUIRE_POSTGRES=1
 """
 
 import os
+import shutil
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -40,12 +43,29 @@ def _isolate(tmp_path, monkeypatch):
 
 
 class Postgres:
-    """Creates databases on the test server; each test gets its own."""
+    """Creates databases on the test server; each test gets its own.
+
+    Creating one from the migrated template takes the server about 0.2 s and
+    dropping one 0.07 s: a thread creates the next while a test runs, and
+    drops the last one after it, so tests wait for neither."""
 
     def __init__(self, admin_url: str):
         self.admin = sa.create_engine(db.normalize_url(admin_url), isolation_level="AUTOCOMMIT")
         self.base = sa.engine.make_url(db.normalize_url(admin_url))
         self.template: str | None = None
+        self.helper = ThreadPoolExecutor(max_workers=1)
+        self.next: Future | None = None
+
+    def close(self) -> None:
+        if self.next is not None:
+            self.drop_later(self.next.result())
+        self.helper.shutdown(wait=True)
+        if self.template:
+            self.drop(self.template)
+        self.admin.dispose()
+
+    def drop_later(self, name: str) -> None:
+        self.helper.submit(self.drop, name)
 
     def url(self, name: str) -> str:
         return self.base.set(database=name).render_as_string(hide_password=False)
@@ -67,7 +87,9 @@ class Postgres:
             self.template = self.create()
             db.upgrade(self.url(self.template))
             db.dispose_all()
-        return self.create(self.template)
+        name = self.next.result() if self.next is not None else self.create(self.template)
+        self.next = self.helper.submit(self.create, self.template)
+        return name
 
 
 @pytest.fixture(scope="session")
@@ -82,10 +104,17 @@ def postgres():
             pytest.fail(message + " (TRACKER_REQUIRE_POSTGRES=1)", pytrace=False)
         pytest.skip(message + "; skipping PostgreSQL tests")
     yield server
-    if server.template:
-        db.dispose_all()
-        server.drop(server.template)
-    server.admin.dispose()
+    db.dispose_all()
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """An SQLite database at the head revision, migrated once per worker."""
+    path = tmp_path_factory.mktemp("template") / "tracker.db"
+    db.upgrade(f"sqlite:///{path}")
+    db.dispose_all()
+    return path
 
 
 @pytest.fixture(params=ENGINES)
@@ -108,15 +137,15 @@ def empty_url(engine_name, tmp_path, request):
 
 def _migrated(engine_name, tmp_path, request, filename: str):
     if engine_name == "sqlite":
-        u = f"sqlite:///{tmp_path / filename}"
-        db.upgrade(u)
-        yield u
+        # A copy of the migrated template: the same file an upgrade would write.
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / filename)
+        yield f"sqlite:///{tmp_path / filename}"
         return
     pg = request.getfixturevalue("postgres")
     name = pg.migrated()
     yield pg.url(name)
     db.dispose_all()
-    pg.drop(name)
+    pg.drop_later(name)
 
 
 @pytest.fixture
