@@ -239,32 +239,29 @@ def test_decimal_to_cents_rejects_what_cents_cannot_hold(amount):
 AMOUNTS = ["0.01", "39000000.00", "999999999999.99"]
 
 
+def _amounts(conn, texts: list[str], amount_type: str, **more) -> None:
+    """Aggregate amounts stored as written, one per text, tied to one action."""
+    source_id = add(conn, Source, key="k", title="t", kind="news")
+    action = {"key": "a", "date": "2018-01-24", "agency": "DOJ", "kind": "letter", "title": "a"}
+    action_id = add(conn, FederalAction, **action, source_id=source_id)
+    for n, text in enumerate(texts):
+        add(
+            conn,
+            GrantAmount,
+            program=f"p{n}",
+            fiscal_year=2016,
+            amount_cents=parse_amount(text),
+            amount_type=amount_type,
+            scope="aggregate",
+            action_id=action_id,
+            source_id=source_id,
+            **more,
+        )
+
+
 def test_money_round_trips_exactly_through_the_database(url):
     with written(url) as conn:
-        source_id = add(conn, Source, key="k", title="t", kind="news")
-        action_id = add(
-            conn,
-            FederalAction,
-            key="a",
-            date="2018-01-24",
-            agency="DOJ",
-            kind="letter",
-            title="a",
-            source_id=source_id,
-        )
-        for n, text in enumerate(AMOUNTS):
-            add(
-                conn,
-                GrantAmount,
-                program=f"p{n}",
-                fiscal_year=2016,
-                amount_cents=parse_amount(text),
-                amount_type="threatened",
-                scope="aggregate",
-                action_id=action_id,
-                source_id=source_id,
-                recorded_at=NOW,
-            )
+        _amounts(conn, AMOUNTS, "threatened", recorded_at=NOW)
     with db.engine_for(url).connect() as conn:
         raw = conn.execute(sa.text("SELECT amount_cents FROM grant_amount ORDER BY program"))
         stored = [row[0] for row in raw]
@@ -282,29 +279,7 @@ def test_money_round_trips_exactly_through_the_database(url):
 def test_money_sum_in_sql_is_exact(url):
     # A float would drift: 0.1 + 0.2 != 0.3. Cents add exactly.
     with written(url) as conn:
-        source_id = add(conn, Source, key="k", title="t", kind="news")
-        action_id = add(
-            conn,
-            FederalAction,
-            key="a",
-            date="2018",
-            agency="DOJ",
-            kind="letter",
-            title="a",
-            source_id=source_id,
-        )
-        for n, text in enumerate(["0.10", "0.20", "999999999999.99"]):
-            add(
-                conn,
-                GrantAmount,
-                program=f"p{n}",
-                fiscal_year=2016,
-                amount_cents=parse_amount(text),
-                amount_type="awarded",
-                scope="aggregate",
-                action_id=action_id,
-                source_id=source_id,
-            )
+        _amounts(conn, ["0.10", "0.20", "999999999999.99"], "awarded")
     with db.engine_for(url).connect() as conn:
         total = conn.execute(sa.text("SELECT sum(amount_cents) FROM grant_amount")).scalar_one()
     assert format_amount(int(total)) == "1000000000000.29"
