@@ -41,11 +41,10 @@ _SAMPLE = 64 * 1024
 
 
 class Table(NamedTuple):
-    """A CSV file as read: its header, its rows and how it was written."""
+    """A CSV file as read: its header and its rows."""
 
     header: list[str]
     rows: list[list[str]]
-    encoding: str
 
 
 def read_table(path: Path) -> Table:
@@ -57,10 +56,10 @@ def read_table(path: Path) -> Table:
     except OSError as exc:
         raise InvalidValue(f"{name}: cannot read the file ({exc.strerror or exc})") from None
     try:
-        text, encoding = data.decode("utf-8-sig"), "utf-8"
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Excel's "CSV" on Windows; every byte decodes, so read it as that.
-        text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+        text = data.decode("cp1252", errors="replace")
     if not text.strip():
         raise InvalidValue(f"{name}: the file is empty; the first line must name the columns")
     try:
@@ -81,7 +80,7 @@ def read_table(path: Path) -> Table:
                 rows.append(row[: len(header)])
     except csv.Error as exc:
         raise InvalidValue(f"{name}, line {reader.line_num}: malformed CSV: {exc}") from None
-    return Table(header, rows, encoding)
+    return Table(header, rows)
 
 
 def column(table: Table, wanted: str, option: str, where: str) -> int:
