@@ -208,6 +208,18 @@ RICHMOND_COUNTY = f"{BASE}/state:va/county:richmond"
         ("Columbus, GA", None, None, "exact", f"{BASE}/state:ga/place:columbus"),
         ("Cook County Sheriff's Office, IL", None, None, "normalised", COOK),
         ("County of Cook, IL", None, None, "normalised", COOK),
+        # How federal and state lists name states and consolidated governments.
+        ("State of California", None, None, "normalised", f"{BASE}/state:ca"),
+        ("Commonwealth of Virginia", None, None, "normalised", f"{BASE}/state:va"),
+        ("the Commonwealth of Puerto Rico", None, None, "normalised", f"{BASE}/territory:pr"),
+        (
+            "Louisville-Jefferson County Metro Government", None, None, "normalised",
+            f"{BASE}/state:ky/place:louisville",
+        ),
+        (
+            "Nashville-Davidson Metropolitan Government", None, None, "normalised",
+            f"{BASE}/state:tn/place:nashville-davidson",
+        ),
         ("17031", None, None, "exact", COOK),
         (COOK, None, None, "exact", COOK),
         ("Brooklyn, NY", None, None, "alias", KINGS),

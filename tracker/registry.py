@@ -202,9 +202,12 @@ _PUNCTUATION = re.compile(r"[^\w\s]|_")
 _AGENCY = re.compile(
     r"\s+(?:sheriff'?s?\s+(?:office|department|dept\.?)|sheriff|police\s+(?:department|dept\.?)"
     r"|jail|detention\s+(?:center|facility)|department\s+of\s+corrections?"
-    r"|board\s+of\s+(?:supervisors|commissioners)|commissioners'?\s+court)$",
+    r"|board\s+of\s+(?:supervisors|commissioners)|commissioners'?\s+court"
+    r"|(?:metro(?:politan)?|consolidated|unified)\s+government(?:\s+\(balance\))?)$",
     re.I,
 )
+# "State of California", "Commonwealth of Virginia": the state itself.
+_STATE_OF = re.compile(r"^(?:the\s+)?(?:state|commonwealth|territory)\s+of\s+(?:the\s+)?", re.I)
 # What spreadsheets hold where a value is missing.
 _PLACEHOLDERS = frozenset(
     {"#n/a", "n/a", "na", "#na", "none", "null", "nil", "-", "--", "?", "unknown", "tbd",
@@ -459,6 +462,8 @@ class _Search:
         r = self.r
         if self.kinds is None or K.state in self.kinds:
             st = r._states.get(_state_key(self.cleaned))
+            if st is None and _STATE_OF.match(self.cleaned):
+                st = r._states.get(_state_key(_STATE_OF.sub("", self.cleaned)))
             if st is not None and self.scope in (None, st.state):
                 return Match(self.shown, self._state_how(st), st, (st,))
         forms, clash = self._forms(self.cleaned)
