@@ -933,7 +933,7 @@ class _Identify:
         the record by its ocd_id)."""
         stored = self.tracked.get(ocd_id)
         given = (v.get("kind") or "").strip()
-        if given.lower() != stored.kind:
+        if given and given.lower() != stored.kind:
             _remember(v, given)
         v["ocd_id"], v["name"], v["state"], v["kind"] = ocd_id, stored.name, state, stored.kind
         return v
@@ -994,10 +994,10 @@ class _Identify:
         adapted = bool(raw_kind) and raw_kind.lower() != e.kind
         if adapted:
             _remember(v, raw_kind)
-        # A row that names, kinds and places the jurisdiction keeps its own name
-        # (the registry's names become aliases); one the registry completed, or
-        # whose county is a city-county's, takes the registry's name ("cook
-        # county, il" is Cook County; "Denver County" as a county is Denver).
+        # A row that names, kinds and places the jurisdiction keeps its own name;
+        # one the registry completed, or whose county is a city-county's, takes
+        # the registry's name and its other names as aliases ("cook county, il"
+        # is Cook County; "Denver County" as a county is Denver).
         own = name if complete and not adapted else e.name
         complete = complete and not adapted
         v["ocd_id"], v["name"], v["state"], v["kind"] = e.ocd_id, own, e.state, e.kind
