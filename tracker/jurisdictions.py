@@ -764,6 +764,7 @@ class _Tracked:
         self.conn = conn
         self.existing = existing
         self._names: dict[tuple[str, str], list[tuple[str, str]]] | None = None
+        self._fips_index: dict[str, str] | None = None
         self._aliases = aliases
 
     @property
@@ -816,10 +817,9 @@ class _Tracked:
 
     @property
     def _fips(self) -> dict[str, str]:
-        found = getattr(self, "_fips_index", None)
-        if found is None:
-            found = self._fips_index = {r.fips: r.ocd_id for r in self.existing.values() if r.fips}
-        return found
+        if self._fips_index is None:
+            self._fips_index = {r.fips: r.ocd_id for r in self.existing.values() if r.fips}
+        return self._fips_index
 
 
 def _fits_kind(given: str | None, kind: str) -> bool:

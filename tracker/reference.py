@@ -63,8 +63,10 @@ def known(conn: sa.Connection, *, with_tracked: bool = True) -> Registry:
     another OCD id is that jurisdiction: its names become the tracked one's
     aliases, so one place never appears twice.
     """
-    mine = tracked(conn) if with_tracked else []
-    places = loaded(conn)
+    return _merged(tracked(conn) if with_tracked else [], loaded(conn))
+
+
+def _merged(mine: list[Entry], places: list[Entry]) -> Registry:
     if not mine and not places:
         return registry.builtin()  # built once per process
     by_fips = {e.fips: e for e in mine if e.fips}
@@ -134,9 +136,9 @@ LOOKUP_COLUMNS = ["match", "key", "name", "kind", "state", "fips", "tracked", "n
 
 def lookup(conn: sa.Connection, text: str, state: str | None = None, kind: str | None = None):
     """``registry lookup``: how a name matches, and every candidate, tracked or not."""
-    reg = known(conn)
-    found = reg.lookup(text, state=state, kind=kind)
-    ids = {r for (r,) in conn.execute(sa.select(Jurisdiction.c.ocd_id))}
+    mine = tracked(conn)
+    found = _merged(mine, loaded(conn)).lookup(text, state=state, kind=kind)
+    ids = {e.ocd_id for e in mine}
     rows = [
         {
             "match": found.how.value,
