@@ -20,10 +20,15 @@ def _setup(cli):
     assert cli("jurisdictions", "add", "Cook County, IL").exit_code == 0
 
 
-def _statuses(url):
+def _assertions(url, column: str) -> list[tuple]:
+    """(status, column) of each stored assertion, in the order written."""
     with db.engine_for(url).connect() as conn:
-        q = "SELECT status, note FROM policy_status ORDER BY id"
+        q = f"SELECT status, {column} FROM policy_status ORDER BY id"
         return [tuple(r) for r in conn.execute(sa.text(q))]
+
+
+def _statuses(url):
+    return _assertions(url, "note")
 
 
 def test_neutral_is_a_status_of_its_own_on_every_path(cli, url, tmp_path):
@@ -71,9 +76,7 @@ def test_downgrade_keeps_a_neutral_assertion_as_unknown_with_a_note(cli, url):
 
 
 def _labels(url):
-    with db.engine_for(url).connect() as conn:
-        q = "SELECT status, label FROM policy_status ORDER BY id"
-        return [tuple(r) for r in conn.execute(sa.text(q))]
+    return _assertions(url, "label")
 
 
 def test_a_label_keeps_the_sources_own_words_on_every_path(cli, url, tmp_path):
