@@ -269,11 +269,15 @@ def lock_writers(conn: sa.Connection) -> None:
 
 
 @contextmanager
-def connect(url: str, *, write: bool = False, snapshot: bool = False) -> Iterator[sa.Connection]:
+def connect(
+    url: str, *, write: bool = False, snapshot: bool = False, known_at=None
+) -> Iterator[sa.Connection]:
     """One transaction: committed if the block ends normally (and the caller
     did not roll it back, as a dry run does), rolled back otherwise.
     ``snapshot``: every query sees the same state (PostgreSQL's REPEATABLE
-    READ; a SQLite read transaction always does).
+    READ; a SQLite read transaction always does). ``known_at`` (a UTC
+    datetime, reads only): the database as it stood at that moment, rebuilt
+    from its journal (``tracker.journal.known_at``).
 
     The schema is checked (and an embedded database created or upgraded)
     first. A write transaction takes the write lock before anything else, so
@@ -291,7 +295,13 @@ def connect(url: str, *, write: bool = False, snapshot: bool = False) -> Iterato
         tx = conn.begin()
         if write:
             lock_writers(conn)
-        yield conn
+        if known_at is not None:
+            from tracker import journal
+
+            with journal.known_at(conn, known_at) as then:
+                yield then
+        else:
+            yield conn
         if tx.is_active:
             if write:
                 tx.commit()

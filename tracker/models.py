@@ -348,3 +348,22 @@ RegistryPlace = sa.Table(
     sa.CheckConstraint("length(state) = 2", name="state_code"),
     sa.Index("uq_registry_place_ocd_id", "ocd_id", unique=True),
 )
+
+# Every update and delete of a record, and every row added to a table with
+# no timestamp of its own (aliases, targets, members, parties), with the
+# row before and after as JSON: written by triggers (tracker/journal.py), so
+# no write path can miss one. The old value of a field is never lost, and
+# what the database held at any moment can be rebuilt (``--known-at``).
+# A row added to a table with a timestamp (created_at, recorded_at) is known
+# from that timestamp and is not journaled.
+ChangeLog = sa.Table(
+    "change_log",
+    metadata,
+    _id(),
+    sa.Column("recorded_at", UTCDateTime, nullable=False, index=True),
+    _text("table_name", 64),
+    _text("op", 8),
+    _optional("old"),
+    _optional("new"),
+    sa.CheckConstraint("op = 'insert' OR op = 'update' OR op = 'delete'", name="op"),
+)

@@ -82,12 +82,40 @@ def url() -> str:
 
 
 @contextmanager
-def connect(write: bool = False, snapshot: bool = False):
-    """One transaction on the database (see ``tracker.db.connect``)."""
+def connect(write: bool = False, snapshot: bool = False, known_at: str | None = None):
+    """One transaction on the database (see ``tracker.db.connect``);
+    ``known_at`` as the user typed it: the database as it stood then."""
     from tracker import db
 
-    with db.connect(url(), write=write, snapshot=snapshot) as conn:
+    moment = parse_moment(known_at, "--known-at", end_of_day=True) if known_at else None
+    with db.connect(url(), write=write, snapshot=snapshot, known_at=moment) as conn:
         yield conn
+
+
+def parse_moment(text: str, option: str, *, end_of_day: bool):
+    """A moment typed on the command line (see ``tracker.journal.parse_moment``)."""
+    from tracker.errors import InvalidValue
+    from tracker.journal import parse_moment as parse
+
+    try:
+        return parse(text, end_of_day=end_of_day)
+    except ValueError:
+        raise InvalidValue(
+            f"{option}: {text!r} is not a moment: give YYYY-MM-DD or an ISO 8601 "
+            "timestamp such as 2025-06-01T12:00:00Z"
+        ) from None
+
+
+KnownAtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--known-at",
+        metavar="TIMESTAMP",
+        help="Answer from what the database held at that moment: an ISO 8601 timestamp "
+        "(UTC unless it says otherwise) or a day (its end). Every change is kept, so "
+        "later additions and edits are left out and edited fields show their old values.",
+    ),
+]
 
 
 def fmt(value: Format | None) -> Format:

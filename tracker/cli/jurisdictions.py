@@ -103,6 +103,7 @@ def list_(
 @app.command(epilog=common.ref_epilog())
 def show(
     ref: Annotated[str, typer.Argument(metavar="REF", help=common.REF_HELP)],
+    known_at: common.KnownAtOption = None,
     format: common.FormatOption = None,
     excel_safe: common.ExcelSafeOption = False,
 ) -> None:
@@ -114,7 +115,7 @@ def show(
     """
     from tracker import dossier
 
-    with common.connect() as conn:
+    with common.connect(known_at=known_at) as conn:
         d = dossier.build(conn, ref)
     common.show(d, format, excel_safe)
 

@@ -33,6 +33,7 @@ def status(
             help="Only jurisdictions with this status in force on the date.",
         ),
     ] = None,
+    known_at: common.KnownAtOption = None,
     format: common.FormatOption = None,
     excel_safe: common.ExcelSafeOption = False,
 ) -> None:
@@ -42,12 +43,14 @@ def status(
     disagreement column lists other sources that say something different.
 
     Example: tracker report status --as-of 2018-01 --state CA --status sanctuary
+
+    Example: tracker report status --known-at 2025-06-01 (as the database had it then)
     """
     from tracker import reports
 
     # The rows stream from the database: print them inside the transaction, which
     # reads the assertions and the jurisdictions from one snapshot.
-    with common.connect(snapshot=True) as conn:
+    with common.connect(snapshot=True, known_at=known_at) as conn:
         result = reports.status_report(
             conn,
             as_of=as_of,
