@@ -18,9 +18,10 @@ then runs on it unchanged: ``--known-at`` is one mechanism, not one per report.
 """
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -137,10 +138,15 @@ def uninstall(conn: sa.Connection) -> None:
 
 
 def parse_moment(text: str, *, end_of_day: bool) -> datetime:
-    """A moment a user types: an ISO 8601 timestamp (no zone: UTC), or a day,
+    """A moment a user types: an ISO 8601 timestamp (no zone: UTC); a day,
     which means its end for ``--known-at`` (all it recorded) and its start
-    for ``--since``. Raises ValueError."""
+    for ``--since``; or a time ago, ``90m``, ``24h``, ``7d`` (for a cron
+    job). Raises ValueError."""
     text = text.strip()
+    ago = re.fullmatch(r"(\d{1,6})([mhd])", text)
+    if ago:
+        unit = {"m": "minutes", "h": "hours", "d": "days"}[ago.group(2)]
+        return datetime.now(UTC) - timedelta(**{unit: int(ago.group(1))})
     if len(text) == 10:
         day = datetime.fromisoformat(text).replace(tzinfo=UTC)
         if end_of_day:

@@ -140,6 +140,7 @@ def _register() -> None:
     from tracker.cli import (
         actions,
         cases,
+        changes,
         data,
         db,
         grants,
@@ -167,6 +168,7 @@ def _register() -> None:
         app.add_typer(module.app, name=name, epilog=f"\b\nExample: {example}")
     data.register(app)
     app.command("reconcile")(registry.reconcile)
+    app.command("changes")(changes.changes)
 
 
 _register()

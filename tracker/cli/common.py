@@ -13,7 +13,7 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format: table (default on a terminal; plain text when piped), csv, json or markdown.",
+        help="Output format: table (default on a terminal; plain text when piped), csv, json, jsonl (one object per line) or markdown.",
         case_sensitive=False,
     ),
 ]
@@ -101,8 +101,8 @@ def parse_moment(text: str, option: str, *, end_of_day: bool):
         return parse(text, end_of_day=end_of_day)
     except ValueError:
         raise InvalidValue(
-            f"{option}: {text!r} is not a moment: give YYYY-MM-DD or an ISO 8601 "
-            "timestamp such as 2025-06-01T12:00:00Z"
+            f"{option}: {text!r} is not a moment: give YYYY-MM-DD, an ISO 8601 "
+            "timestamp such as 2025-06-01T12:00:00Z, or a time ago such as 24h or 7d"
         ) from None
 
 
