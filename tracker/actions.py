@@ -156,10 +156,12 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
         aid = batch.store(T, old, data, counts, "actions", changed=retarget, extra=extra)
         if aid is None or not retarget:
             continue
-        if old is not None:
-            conn.execute(sa.delete(AT).where(AT.c.action_id == aid))
-        if named:
-            conn.execute(AT.insert(), [{"action_id": aid, "jurisdiction_id": j} for j in named])
+        # Only the targets that go and come: the journal keeps no churn.
+        gone, come = sorted(have - (named or set())), sorted((named or set()) - have)
+        if gone:
+            conn.execute(sa.delete(AT).where(AT.c.action_id == aid, AT.c.jurisdiction_id.in_(gone)))
+        if come:
+            conn.execute(AT.insert(), [{"action_id": aid, "jurisdiction_id": j} for j in come])
 
 
 # The CSV column of a stored field whose name differs.

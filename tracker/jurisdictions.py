@@ -1208,9 +1208,13 @@ def _store_changes(conn, added, updates) -> None:
         if changed:
             conn.execute(J.update().where(J.c.id == jid).values(**changed))
         if want is not None and want != have:
-            conn.execute(sa.delete(A).where(A.c.jurisdiction_id == jid))
+            # Only the aliases that go and come: the journal keeps no churn.
+            gone = sorted(have - want)
+            if gone:
+                conn.execute(sa.delete(A).where(A.c.jurisdiction_id == jid, A.c.alias.in_(gone)))
             alias_rows += [
-                {"jurisdiction_id": jid, "alias": a, "alias_folded": fold(a)} for a in want
+                {"jurisdiction_id": jid, "alias": a, "alias_folded": fold(a)}
+                for a in sorted(want - have)
             ]
     for chunk in chunks(alias_rows):
         conn.execute(A.insert(), chunk)
