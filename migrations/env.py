@@ -46,6 +46,7 @@ def run_migrations_online() -> None:
                 target_metadata=target_metadata,
                 render_as_batch=True,
                 compare_type=True,
+                on_version_apply=_journal_every_table,
             )
             with context.begin_transaction():
                 if connection.dialect.name == "postgresql":
@@ -62,6 +63,19 @@ def run_migrations_online() -> None:
                 # reliably be switched back here): discard it; the next one is
                 # opened with tracker's pragmas.
                 connection.invalidate()
+
+
+def _journal_every_table(ctx, **_kw) -> None:
+    """After each migration step, in its transaction: the journal's triggers,
+    once it exists, on every table as it now is. A migration that adds a
+    table or column, or rebuilds a table (which drops its triggers on
+    SQLite), then leaves no change unjournaled."""
+    import sqlalchemy as sa
+
+    from tracker import journal
+
+    if "change_log" in sa.inspect(ctx.connection).get_table_names():
+        journal.install(ctx.connection)
 
 
 def _check_foreign_keys(connection) -> None:

@@ -307,6 +307,23 @@ def test_a_synthetic_upgrade_that_rebuilds_a_table_keeps_every_row(
     assert _lost(before, after) == []
 
 
+def test_a_migration_that_rebuilds_a_table_keeps_it_journaled(engine_name, empty_url, synthetic):
+    """SQLite drops a table's triggers when a batch migration rebuilds it:
+    after the synthetic rebuild, an edit is still journaled (migrations/env.py
+    installs the journal's triggers again after every migration)."""
+    order = _revisions_base_to_head(_script(synthetic()))
+    _populate_at(empty_url, REAL_HEAD, order)
+    _upgrade_cli(empty_url)
+    with db.engine_for(empty_url).begin() as conn:
+        conn.execute(sa.text("UPDATE jurisdiction SET population = 7 WHERE id = 900001"))
+    with db.engine_for(empty_url).connect() as conn:
+        last = conn.execute(
+            sa.text("SELECT table_name, op, old FROM change_log ORDER BY id DESC LIMIT 1")
+        ).one()
+    assert last.table_name == "jurisdiction" and last.op == "update"
+    assert '"population": 219561' in last.old.replace('":219561', '": 219561')
+
+
 def test_the_check_catches_a_migration_that_loses_rows(engine_name, empty_url, synthetic):
     order = _revisions_base_to_head(_script(synthetic(LOSSY)))
     _populate_at(empty_url, REAL_HEAD, order)
