@@ -12,13 +12,14 @@ known from that timestamp, so the largest loads (a million status rows)
 write no journal at all; only what changes a stored row does.
 
 ``known_at`` rebuilds the whole database as it stood at a moment, in memory:
-today's rows, each change after that moment undone, newest first, and rows
-stamped later left out. Every read (reports, the dossier, the change feed)
+a copy of today's, each change after that moment undone, newest first, and
+rows stamped later dropped (``rewind``). Every read (reports, the dossier, the change feed)
 then runs on it unchanged: ``--known-at`` is one mechanism, not one per report.
 """
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -171,55 +172,85 @@ def _image(table: sa.Table, text: str) -> dict:
     return {c.name: _value(c, data.get(c.name)) for c in table.columns}
 
 
-def _key(table: sa.Table, row: dict) -> tuple:
-    return tuple(row[c.name] for c in table.primary_key.columns)
+def _key(table: sa.Table, row: dict) -> dict:
+    return {c.name: row[c.name] for c in table.primary_key.columns}
 
 
-def rows_at(conn: sa.Connection, table: sa.Table, moment: datetime) -> list[dict]:
-    """The rows ``table`` held at ``moment``: today's, with every journaled
-    change after it undone, newest first; rows stamped after it left out."""
-    when = stamp(table)
-    q = sa.select(table)
-    if when is not None:
-        q = q.where(when <= moment)
-    rows = {_key(table, r): r for r in (dict(m) for m in conn.execute(q).mappings())}
+def _where(table: sa.Table, key: dict):
+    return sa.and_(*(table.c[k] == v for k, v in key.items()))
+
+
+def rewind(then: sa.Connection, journal_of: sa.Connection, moment: datetime) -> None:
+    """Turn ``then``, a copy of the database now, into the database as it
+    stood at ``moment``: each change ``journal_of``'s journal holds after it
+    undone, newest first (an added row removed, an update's old row put
+    back, a removed row restored), then every row stamped later dropped."""
     log = ChangeLog
-    undo = conn.execute(
-        sa.select(log.c.op, log.c.old, log.c.new)
-        .where(log.c.table_name == table.name, log.c.recorded_at > moment)
+    undo = journal_of.execute(
+        sa.select(log.c.table_name, log.c.op, log.c.old, log.c.new)
+        .where(log.c.recorded_at > moment)
         .order_by(log.c.recorded_at.desc(), log.c.id.desc())
     )
-    for op, old, new in undo:
-        if op == "insert":
-            rows.pop(_key(table, _image(table, new)), None)
+    tables = metadata.tables
+    for name, op, old, new in undo:
+        table = tables.get(name)
+        if table is None:
             continue
-        before = _image(table, old)
-        if op == "update":
-            rows.pop(_key(table, _image(table, new)), None)
-        rows[_key(table, before)] = before
-    found = rows.values()
-    if when is not None:
-        found = [r for r in found if r[when.name] is not None and r[when.name] <= moment]
-    return list(found)
+        if op != "delete":
+            then.execute(table.delete().where(_where(table, _key(table, _image(table, new)))))
+        if op != "insert":
+            before = _image(table, old)
+            then.execute(table.delete().where(_where(table, _key(table, before))))
+            then.execute(table.insert(), before)
+    for table in journaled():
+        when = stamp(table)
+        if when is not None:
+            then.execute(table.delete().where(when > moment))
 
 
 @contextmanager
 def known_at(conn: sa.Connection, moment: datetime) -> Iterator[sa.Connection]:
     """A connection to the database as it stood at ``moment``: a copy in
-    memory (SQLite), rebuilt from ``conn``'s tables and journal, read-only
-    in spirit (it is thrown away)."""
-    engine = sa.create_engine("sqlite://")
+    memory (SQLite), taken from ``conn``'s snapshot and rewound through its
+    journal; thrown away afterwards.
+
+    An embedded database is copied page by page (SQLite's backup API, a
+    fraction of a second for a national database); a PostgreSQL one table by
+    table, leaving out rows stamped after the moment."""
+    raw = sqlite3.connect(":memory:", check_same_thread=False)
+    raw.isolation_level = None
+    engine = sa.create_engine("sqlite://", creator=lambda: raw, poolclass=sa.pool.StaticPool)
     try:
-        with engine.connect() as memory:
-            memory.exec_driver_sql("PRAGMA foreign_keys = OFF")
-            tables = [t for t in metadata.sorted_tables if t.name != "change_log"]
-            metadata.create_all(memory, tables=tables)
-            for table in journaled():
-                rows = rows_at(conn, table, moment)
-                for i in range(0, len(rows), 5000):
-                    memory.execute(table.insert(), rows[i : i + 5000])
-            memory.commit()
-            memory.begin()
-            yield memory
+        with engine.connect() as then:
+            if conn.dialect.name == "sqlite":
+                conn.connection.driver_connection.backup(raw)
+                uninstall(then)
+            else:
+                _copy(conn, then, moment)
+            then.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            then.exec_driver_sql("DELETE FROM change_log")
+            rewind(then, conn, moment)
+            then.commit()
+            yield then
     finally:
         engine.dispose()
+        raw.close()
+
+
+def _copy(conn: sa.Connection, then: sa.Connection, moment: datetime) -> None:
+    """Every table of ``conn`` into the empty ``then`` (tracker's schema),
+    rows stamped after ``moment`` left out (``rewind`` would drop them)."""
+    metadata.create_all(then)
+    for table in journaled():
+        q = sa.select(table)
+        when = stamp(table)
+        if when is not None:
+            q = q.where(when <= moment)
+        batch = []
+        for row in conn.execute(q).mappings():
+            batch.append(dict(row))
+            if len(batch) == 5000:
+                then.execute(table.insert(), batch)
+                batch = []
+        if batch:
+            then.execute(table.insert(), batch)
