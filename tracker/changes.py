@@ -38,6 +38,21 @@ KEYS: dict[str, tuple[str, ...]] = {
     "rulings": ("case", "date", "kind"),
 }  # fmt: skip
 
+# The tables each entity's file is written from: its own (a row added,
+# changed or removed there is a change), then those it names records of by
+# key (only a change to a stored row there can change the file). An entity
+# not listed is always compared.
+TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "sources": (("source",), ()),
+    "jurisdictions": (("jurisdiction", "jurisdiction_alias"), ()),
+    "status": (("policy_status",), ("jurisdiction", "source")),
+    "actions": (("federal_action", "action_target"), ("jurisdiction", "source")),
+    "grants": (("grant_amount", "grant_member"), ("jurisdiction", "federal_action", "source")),
+    "cases": (("legal_case",), ("source",)),
+    "parties": (("case_party",), ("legal_case", "jurisdiction")),
+    "rulings": (("ruling",), ("legal_case", "source")),
+}
+
 # Columns holding jurisdictions (OCD ids, lists of them).
 _JURISDICTION_COLUMNS = ("ocd_id", "jurisdiction", "jurisdictions", "targets", "covers")
 
@@ -70,7 +85,11 @@ def feed(
         raise InvalidValue(f"--entity: {entity!r} is not one of: {', '.join(ENTITIES)}")
     ocd = jur.resolve(conn, jurisdiction, "--jurisdiction").ocd_id if jurisdiction else None
     names = [entity] if entity else list(ENTITIES)
+    touched = journal.touched(conn, since)
+    names = [n for n in names if _may_differ(n, touched)]
     found: list[Change] = []
+    if not names:
+        return found
     with journal.known_at(conn, since) as then:
         cases = _cases_of(conn, then, ocd) if ocd else None
         for name in names:
@@ -80,6 +99,15 @@ def feed(
                 changes = [c for c in changes if _about(name, c, ocd, cases)]
             found += [_change(name, c) for c in changes]
     return found
+
+
+def _may_differ(entity: str, touched: dict[str, bool]) -> bool:
+    """Whether ``entity``'s file can differ, from the tables touched since
+    (``journal.touched``: table -> whether a stored row changed)."""
+    if entity not in TABLES:
+        return True
+    own, named = TABLES[entity]
+    return any(t in touched for t in own) or any(touched.get(t) for t in named)
 
 
 def _rows(conn: sa.Connection, entity: str) -> list[tuple[str, ...]]:

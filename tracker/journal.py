@@ -208,6 +208,22 @@ def rewind(then: sa.Connection, journal_of: sa.Connection, moment: datetime) -> 
             then.execute(table.delete().where(when > moment))
 
 
+def touched(conn: sa.Connection, moment: datetime) -> dict[str, bool]:
+    """The tables written after ``moment``: table name -> whether a stored
+    row was changed or removed (True) or rows were only added (False)."""
+    log = ChangeLog
+    q = sa.select(log.c.table_name, log.c.op).where(log.c.recorded_at > moment).distinct()
+    found: dict[str, bool] = {}
+    for name, op in conn.execute(q):
+        found[name] = found.get(name, False) or op != "insert"
+    for table in journaled():
+        when = stamp(table)
+        if when is not None and table.name not in found:
+            if conn.execute(sa.select(when).where(when > moment).limit(1)).first():
+                found[table.name] = False
+    return found
+
+
 @contextmanager
 def known_at(conn: sa.Connection, moment: datetime) -> Iterator[sa.Connection]:
     """A connection to the database as it stood at ``moment``: a copy in
