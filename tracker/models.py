@@ -221,6 +221,7 @@ ActionTarget = sa.Table(
 # exactly as the list printed it, and the jurisdiction it names. Two entries
 # may name one jurisdiction ("San Francisco" and "City and County of San
 # Francisco"). Each entry's jurisdiction is also one of the action's targets.
+# An entry is its action, printed name and jurisdiction.
 ListEntry = sa.Table(
     "list_entry",
     metadata,
@@ -234,7 +235,8 @@ ListEntry = sa.Table(
     _optional("reason"),
     _stamp("created_at"),
     sa.CheckConstraint("position >= 1", name="position_positive"),
-    sa.UniqueConstraint("action_id", "name"),
+    # A list may print one name twice for two places (Washington County in two states).
+    sa.UniqueConstraint("action_id", "name", "jurisdiction_id"),
 )
 
 # What later became of an entry: disputed, removed, or the list withdrawn.

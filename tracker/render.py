@@ -16,6 +16,8 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    # One JSON object a line: for a feed a script reads as it comes.
+    jsonl = "jsonl"
     markdown = "markdown"
 
 
@@ -77,6 +79,10 @@ def render(
     excel_safe: bool = False,
 ) -> None:
     out = out or sys.stdout
+    if fmt == Format.jsonl:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        return
     rows = list(rows) if fmt != Format.csv else rows
     if fmt == Format.json:
         json.dump(list(rows), out, ensure_ascii=False, indent=2, default=str)
@@ -124,6 +130,8 @@ def render_record(record: dict, fmt: Format, out=None, *, excel_safe: bool = Fal
     if fmt == Format.json:
         json.dump(record, out, ensure_ascii=False, indent=2, default=str)
         out.write("\n")
+    elif fmt == Format.jsonl:
+        out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
     elif fmt == Format.csv:
         render([record], fmt, out, excel_safe=excel_safe)
     else:
@@ -155,6 +163,9 @@ def render_sections(sections: dict, fmt: Format, out=None, *, excel_safe: bool =
     if fmt == Format.json:
         json.dump(sections, out, ensure_ascii=False, indent=2, default=str)
         out.write("\n")
+        return
+    if fmt == Format.jsonl:
+        out.write(json.dumps(sections, ensure_ascii=False, default=str) + "\n")
         return
     if fmt == Format.csv:
         # One long table a spreadsheet can filter: section, item, field, value.

@@ -81,7 +81,12 @@ def upgrade() -> None:
             name=op.f("fk_list_entry_jurisdiction_id_jurisdiction"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_list_entry")),
-        sa.UniqueConstraint("action_id", "name", name=op.f("uq_list_entry_action_id_name")),
+        sa.UniqueConstraint(
+            "action_id",
+            "name",
+            "jurisdiction_id",
+            name=op.f("uq_list_entry_action_id_name_jurisdiction_id"),
+        ),
     )
     with op.batch_alter_table("list_entry", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_list_entry_jurisdiction_id"), ["jurisdiction_id"])
