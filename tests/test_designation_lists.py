@@ -9,7 +9,6 @@ import io
 import json
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from conftest import CLI, dump
 
