@@ -609,3 +609,28 @@ def test_migration_0006_keeps_existing_actions_and_a_downgrade_keeps_lists_as_st
         json.loads(ok(cli("actions", "show", "2025-a-list", "--format", "json")).stdout)["kind"]
         == "statement"
     )
+
+
+def test_one_name_printed_for_two_places_is_two_entries(seeded_cli, tmp_path):
+    _sources(seeded_cli)
+    _add_list(seeded_cli, "DHS sanctuary jurisdictions", "2025-05-29",
+              "U.S. Department of Homeland Security", DHS_SRC)  # fmt: skip
+    names = _write(tmp_path, "dhs.csv", "Name,State\nWashington County,OR\nWashington County,MN\n")
+    ok(seeded_cli("actions", "load-entries", DHS, names, "--name", "Name", "--state", "State"))
+    entries = json.loads(ok(seeded_cli("actions", "entries", DHS, "--format", "json")).stdout)
+    assert [(e["position"], e["name"], e["jurisdiction"]) for e in entries] == [
+        (1, "Washington County", f"{OCD}/state:or/county:washington"),
+        (2, "Washington County", f"{OCD}/state:mn/county:washington"),
+    ]
+    assert all(isinstance(e["id"], int) for e in entries)
+    result = seeded_cli("actions", "fate", DHS, "Washington County", "--fate", "disputed",
+                        "--date", "2025-06", "--source", DHS_SRC)  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: entry: 'Washington County' is printed on '{DHS}' for 2 jurisdictions "
+        f"({OCD}/state:mn/county:washington; {OCD}/state:or/county:washington); "
+        "name the jurisdiction instead\n"
+    )
+    result = ok(seeded_cli("actions", "fate", DHS, "Washington County, OR", "--fate", "disputed",
+                           "--date", "2025-06", "--source", DHS_SRC))  # fmt: skip
+    assert result.stdout == "1\n"

@@ -405,6 +405,13 @@ def _resolve_entries(conn: sa.Connection, a, text: str) -> list:
         raise NotFound(f"action: {a.key!r} has no list entries")
     wanted = fold(text.strip()) if isinstance(text, str) else ""
     named = [e for e in entries if fold(e.name) == wanted]
+    places = sorted({e.ocd_id for e in named})
+    if len(places) > 1:
+        # One name printed for two places (Washington County in two states).
+        raise Ambiguous(
+            f"entry: {text!r} is printed on {a.key!r} for {len(places)} jurisdictions "
+            f"({'; '.join(places)}); name the jurisdiction instead"
+        )
     if named:
         return named
     try:
@@ -477,7 +484,7 @@ def list_entries(conn: sa.Connection, action: str) -> Rows:
     for eid, fate, date in conn.execute(q):
         fates.setdefault(eid, []).append(f"{fate} {date}")
     rows = [
-        {"position": e.position, "name": e.name, "jurisdiction": e.ocd_id,
+        {"id": e.id, "position": e.position, "name": e.name, "jurisdiction": e.ocd_id,
          "jurisdiction_name": f"{e.jurisdiction_name}, {e.state}", "kind": e.kind,
          "state": e.state, "reason": e.reason, "fates": fates.get(e.id, [])}
         for e in entries
