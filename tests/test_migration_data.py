@@ -125,6 +125,35 @@ REPRESENTATIVE: dict[str, list[tuple[str, dict]]] = {
     ],
 }
 
+# 0006: a published list replacing the action above, its entries (one
+# jurisdiction printed twice) and an entry's fate.
+REPRESENTATIVE["0006"] = [
+    *REPRESENTATIVE["0001"],
+    (
+        "INSERT INTO federal_action (id, key, date, agency, kind, title, description,"
+        " source_id, target_count, created_at, replaces_id) VALUES (900002, 'test-list-2025',"
+        " '2025-08-05', 'U.S. Department of Justice', 'designation_list', 'Test list', NULL,"
+        " 900001, 35, :at, 900001)",
+        {"at": STAMP},
+    ),
+    ("INSERT INTO action_target (action_id, jurisdiction_id) VALUES (900002, 900001)", {}),
+    (
+        "INSERT INTO list_entry (id, action_id, position, name, jurisdiction_id, reason,"
+        " created_at) VALUES (900001, 900002, 1, :name, 900001, :reason, :at)",
+        {"name": "Test Doña Ana County", "reason": TRICKY, "at": STAMP},
+    ),
+    (
+        "INSERT INTO list_entry (id, action_id, position, name, jurisdiction_id, reason,"
+        " created_at) VALUES (900002, 900002, 2, 'County of Test Doña Ana', 900001, NULL, :at)",
+        {"at": STAMP},
+    ),
+    (
+        "INSERT INTO list_entry_fate (id, entry_id, fate, date, source_id, note, created_at)"
+        " VALUES (900001, 900001, 'disputed', '2025-08', 900002, :note, :at)",
+        {"note": TRICKY, "at": STAMP},
+    ),
+]
+
 # The synthetic revision follows the real head, whatever it is.
 REAL_REVISIONS = schema.REVISIONS
 REAL_HEAD = schema.HEAD

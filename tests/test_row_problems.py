@@ -73,7 +73,7 @@ PROBLEMS = [
     "status.csv, line 2: effective: '2017-02-30' is not a date (day 30 does not exist in 2017-02)",
     "actions.csv, line 2: date: '2017-13' is not a date (month 13 does not exist)",
     "actions.csv, line 2: kind: 'tweet' is not one of: letter, subpoena_threat, "
-    "grant_condition, funding_withheld, executive_order, enforcement_operation, statement",
+    "grant_condition, funding_withheld, executive_order, enforcement_operation, statement, designation_list",
     "actions.csv, line 2: targets: no jurisdiction matches 'Gotham, NY'; "
     "see `tracker jurisdictions list`",
     "actions.csv, line 2: target count: 1 is fewer than the 2 named targets",
@@ -146,7 +146,7 @@ def test_vocabulary_words_in_any_case_are_stored_as_the_vocabulary_spells_them(
     assert [line.rsplit(",", 1)[0] for line in exported("status")] == [
         f"{COOK},sanctuary,{SRC},2017,,,,,"
     ]
-    assert exported("actions") == [f"2017-11-letter,2017-11,DOJ,letter,Letter,,{SRC},1,{COOK}"]
+    assert exported("actions") == [f"2017-11-letter,2017-11,DOJ,letter,Letter,,{SRC},1,{COOK},"]
     assert [line.rsplit(",", 1)[0] for line in exported("grants")] == [
         f"Byrne JAG,,2017,100.00,withheld,{COOK},,{SRC},"
     ]

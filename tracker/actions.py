@@ -10,8 +10,8 @@ from tracker import jurisdictions as jur
 from tracker import vocab
 from tracker.batch import Batch, Fields, present
 from tracker.csvformat import Row, join_list, split_list
-from tracker.errors import Duplicate, InvalidValue, NotFound
-from tracker.models import ActionTarget, FederalAction, Jurisdiction, Source
+from tracker.errors import Duplicate, InvalidValue, NotFound, TrackerError
+from tracker.models import ActionTarget, FederalAction, Jurisdiction, ListEntry, Source
 from tracker.records import Rows
 from tracker.values import clean_text, parse_count, parse_partial_date
 
@@ -77,11 +77,14 @@ def check_count(count: int | None, named: int) -> None:
 
 
 def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
-    """Actions matched by key (stored ones updated), with their named targets.
+    """Actions matched by key (stored ones updated), with their named targets
+    and the earlier action each replaces.
 
     A row without a key is matched by the key it derives, else by the one
     stored action with its date and title. Matched, it changes only the
     columns it has: without a ``targets`` column the stored targets stay.
+    ``replaces`` may name an action a later row of the file adds. A list's
+    entries are among its targets: a ``targets`` cell cannot leave one out.
     ``new_only`` (``actions add``): a stored key is a duplicate.
     """
     conn = batch.conn
@@ -93,6 +96,13 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     targets: dict[int, set[int]] = {}
     for aid, jid in conn.execute(sa.select(AT.c.action_id, AT.c.jurisdiction_id)):
         targets.setdefault(aid, set()).add(jid)
+    # What each action replaces, and each action's key by id (for a cycle's message).
+    replaced = {r.id: r.replaces_id for r in existing.values()}
+    keys = {r.id: r.key for r in existing.values()}
+    entries: dict[int, list[tuple[int, str]]] = {}
+    E = ListEntry
+    for aid, jid, name in conn.execute(sa.select(E.c.action_id, E.c.jurisdiction_id, E.c.name)):
+        entries.setdefault(aid, []).append((jid, name))
     sources = Source
     seen: dict = {}
 
@@ -118,44 +128,59 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             named = {check(jur.ref_id, batch, ref, "targets") for ref in split_list(v["targets"])}
             # With the row's other problems; without targets, against the stored ones below.
             check(check_count, count, len(named))
+        replaces = check(clean_text, v.get("replaces"), "replaces")
         fields.done()
         data["source_id"], data["target_count"] = source_id, count
-        return data, named
+        return data, named, replaces
 
-    for row, (data, named) in batch.each(rows, parse):
+    def one(row: Row, data: dict, named: set[int] | None, replaces: str | None) -> None:
         v = row.values
         old = existing.get(data["key"])
         if old is None and not new_only and not (v.get("key") or "").strip():
             same = dated.get((data["date"], data["title"]), [])
             if len(same) > 1:
-                keys = "; ".join(sorted(r.key for r in same))
+                found = "; ".join(sorted(r.key for r in same))
                 batch.problem(
-                    row, f"title: matches {len(same)} stored actions ({keys}); give the key"
+                    row, f"title: matches {len(same)} stored actions ({found}); give the key"
                 )
-                continue
+                return
             old = same[0] if same else None
+        key = old.key if old is not None else data["key"]
+        try:
+            data["replaces_id"] = _replaces(batch, key, replaces, old, replaced, keys)
+        except TrackerError as exc:
+            batch.problem(row, exc)
+            return
         if old is not None:
             data = {**present(row, data, _COLUMNS), "key": old.key}
         if not batch.first_time(seen, data["key"], row):
-            continue
+            return
         if old is not None and new_only:
             batch.problem(row, Duplicate(f"action {data['key']!r} already exists (id {old.id})"))
-            continue
+            return
         have = targets.get(old.id, set()) if old is not None else set()
         count = data["target_count"] if "target_count" in data else old.target_count
+        listed = entries.get(old.id, []) if old is not None else []
         try:
             check_count(count, len(have if named is None else named))
+            _entries_kept(batch, data.get("kind", old.kind if old else None), listed, named)
         except InvalidValue as exc:
             batch.problem(row, exc)
-            continue
+            return
         retarget = named is not None and named != have
         extra = ()
         if batch.recording and (retarget or old is None):
             shown = _shown_targets(batch, have), _shown_targets(batch, named or ())
             extra = (("targets", *shown),)
         aid = batch.store(T, old, data, counts, "actions", changed=retarget, extra=extra)
-        if aid is None or not retarget:
-            continue
+        if aid is None:
+            aid = old.id if old is not None else batch.key_cache(T).get(data["key"])
+        if aid is not None:
+            keys[aid] = data["key"]
+            if "replaces_id" in data:
+                replaced[aid] = data["replaces_id"]
+        if batch.failed or not retarget:
+            return
         # Only the targets that go and come: the journal keeps no churn.
         gone, come = sorted(have - (named or set())), sorted((named or set()) - have)
         if gone:
@@ -163,22 +188,101 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
         if come:
             conn.execute(AT.insert(), [{"action_id": aid, "jurisdiction_id": j} for j in come])
 
+    # A row replacing an action a later row adds waits for it.
+    waiting = []
+    for row, (data, named, replaces) in batch.each(rows, parse):
+        if replaces and batch.where is not None and replaces not in batch.key_cache(T):
+            waiting.append((row, data, named, replaces))
+        else:
+            one(row, data, named, replaces)
+    while waiting:
+        cache = batch.key_cache(T)
+        ready = [w for w in waiting if w[3] in cache]
+        later = [w for w in waiting if w[3] not in cache]
+        if not ready:
+            # The rest name actions nobody adds: each gets its problem.
+            ready, later = later, []
+        for w in ready:
+            one(*w)
+        waiting = later
+
+
+def _replaces(
+    batch: Batch,
+    key: str,
+    replaces: str | None,
+    old,
+    replaced: dict[int, int | None],
+    keys: dict[int, str],
+) -> int | None:
+    """The id of the action ``replaces`` names, which may not be the action
+    itself nor one that (through others) replaces it."""
+    if not replaces:
+        return None
+    if replaces == key:
+        raise InvalidValue(f"replaces: {key!r} cannot replace itself")
+    rid = batch.key_id(T, replaces, "replaces", "action")
+    if old is None:
+        return rid
+    chain, at = [rid], replaced.get(rid)
+    while at is not None and at not in chain:
+        chain.append(at)
+        if at == old.id:
+            shown = " → ".join(keys.get(i, "?") for i in chain)
+            raise InvalidValue(
+                f"replaces: {replaces!r} already replaces {key!r} ({shown}); "
+                "an action cannot replace one that replaces it"
+            )
+        at = replaced.get(at)
+    return rid
+
+
+def _entries_kept(
+    batch: Batch, kind: str | None, listed: list[tuple[int, str]], named: set[int] | None
+) -> None:
+    """A list's entries stay among its targets, and only a list has entries."""
+    if not listed:
+        return
+    if kind != vocab.ActionKind.designation_list:
+        raise InvalidValue(
+            f"kind: the action has {len(listed)} list entries; only a designation_list has entries"
+        )
+    if named is None:
+        return
+    for jid, name in sorted(listed, key=lambda e: e[1]):
+        if jid not in named:
+            ocd = batch.key_of(Jurisdiction.c.ocd_id, jid)
+            raise InvalidValue(
+                f"targets: leaves out {ocd}, which the list's entry {name!r} names; "
+                "a list's entries are among its targets"
+            )
+
 
 # The CSV column of a stored field whose name differs.
-_COLUMNS = {"source_id": "source"}
+_COLUMNS = {"source_id": "source", "replaces_id": "replaces"}
 
 
 def _shown_targets(batch: Batch, ids: Iterable[int]) -> str | None:
     return join_list(batch.key_of(Jurisdiction.c.ocd_id, j) for j in ids) or None
 
 
-def add(conn: sa.Connection, *, source: str, targets: list[str] = (), **fields) -> str:
-    """A new action; ``source`` a key, ``targets`` REFs. Returns its key."""
+def add(
+    conn: sa.Connection,
+    *,
+    source: str,
+    targets: list[str] = (),
+    replaces: str | None = None,
+    **fields,
+) -> str:
+    """A new action; ``source`` a key, ``targets`` REFs, ``replaces`` the id
+    or key of the earlier action it replaces or revises. Returns its key."""
     values = {k: v for k, v in fields.items() if v is not None}
     if "target_count" in values:
         values["target_count"] = str(values["target_count"])
     values["source"] = source
     values["targets"] = "; ".join(targets)
+    if replaces is not None:
+        values["replaces"] = resolve(conn, replaces, "replaces").key
     write(Batch(conn), [Row(1, values)], new_only=True)
     return validate(**fields)["key"]
 
@@ -190,8 +294,10 @@ def update(
     add_targets: list[str] = (),
     target_count: int | None = None,
     description: str | None = None,
+    replaces: str | None = None,
 ) -> str:
-    """Add named targets, or change the stated count or description; its key."""
+    """Add named targets, or change the stated count, the description or the
+    action it replaces (an id or key); its key."""
     a = resolve(conn, ref)
     (stored,) = records(conn, [a])
     # The stored action as an import row (its targets left as they are unless added to).
@@ -204,6 +310,8 @@ def update(
         values["target_count"] = str(target_count)
     if description is not None:
         values["description"] = description
+    if replaces is not None:
+        values["replaces"] = resolve(conn, replaces, "replaces").key
     if add_targets:
         named = stored["named_targets"] + [
             jur.resolve(conn, r, "target").ocd_id for r in add_targets
@@ -273,5 +381,14 @@ def list_actions(conn: sa.Connection) -> Rows:
 
 
 def show(conn: sa.Connection, ref: str) -> dict:
-    """One action with its targets' names too."""
-    return records(conn, [resolve(conn, ref)], names=True)[0]
+    """One action with its targets' names too, the earlier action it
+    replaces, the later ones that replace it, and its list entries' count."""
+    a = resolve(conn, ref)
+    record = records(conn, [a], names=True)[0]
+    earlier = sa.select(T.c.key).where(T.c.id == a.replaces_id)
+    record["replaces"] = conn.execute(earlier).scalar() if a.replaces_id else None
+    later = sa.select(T.c.key).where(T.c.replaces_id == a.id).order_by(T.c.key)
+    record["replaced_by"] = list(conn.execute(later).scalars())
+    entries = sa.select(sa.func.count()).where(ListEntry.c.action_id == a.id)
+    record["entries"] = conn.execute(entries).scalar_one()
+    return record

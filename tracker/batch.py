@@ -66,6 +66,7 @@ _REFERENCES = {
     "action_id": ("action", FederalAction.c.key),
     "case_id": ("case", LegalCase.c.key),
     "jurisdiction_id": ("jurisdiction", Jurisdiction.c.ocd_id),
+    "replaces_id": ("replaces", FederalAction.c.key),
 }
 # Stored columns no file has.
 _INTERNAL = frozenset({"name_folded", "scope", "created_at"})
@@ -100,6 +101,9 @@ class Batch:
         self.pending: dict[str, list[tuple[str, int]]] = {}
         # The registry a file's REFs may name (tracker.jurisdictions.ref_id), read once.
         self.registry = None
+        # List entries the batch adds, (action id, name, jurisdiction id) -> id, or a
+        # stand-in once it has failed: the entry fates of a later file find them.
+        self.entries: dict[tuple[int, str, int], int] = {}
         # What the writes add and update, when asked (a dry run); None: not recorded.
         self.changes: list[Change] | None = None
         self._shown_keys: dict[str, dict[int, str]] = {}

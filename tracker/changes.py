@@ -36,6 +36,8 @@ KEYS: dict[str, tuple[str, ...]] = {
                "recorded_at"),
     "cases": ("key",),
     "rulings": ("case", "date", "kind"),
+    "entries": ("action", "name", "jurisdiction"),
+    "entry_fates": ("action", "name", "jurisdiction", "fate", "date"),
 }  # fmt: skip
 
 # The tables each entity's file is written from: its own (a row added,
@@ -51,6 +53,11 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "cases": (("legal_case",), ("source",)),
     "parties": (("case_party",), ("legal_case", "jurisdiction")),
     "rulings": (("ruling",), ("legal_case", "source")),
+    "entries": (("list_entry",), ("federal_action", "jurisdiction")),
+    "entry_fates": (
+        ("list_entry_fate",),
+        ("list_entry", "federal_action", "jurisdiction", "source"),
+    ),
 }
 
 # Columns holding jurisdictions (OCD ids, lists of them).

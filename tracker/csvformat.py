@@ -194,8 +194,52 @@ ENTITIES: dict[str, Entity] = {
                 C(
                     "targets",
                     "the jurisdictions it named (REFs), separated by semicolons; "
-                    "without this column the stored targets stay as they are",
+                    "without this column the stored targets stay as they are. A list's "
+                    "entries are among its targets",
                 ),
+                C(
+                    "replaces",
+                    "the key of the earlier action it replaces or revises (a list's "
+                    "earlier version); never itself, nor one that replaces it",
+                ),
+            ),
+        ),
+        Entity(
+            "entries",
+            "the entries of each published list (an action of kind designation_list), "
+            "each name as the list printed it; a row matches the entry of its action, "
+            "name and jurisdiction. Each entry's jurisdiction is one of the action's targets",
+            (
+                C("action", "the list's key (as in actions.csv)", True),
+                C("position", "its place in the list, 1 for the first; empty: after the last"),
+                C(
+                    "name",
+                    "the name exactly as the list printed it (San Francisco printed twice "
+                    "is two entries)",
+                    True,
+                ),
+                C(
+                    "jurisdiction",
+                    "the jurisdiction it names (a REF); empty: the name read as a REF",
+                ),
+                C("reason", "the reason the list gives for it"),
+            ),
+        ),
+        Entity(
+            "entry_fates",
+            "what later became of each list entry, from a source; a row matches the fate "
+            "of its entry, kind and date",
+            (
+                C("action", "the list's key (as in actions.csv)", True),
+                C("name", "the entry's name as printed (as in entries.csv)", True),
+                C(
+                    "jurisdiction",
+                    "the entry's jurisdiction (a REF); empty: the one entry with that name",
+                ),
+                C("fate", "what became of it", True, vocab.EntryFate),
+                C("date", f"when: {_DATE}", True),
+                C("source", _SOURCE, True),
+                C("note", "free text"),
             ),
         ),
         Entity(
@@ -326,7 +370,8 @@ def format_markdown() -> str:
 
 def entity_named(name: str) -> Entity:
     key = name.strip().lower().removesuffix(".csv")
-    aliases = {"statuses": "status", "policy_status": "status", "ruling": "rulings"}
+    aliases = {"statuses": "status", "policy_status": "status", "ruling": "rulings",
+               "list_entries": "entries", "fates": "entry_fates"}  # fmt: skip
     key = aliases.get(key, key)
     if key not in ENTITIES:
         raise InvalidValue(f"entity: {name!r} is not one of: {', '.join(ENTITIES)}")

@@ -30,6 +30,7 @@ from tracker.models import (
     GrantMember,
     Jurisdiction,
     JurisdictionAlias,
+    ListEntry,
     PolicyStatus,
 )
 from tracker.registry import OCD_BASE, derive_ocd_id
@@ -1277,6 +1278,7 @@ def history_counts(conn: sa.Connection, jurisdiction_id: int) -> dict[str, int]:
         "grant amounts": GrantAmount,
         "aggregate memberships": GrantMember,
         "action targets": ActionTarget,
+        "list entries": ListEntry,
         "case parties": CaseParty,
     }
     return {
@@ -1308,6 +1310,7 @@ def remove(conn: sa.Connection, ref: str, *, cascade: bool = False) -> dict[str,
         PolicyStatus,
         GrantAmount,
         GrantMember,
+        ListEntry,
         ActionTarget,
         CaseParty,
         JurisdictionAlias,

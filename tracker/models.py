@@ -200,11 +200,14 @@ FederalAction = sa.Table(
     # How many jurisdictions the source says were targeted; may exceed the named ones.
     _optional("target_count", sa.Integer),
     _stamp("created_at"),
+    # The earlier action this one replaces or revises (a list's earlier version).
+    _ref("replaces_id", "federal_action.id", "SET NULL", nullable=True, index=True),
     sa.CheckConstraint(_in("kind", vocab.ActionKind), name="kind"),
     sa.CheckConstraint(_partial_date("date", nullable=False), name="date_partial_date"),
     sa.CheckConstraint(
         "target_count IS NULL OR target_count >= 0", name="target_count_non_negative"
     ),
+    sa.CheckConstraint("replaces_id IS NULL OR replaces_id <> id", name="replaces_another"),
 )
 
 ActionTarget = sa.Table(
@@ -212,6 +215,44 @@ ActionTarget = sa.Table(
     metadata,
     _ref("action_id", "federal_action.id", "CASCADE", primary_key=True),
     _ref("jurisdiction_id", "jurisdiction.id", primary_key=True, index=True),
+)
+
+# An entry of a published list (an action of kind designation_list): the name
+# exactly as the list printed it, and the jurisdiction it names. Two entries
+# may name one jurisdiction ("San Francisco" and "City and County of San
+# Francisco"). Each entry's jurisdiction is also one of the action's targets.
+# An entry is its action, printed name and jurisdiction.
+ListEntry = sa.Table(
+    "list_entry",
+    metadata,
+    _id(),
+    _ref("action_id", "federal_action.id", "CASCADE"),
+    # Its place in the list: 1 for the first entry.
+    sa.Column("position", sa.Integer, nullable=False),
+    _text("name"),
+    _ref("jurisdiction_id", "jurisdiction.id", index=True),
+    # The reason the list gives for it, if any.
+    _optional("reason"),
+    _stamp("created_at"),
+    sa.CheckConstraint("position >= 1", name="position_positive"),
+    # A list may print one name twice for two places (Washington County in two states).
+    sa.UniqueConstraint("action_id", "name", "jurisdiction_id"),
+)
+
+# What later became of an entry: disputed, removed, or the list withdrawn.
+ListEntryFate = sa.Table(
+    "list_entry_fate",
+    metadata,
+    _id(),
+    _ref("entry_id", "list_entry.id", "CASCADE"),
+    _text("fate", 16),
+    _text("date", 10),
+    _ref("source_id", "source.id", index=True),
+    _optional("note"),
+    _stamp("created_at"),
+    sa.CheckConstraint(_in("fate", vocab.EntryFate), name="fate"),
+    sa.CheckConstraint(_partial_date("date", nullable=False), name="date_partial_date"),
+    sa.UniqueConstraint("entry_id", "fate", "date"),
 )
 
 # Money tied to one jurisdiction, or an aggregate over several or an action.

@@ -41,10 +41,11 @@ _SAMPLE = 64 * 1024
 
 
 class Table(NamedTuple):
-    """A CSV file as read: its header and its rows."""
+    """A CSV file as read: its header, its rows, and the line each row ends on."""
 
     header: list[str]
     rows: list[list[str]]
+    lines: list[int]
 
 
 def read_table(path: Path) -> Table:
@@ -69,7 +70,7 @@ def read_table(path: Path) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         header = next(reader)
-        rows = []
+        rows, lines = [], []
         for row in reader:
             if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
                 raise InvalidValue(
@@ -78,9 +79,10 @@ def read_table(path: Path) -> Table:
                 )
             if any(cell.strip() for cell in row):
                 rows.append(row[: len(header)])
+                lines.append(reader.line_num)
     except csv.Error as exc:
         raise InvalidValue(f"{name}, line {reader.line_num}: malformed CSV: {exc}") from None
-    return Table(header, rows)
+    return Table(header, rows, lines)
 
 
 def column(table: Table, wanted: str, option: str, where: str) -> int:

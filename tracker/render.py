@@ -16,6 +16,7 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    # One JSON object a line: for a feed a script reads as it comes.
     jsonl = "jsonl"
     markdown = "markdown"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tracker import actions, cases, grants, jurisdictions, sources, status
+from tracker import actions, cases, grants, jurisdictions, lists, sources, status
 from tracker.batch import Batch, Change
 from tracker.csvformat import (
     ENTITIES,
@@ -38,6 +38,8 @@ from tracker.models import (
     Jurisdiction,
     JurisdictionAlias,
     LegalCase,
+    ListEntry,
+    ListEntryFate,
     PolicyStatus,
     Ruling,
     Source,
@@ -51,6 +53,8 @@ WRITERS: dict[str, Callable] = {
     "jurisdictions": jurisdictions.write,
     "status": status.write,
     "actions": actions.write,
+    "entries": lists.write_entries,
+    "entry_fates": lists.write_fates,
     "grants": grants.write,
     "cases": cases.write,
     "parties": cases.write_parties,
@@ -192,14 +196,39 @@ def export_rows(conn: sa.Connection, entity: str) -> Iterator[tuple[str, ...]]:
             sa.select(at.c.action_id, j.c.ocd_id).join(j, j.c.id == at.c.jurisdiction_id)
         ):
             targets.setdefault(aid, []).append(ocd)
+        earlier = t.alias("earlier")
         q = (
             sa.select(t.c.id, t.c.key, t.c.date, t.c.agency, t.c.kind, t.c.title,
-                      t.c.description, s.c.key, t.c.target_count)
+                      t.c.description, s.c.key, t.c.target_count, earlier.c.key)
             .join(s, s.c.id == t.c.source_id)
+            .join(earlier, earlier.c.id == t.c.replaces_id, isouter=True)
             .order_by(_c(conn, t.c.key))
         )  # fmt: skip
-        for aid, *rest in _stream(conn, q):
-            yield (*(_text(v) for v in rest), join_list(targets.get(aid, ())))
+        for aid, *rest, replaces in _stream(conn, q):
+            yield (*(_text(v) for v in rest), join_list(targets.get(aid, ())), _text(replaces))
+    elif e.name == "entries":
+        t, le = FederalAction, ListEntry
+        q = (
+            sa.select(t.c.key, le.c.position, le.c.name, j.c.ocd_id, le.c.reason)
+            .join(t, t.c.id == le.c.action_id)
+            .join(j, j.c.id == le.c.jurisdiction_id)
+            .order_by(_c(conn, t.c.key), le.c.position, _c(conn, le.c.name), _c(conn, j.c.ocd_id))
+        )  # fmt: skip
+        for row in _stream(conn, q):
+            yield tuple(_text(v) for v in row)
+    elif e.name == "entry_fates":
+        t, le, f = FederalAction, ListEntry, ListEntryFate
+        q = (
+            sa.select(t.c.key, le.c.name, j.c.ocd_id, f.c.fate, f.c.date, s.c.key, f.c.note)
+            .join(le, le.c.id == f.c.entry_id)
+            .join(t, t.c.id == le.c.action_id)
+            .join(j, j.c.id == le.c.jurisdiction_id)
+            .join(s, s.c.id == f.c.source_id)
+            .order_by(_c(conn, t.c.key), le.c.position, _c(conn, le.c.name), _c(conn, j.c.ocd_id),
+                      _c(conn, f.c.date), _c(conn, f.c.fate))
+        )  # fmt: skip
+        for row in _stream(conn, q):
+            yield tuple(_text(v) for v in row)
     elif e.name == "grants":
         g, gm, fa = GrantAmount, GrantMember, FederalAction
         members: dict[int, list[str]] = {}

@@ -37,6 +37,19 @@ class ActionKind(StrEnum):
     executive_order = "executive_order"
     enforcement_operation = "enforcement_operation"
     statement = "statement"
+    # A published list of jurisdictions: its entries are kept as printed (list_entry).
+    designation_list = "designation_list"
+
+
+class EntryFate(StrEnum):
+    """What later became of an entry of a published list."""
+
+    # The jurisdiction disputed its listing.
+    disputed = "disputed"
+    # The list's publisher took the entry off the list.
+    removed = "removed"
+    # The whole list was withdrawn.
+    withdrawn = "withdrawn"
 
 
 class AmountType(StrEnum):

@@ -13,7 +13,8 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format: table (default on a terminal; plain text when piped), csv, json, jsonl (one object per line) or markdown.",
+        help="Output format: table (default on a terminal; plain text when piped), csv, json, "
+        "jsonl (one JSON object a line) or markdown.",
         case_sensitive=False,
     ),
 ]
