@@ -17,6 +17,7 @@ SRC = "https://example.org/survey"
 SRC2 = "https://example.org/later"
 IL = "ocd-division/country:us/state:il"
 CHI = "ocd-division/country:us/state:il/place:chicago"
+KEY = "2025-08-05-sanctuary-jurisdiction-list"
 COOK = "ocd-division/country:us/state:il/county:cook"
 
 
@@ -225,3 +226,36 @@ def test_every_table_is_journaled_with_every_column(url, engine_name):
             expected = {"update", "delete"} if stamped else {"insert", "update", "delete"}
             assert ops == expected, table.name
     assert "change_log" in metadata.tables
+
+
+def test_a_list_entry_fate_and_a_changed_target_appear_in_the_feed(cli, tmp_path):
+    _ok(cli, "sources", "add", "DOJ list", "--url", SRC, "--kind", "government_release")
+    _ok(cli, "actions", "add", "Sanctuary jurisdiction list", "--date", "2025-08-05",
+        "--agency", "U.S. Department of Justice", "--kind", "designation_list",
+        "--source", SRC)  # fmt: skip
+    names = tmp_path / "doj.csv"
+    names.write_text("Jurisdiction,State\nIllinois,\nCook County,IL\n")
+    _ok(cli, "actions", "load-entries", KEY, str(names), "--name", "Jurisdiction",
+        "--state", "State")  # fmt: skip
+    since = _moment()
+    _ok(cli, "sources", "add", "A dispute", "--url", SRC2)
+    _ok(cli, "actions", "fate", KEY, "Cook County", "--fate", "disputed",
+        "--date", "2025-08-06", "--source", SRC2)  # fmt: skip
+    out = _ok(cli, "changes", "--since", since, "--entity", "entry_fates", "--format", "csv")
+    assert out.stdout.splitlines() == [
+        "entity,key,change,field,old,new,source",
+        f"entry_fates,{KEY} | Cook County | {COOK} | disputed | 2025-08-06,added,action,,{KEY},{SRC2}",
+        f"entry_fates,{KEY} | Cook County | {COOK} | disputed | 2025-08-06,added,name,,Cook County,{SRC2}",
+        f"entry_fates,{KEY} | Cook County | {COOK} | disputed | 2025-08-06,added,jurisdiction,,{COOK},{SRC2}",
+        f"entry_fates,{KEY} | Cook County | {COOK} | disputed | 2025-08-06,added,fate,,disputed,{SRC2}",
+        f"entry_fates,{KEY} | Cook County | {COOK} | disputed | 2025-08-06,added,date,,2025-08-06,{SRC2}",
+        f"entry_fates,{KEY} | Cook County | {COOK} | disputed | 2025-08-06,added,source,,{SRC2},{SRC2}",
+    ]  # fmt: skip
+    # An action's targets changed in place: the old list is in the feed.
+    _ok(cli, "jurisdictions", "add", "Chicago, IL", "--kind", "city")
+    _ok(cli, "actions", "update", KEY, "--add-target", "Chicago, IL")
+    out = _ok(cli, "changes", "--since", since, "--entity", "actions", "--format", "json").stdout
+    (record,) = json.loads(out)
+    assert record["fields"] == {
+        "targets": {"old": f"{IL}; {COOK}", "new": f"{IL}; {COOK}; {CHI}"},
+    }
