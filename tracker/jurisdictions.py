@@ -31,6 +31,8 @@ from tracker.models import (
     Jurisdiction,
     JurisdictionAlias,
     PolicyStatus,
+    RulingCoverage,
+    RulingEventCoverage,
 )
 from tracker.registry import OCD_BASE, derive_ocd_id
 from tracker.values import clean_text, fold, parse_count
@@ -1274,6 +1276,8 @@ def history_counts(conn: sa.Connection, jurisdiction_id: int) -> dict[str, int]:
         "aggregate memberships": GrantMember,
         "action targets": ActionTarget,
         "case parties": CaseParty,
+        "court order coverages": RulingCoverage,
+        "court order event coverages": RulingEventCoverage,
     }
     return {
         what: conn.execute(
@@ -1306,6 +1310,8 @@ def remove(conn: sa.Connection, ref: str, *, cascade: bool = False) -> dict[str,
         GrantMember,
         ActionTarget,
         CaseParty,
+        RulingCoverage,
+        RulingEventCoverage,
         JurisdictionAlias,
     ):
         conn.execute(sa.delete(t).where(t.c.jurisdiction_id == j.id))
