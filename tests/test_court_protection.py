@@ -17,9 +17,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from conftest import CLI, dump
 
-from tracker import protection
+from tracker import db, protection
 from tracker.protection import SUPERSEDED, Event, force, runs, supersessions
 
 SF_SRC = "https://example.org/sf-v-trump"
@@ -611,3 +612,55 @@ def test_a_jurisdiction_an_order_names_is_removed_only_with_its_coverage(chain):
     ok(cli, "jurisdictions", "remove", "Philadelphia, PA", "--yes", "--cascade")
     doc = json.loads(ok(cli, "cases", "show", CHI_CASE, "--format", "json"))
     assert [r["covers"] for r in doc["rulings"]] == [[], []]
+
+
+def test_migration_carries_rulings_without_a_scope_and_back(empty_url):
+    db.upgrade(empty_url, "0005")
+    stamp = "2017-11-15 12:00:00"
+    with db.engine_for(empty_url).begin() as conn:
+        for sql in (
+            "INSERT INTO source (id, key, title, kind, created_at)"
+            " VALUES (1, 'S', 'S', 'news', :at)",
+            "INSERT INTO legal_case (id, key, caption, court, status, source_id, created_at)"
+            " VALUES (1, 'A v. B', 'A v. B', 'C', 'pending', 1, :at)",
+            "INSERT INTO ruling (id, case_id, date, kind, source_id, created_at)"
+            " VALUES (1, 1, '2017-09-15', 'preliminary_injunction', 1, :at)",
+        ):
+            conn.execute(sa.text(sql), {"at": stamp})
+    db.upgrade(empty_url)
+    db.dispose_all()
+    doc = json.loads(ok(CLI(empty_url), "cases", "show", "A v. B", "--format", "json"))
+    assert [(r["date"], r["scope"], r["restrains"], r["covers"]) for r in doc["rulings"]] == [
+        ("2017-09-15", None, [], [])
+    ]
+    assert doc["ruling_events"] == []
+    db.downgrade(empty_url, "0005")
+    with db.engine_for(empty_url).connect() as conn:
+        assert conn.execute(sa.text("SELECT id, date FROM ruling")).all() == [(1, "2017-09-15")]
+
+
+def test_an_order_without_scope_or_without_restraint_is_still_reported(chain, tmp_path):
+    cli, _eo, jag = chain
+    (tmp_path / "rulings.csv").write_text(
+        "case,date,kind,source,scope,restrains\n"
+        f"{CHI_CASE},2018-11-16,permanent_injunction,{CHI_SRC},,{jag}\n"
+        f"{CHI_CASE},2018-12,other,{CHI_SRC},parties,\n",
+        encoding="utf-8",
+    )
+    ok(cli, "import", str(tmp_path / "rulings.csv"))
+    rows = [r for r in report(cli, "--as-of", "2019-01-01") if r["ruling_date"] >= "2018-11"]
+    assert [(r["jurisdiction"], r["action"], r["ruling_date"], r["scope"]) for r in rows] == [
+        (CHICAGO, jag, "2018-11-16", None), (CHICAGO, None, "2018-12", "parties"),
+    ]  # fmt: skip
+    assert [r["in_force"] for r in rows] == [True, True]
+    # The permanent injunction replaced the preliminary one; --action leaves out the
+    # order that restrains none recorded.
+    with_action = report(cli, "--as-of", "2019-01-01", "--action", jag)
+    assert [
+        (r["ruling_date"], r["in_force"], r["last_event"])
+        for r in with_action
+        if r["jurisdiction"] == CHICAGO
+    ] == [
+        ("2017-09-15", False, "superseded 2018-11-16 by 2018-11-16 permanent_injunction"),
+        ("2018-11-16", True, None),
+    ]
