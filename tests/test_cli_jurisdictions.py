@@ -144,6 +144,7 @@ def test_show_json_is_the_whole_dossier(db_cli):
         "money",
         "actions",
         "cases",
+        "protection",
     ]
     assert d["jurisdiction"]["key"] == SF
     assert d["jurisdiction"]["kind"] == "city_county"

@@ -49,7 +49,7 @@ def test_export_dir_writes_every_entity(seeded_cli, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(
         e.filename for e in csvformat.ENTITIES.values()
     )
-    assert result.stderr == f"Exported 29 rows in 10 files to {out}.\n"
+    assert result.stderr == f"Exported 29 rows in 11 files to {out}.\n"
     again = tmp_path / "again"
     seeded_cli("export", "--out", str(again))
     for p in out.iterdir():

@@ -124,7 +124,6 @@ REPRESENTATIVE: dict[str, list[tuple[str, dict]]] = {
         ),
     ],
 }
-
 # 0006: a published list replacing the action above, its entries (one
 # jurisdiction printed twice) and an entry's fate.
 REPRESENTATIVE["0006"] = [
@@ -152,6 +151,30 @@ REPRESENTATIVE["0006"] = [
         " VALUES (900001, 900001, 'disputed', '2025-08', 900002, :note, :at)",
         {"note": TRICKY, "at": STAMP},
     ),
+]
+
+# 0007: a ruling's scope, restraints, coverage and events.
+REPRESENTATIVE["0007"] = [
+    *REPRESENTATIVE["0006"],
+    (
+        "INSERT INTO ruling (id, case_id, date, kind, judge, summary, source_id, created_at,"
+        " scope) VALUES (900002, 900001, '2018-06-26', 'appellate_decision', NULL, NULL,"
+        " 900002, :at, 'universal')",
+        {"at": STAMP},
+    ),
+    ("INSERT INTO ruling_restraint (ruling_id, action_id) VALUES (900001, 900001)", {}),
+    ("INSERT INTO ruling_coverage (ruling_id, jurisdiction_id) VALUES (900001, 900002)", {}),
+    (
+        "INSERT INTO ruling_event (id, ruling_id, event, date, source_id, appellate_ruling_id,"
+        " note, created_at) VALUES (900001, 900001, 'stayed', '2018-06', 900001, 900002, :n, :at)",
+        {"n": TRICKY, "at": STAMP},
+    ),
+    (
+        "INSERT INTO ruling_event (id, ruling_id, event, date, source_id, appellate_ruling_id,"
+        " note, created_at) VALUES (900002, 900002, 'expired', '2019', 900002, NULL, NULL, :at)",
+        {"at": STAMP},
+    ),
+    ("INSERT INTO ruling_event_coverage (event_id, jurisdiction_id) VALUES (900001, 900001)", {}),
 ]
 
 # The synthetic revision follows the real head, whatever it is.

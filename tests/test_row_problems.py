@@ -154,7 +154,7 @@ def test_vocabulary_words_in_any_case_are_stored_as_the_vocabulary_spells_them(
         f"Cook County v. Sessions,Cook County v. Sessions,N.D. Ill.,,2017,pending,,{SRC}"
     ]
     assert exported("parties") == [f"Cook County v. Sessions,plaintiff,{COOK},"]
-    assert exported("rulings") == [f"Cook County v. Sessions,2017-12,other,,,{SRC}"]
+    assert exported("rulings") == [f"Cook County v. Sessions,2017-12,other,,,{SRC},,,"]
     # The same file again: the words match what is stored, nothing changes.
     again = seeded_cli("import", str(tmp_path / "good"), "--format", "csv")
     assert again.exit_code == 0, again.stderr

@@ -93,6 +93,8 @@ class Batch:
         self.problems = Problems()
         self.summary: dict[str, Counts] = {}
         self._keys: dict[str, dict[str, int]] = {}
+        # Records without a key column, by what identifies them (``resolved``).
+        self._resolved: dict[str, dict] = {}
         self._next_placeholder = 0
         # REF -> jurisdiction id, and the index behind it (tracker.jurisdictions.ref_id).
         self.jurisdictions: dict[str, int] | None = None
@@ -233,6 +235,17 @@ class Batch:
             cache = dict(self.conn.execute(sa.select(table.c.key, table.c.id)).all())
             self._keys[table.name] = cache
         return cache
+
+    def resolved(self, name: str, load: Callable[[], dict]) -> dict:
+        """What identifies each record of a kind without a key column (a
+        ruling: its case, date and kind) -> its id: ``load``-ed from the
+        database once, then kept up to date by the write that adds them
+        (stand-in ids once the batch has failed), so a later file's rows
+        find them."""
+        found = self._resolved.get(name)
+        if found is None:
+            found = self._resolved[name] = load()
+        return found
 
     def store(
         self,

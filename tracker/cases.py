@@ -4,14 +4,26 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from tracker import actions, vocab
 from tracker import jurisdictions as jur
-from tracker import vocab
 from tracker.batch import Batch, Fields, present
-from tracker.csvformat import Row
+from tracker.csvformat import Row, join_list, split_list
 from tracker.errors import Ambiguous, Duplicate, InvalidValue, NotFound
-from tracker.models import CaseParty, Jurisdiction, LegalCase, Ruling, Source, utcnow
+from tracker.models import (
+    CaseParty,
+    FederalAction,
+    Jurisdiction,
+    LegalCase,
+    Ruling,
+    RulingCoverage,
+    RulingEvent,
+    RulingEventCoverage,
+    RulingRestraint,
+    Source,
+    utcnow,
+)
 from tracker.records import Rows
-from tracker.values import clean_text, fold, optional_date, parse_partial_date
+from tracker.values import clean_text, first_day, fold, optional_date, parse_partial_date
 
 COLUMNS = [
     "id", "key", "caption", "court", "docket", "filed", "status", "parties", "latest_ruling",
@@ -196,18 +208,26 @@ def write_parties(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) 
 
 
 def write_rulings(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
-    """Rulings matched by case, date and kind (stored ones updated).
-    ``new_only`` (``cases rule``): a stored ruling is a duplicate."""
+    """Rulings matched by case, date and kind (stored ones updated), with
+    the scope they record, the federal actions they restrain (``restrains``,
+    action keys) and the jurisdictions they name as covered (``covers``,
+    REFs). Without a ``restrains`` or ``covers`` column the stored ones stay.
+    A universal order names no one (it covers everyone); an order of scope
+    state names states. ``new_only`` (``cases rule``): a stored ruling is a
+    duplicate."""
     conn = batch.conn
     counts = batch.counts("rulings")
     existing = {(r.case_id, r.date, r.kind): r for r in conn.execute(sa.select(R))}
+    ids = batch.resolved("rulings", lambda: {k: r.id for k, r in existing.items()})
+    restrained = _links(conn, RulingRestraint.c.action_id)
+    covered = _links(conn, RulingCoverage.c.jurisdiction_id)
     sources = Source
     seen: dict = {}
 
     fields = Fields()
     check = fields.check
 
-    def parse(v: dict) -> dict:
+    def parse(v: dict):
         # Every field is checked, in the file's column order: a row's problems come together.
         data = {
             "case_id": check(batch.key_id, C, v.get("case") or "", "case", "case"),
@@ -216,11 +236,20 @@ def write_rulings(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) 
             "judge": check(clean_text, v.get("judge"), "judge"),
             "summary": check(clean_text, v.get("summary"), "summary"),
             "source_id": check(batch.key_id, sources, v.get("source"), "source", "source"),
+            "scope": check(_scope, v.get("scope")),
         }
+        restrains = covers = None
+        if "restrains" in v:
+            restrains = {
+                check(batch.key_id, FederalAction, key, "restrains", "action")
+                for key in split_list(v["restrains"])
+            }
+        if "covers" in v:
+            covers = {check(jur.ref_id, batch, ref, "covers") for ref in split_list(v["covers"])}
         fields.done()
-        return data
+        return data, restrains, covers
 
-    for row, data in batch.each(rows, parse):
+    for row, (data, restrains, covers) in batch.each(rows, parse):
         key = (data["case_id"], data["date"], data["kind"])
         if not batch.first_time(seen, key, row):
             continue
@@ -235,22 +264,114 @@ def write_rulings(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) 
                 ),
             )
             continue
-        if batch.failed:
+        have_restrains = restrained.get(old.id, set()) if old is not None else set()
+        have_covers = covered.get(old.id, set()) if old is not None else set()
+        scope = data["scope"] if "scope" in row.values or old is None else old.scope
+        try:
+            check_covers(conn, scope, have_covers if covers is None else covers)
+        except InvalidValue as exc:
+            batch.problem(row, exc)
             continue
+        if batch.failed:
+            if old is None:
+                ids[key] = batch.placeholder()
+            continue
+        restrains = have_restrains if restrains is None else restrains
+        covers = have_covers if covers is None else covers
+        links = {"restrains": (have_restrains, restrains), "covers": (have_covers, covers)}
         if old is None:
-            conn.execute(R.insert(), {**data, "created_at": utcnow()})
+            rid = conn.execute(
+                R.insert().returning(R.c.id), {**data, "created_at": utcnow()}
+            ).scalar_one()
+            ids[key] = rid
             counts.added += 1
             if batch.recording:
-                batch.added("rulings", _ruling_key(batch, data), data)
-            continue
-        differ = {k: v for k, v in present(row, data, _COLUMNS).items() if getattr(old, k) != v}
-        if differ:
-            conn.execute(R.update().where(R.c.id == old.id).values(**differ))
-            counts.updated += 1
-            stored = ((k, getattr(old, k), v) for k, v in differ.items())
-            batch.updated("rulings", _ruling_key(batch, data), stored)
+                extra = [("scope", None, data["scope"])]
+                extra += [
+                    (name, None, _shown_links(batch, name, new)) for name, (_, new) in links.items()
+                ]
+                batch.added("rulings", _ruling_key(batch, data), data, extra)
         else:
-            counts.unchanged += 1
+            rid = old.id
+            present_data = present(row, data, _COLUMNS)
+            differ = {k: v for k, v in present_data.items() if getattr(old, k) != v}
+            relinked = {name for name, (was, new) in links.items() if was != new}
+            if not differ and not relinked:
+                counts.unchanged += 1
+                continue
+            if differ:
+                conn.execute(R.update().where(R.c.id == rid).values(**differ))
+            counts.updated += 1
+            if batch.recording:
+                extra = [("scope", old.scope, differ["scope"])] if "scope" in differ else []
+                extra += [
+                    (name, _shown_links(batch, name, was), _shown_links(batch, name, new))
+                    for name, (was, new) in links.items()
+                    if name in relinked
+                ]
+                stored = ((k, getattr(old, k), v) for k, v in differ.items())
+                batch.updated("rulings", _ruling_key(batch, data), stored, extra)
+        for name, (was, new) in links.items():
+            if was == new:
+                continue
+            table, column = _LINKS[name]
+            if was:
+                conn.execute(sa.delete(table).where(table.c.ruling_id == rid))
+            if new:
+                conn.execute(table.insert(), [{"ruling_id": rid, column: x} for x in new])
+
+
+# A ruling's links: the CSV column, its table and the column naming what it links to.
+_LINKS = {
+    "restrains": (RulingRestraint, "action_id"),
+    "covers": (RulingCoverage, "jurisdiction_id"),
+}
+
+
+def _links(conn: sa.Connection, column: sa.Column) -> dict[int, set[int]]:
+    """Each ruling's links in ``column``'s table: ruling id -> linked ids."""
+    found: dict[int, set[int]] = {}
+    for rid, other in conn.execute(sa.select(column.table.c.ruling_id, column)):
+        found.setdefault(rid, set()).add(other)
+    return found
+
+
+def _shown_links(batch: Batch, name: str, ids: Iterable[int]) -> str | None:
+    key = FederalAction.c.key if name == "restrains" else Jurisdiction.c.ocd_id
+    return join_list(batch.key_of(key, i) for i in ids) or None
+
+
+def _scope(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    return _choice(vocab.RulingScope, text, "scope")
+
+
+_STATE_KINDS = sorted(k.value for k in jur.STATE_LEVEL)
+
+
+def check_covers(conn: sa.Connection, scope: str | None, covers: set[int]) -> None:
+    """A universal order covers everyone, so it names no one; an order of
+    scope state names states (a jurisdiction a batch would add is not checked)."""
+    if not covers:
+        return
+    if scope == vocab.RulingScope.universal:
+        raise InvalidValue(
+            "covers: a universal order covers every jurisdiction; name no one "
+            "(or give the scope parties, class or state)"
+        )
+    if scope == vocab.RulingScope.state:
+        J = Jurisdiction
+        q = (
+            sa.select(J.c.name, J.c.state)
+            .where(J.c.id.in_([i for i in covers if i > 0]), J.c.kind.not_in(_STATE_KINDS))
+            .order_by(J.c.state, J.c.name)
+        )
+        others = [f"{name}, {state}" for name, state in conn.execute(q)]
+        if others:
+            raise InvalidValue(
+                f"covers: {'; '.join(others)} is not a state; an order of scope state covers states"
+            )
 
 
 def _ruling_key(batch: Batch, data: dict) -> str:
@@ -301,11 +422,23 @@ def update(conn: sa.Connection, ref: str, **changes) -> str:
     return c.key
 
 
-def rule(conn: sa.Connection, ref: str, *, source: str, **fields) -> int:
-    """A ruling in the case ``ref`` names (``source`` a key); its id."""
+def rule(
+    conn: sa.Connection,
+    ref: str,
+    *,
+    source: str,
+    restrains: Iterable[str] = (),
+    covers: Iterable[str] = (),
+    **fields,
+) -> int:
+    """A ruling in the case ``ref`` names (``source`` a key), restraining
+    the actions ``restrains`` names (ids or keys) and naming the
+    jurisdictions ``covers`` names (REFs) as covered; its id."""
     c = resolve(conn, ref)
     values = {k: v for k, v in fields.items() if v is not None}
     values.update({"case": c.key, "source": source})
+    values["restrains"] = join_list({actions.resolve(conn, a, "restrains").key for a in restrains})
+    values["covers"] = "; ".join(covers)
     write_rulings(Batch(conn), [Row(1, values)], new_only=True)
     # Writers hold the write lock: the newest ruling is this one.
     return conn.execute(sa.select(sa.func.max(R.c.id))).scalar_one()
@@ -428,13 +561,18 @@ def list_cases(conn: sa.Connection) -> Rows:
 
 
 def show(conn: sa.Connection, ref: str) -> dict:
-    """A case's sections: the case, its parties, every ruling oldest first."""
+    """A case's sections: the case, its parties, every ruling oldest first
+    (with the scope, the actions it restrains and whom it names as
+    covered), and what later happened to its rulings."""
     c = resolve(conn, ref)
     S = Source
     ruled = rulings(conn, [c.id]).get(c.id, [])
     row = record(c)
     row["source"] = conn.execute(sa.select(S.c.key).where(S.c.id == c.source_id)).scalar_one()
     row["latest_ruling"] = latest_ruling(ruled)
+    ids = [r.id for r in ruled]
+    restrains = _linked(conn, RulingRestraint.c.action_id, FederalAction.c.key, ids)
+    covers = _linked(conn, RulingCoverage.c.jurisdiction_id, Jurisdiction.c.ocd_id, ids)
     return {
         "case": row,
         "parties": parties(conn, [c.id]).get(c.id, []),
@@ -446,7 +584,68 @@ def show(conn: sa.Connection, ref: str) -> dict:
                 "judge": r.judge,
                 "summary": r.summary,
                 "source": r.source_key,
+                "scope": r.scope,
+                "restrains": restrains.get(r.id, []),
+                "covers": covers.get(r.id, []),
             }
             for r in ruled
         ],
+        "ruling_events": _events(conn, ids),
     }
+
+
+def _linked(conn: sa.Connection, column: sa.Column, key: sa.Column, ids: list[int]) -> dict:
+    """Each ruling's links in ``column``'s table, as the keys (``key``) of what they name."""
+    link = column.table
+    q = (
+        sa.select(link.c.ruling_id, key)
+        .join(key.table, key.table.c.id == column)
+        .where(link.c.ruling_id.in_(ids))
+        .order_by(key)
+    )
+    found: dict[int, list[str]] = {}
+    for rid, shown in conn.execute(q):
+        found.setdefault(rid, []).append(shown)
+    return found
+
+
+def _events(conn: sa.Connection, ids: list[int]) -> list[dict]:
+    """The events of the rulings ``ids``, by ruling then date, as ``cases show`` lists them."""
+    RE, REC, S, J = RulingEvent, RulingEventCoverage, Source, Jurisdiction
+    still: dict[int, list[str]] = {}
+    for eid, ocd in conn.execute(
+        sa.select(REC.c.event_id, J.c.ocd_id)
+        .join(J, J.c.id == REC.c.jurisdiction_id)
+        .join(RE, RE.c.id == REC.c.event_id)
+        .where(RE.c.ruling_id.in_(ids))
+        .order_by(J.c.ocd_id)
+    ):
+        still.setdefault(eid, []).append(ocd)
+    A, AC = R.alias("appellate"), C.alias("appellate_case")
+    q = (
+        sa.select(RE, R.c.date.label("ruling_date"), R.c.kind.label("ruling_kind"),
+                  S.c.key.label("source_key"), AC.c.key.label("a_case"),
+                  A.c.date.label("a_date"), A.c.kind.label("a_kind"))
+        .join(R, R.c.id == RE.c.ruling_id)
+        .join(S, S.c.id == RE.c.source_id)
+        .join(A, A.c.id == RE.c.appellate_ruling_id, isouter=True)
+        .join(AC, AC.c.id == A.c.case_id, isouter=True)
+        .where(RE.c.ruling_id.in_(ids))
+    )  # fmt: skip
+    found = sorted(
+        conn.execute(q),
+        key=lambda e: (first_day(e.ruling_date), e.ruling_id, first_day(e.date), e.id),
+    )
+    return [
+        {
+            "id": e.id,
+            "ruling": f"{e.ruling_date} {e.ruling_kind}",
+            "event": e.event,
+            "date": e.date,
+            "appellate": f"{e.a_case} {e.a_date} {e.a_kind}" if e.a_case else None,
+            "still_covers": still.get(e.id, []),
+            "source": e.source_key,
+            "note": e.note,
+        }
+        for e in found
+    ]

@@ -36,6 +36,7 @@ KEYS: dict[str, tuple[str, ...]] = {
                "recorded_at"),
     "cases": ("key",),
     "rulings": ("case", "date", "kind"),
+    "ruling_events": ("case", "ruling_date", "ruling_kind", "event", "date"),
     "entries": ("action", "name", "jurisdiction"),
     "entry_fates": ("action", "name", "jurisdiction", "fate", "date"),
 }  # fmt: skip
@@ -52,7 +53,14 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "grants": (("grant_amount", "grant_member"), ("jurisdiction", "federal_action", "source")),
     "cases": (("legal_case",), ("source",)),
     "parties": (("case_party",), ("legal_case", "jurisdiction")),
-    "rulings": (("ruling",), ("legal_case", "source")),
+    "rulings": (
+        ("ruling", "ruling_restraint", "ruling_coverage"),
+        ("legal_case", "source", "federal_action", "jurisdiction"),
+    ),
+    "ruling_events": (
+        ("ruling_event", "ruling_event_coverage"),
+        ("ruling", "legal_case", "source", "jurisdiction"),
+    ),
     "entries": (("list_entry",), ("federal_action", "jurisdiction")),
     "entry_fates": (
         ("list_entry_fate",),
@@ -61,7 +69,9 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 # Columns holding jurisdictions (OCD ids, lists of them).
-_JURISDICTION_COLUMNS = ("ocd_id", "jurisdiction", "jurisdictions", "targets", "covers")
+_JURISDICTION_COLUMNS = (
+    "ocd_id", "jurisdiction", "jurisdictions", "targets", "covers", "still_covers",
+)  # fmt: skip
 
 COLUMNS = ["entity", "key", "change", "field", "old", "new", "source"]
 

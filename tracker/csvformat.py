@@ -298,6 +298,58 @@ ENTITIES: dict[str, Entity] = {
                 C("judge", "the judge"),
                 C("summary", "what the court decided"),
                 C("source", _SOURCE, True),
+                C(
+                    "scope",
+                    "whom the order protects: its parties, a class, states, or everyone; "
+                    "empty: not recorded",
+                    choices=vocab.RulingScope,
+                ),
+                C(
+                    "restrains",
+                    "the keys of the federal actions it restrains (as in actions.csv), "
+                    "separated by semicolons; without this column the stored ones stay",
+                ),
+                C(
+                    "covers",
+                    "the jurisdictions it covers (REFs), separated by semicolons; empty: "
+                    "the jurisdictions among the case's plaintiffs (for scope state, the "
+                    "states among them), whoever they are when asked; a universal order "
+                    "names no one; without this column the stored ones stay",
+                ),
+            ),
+        ),
+        Entity(
+            "ruling_events",
+            "what later happened to a ruling (stayed, vacated, ...), changing whom it "
+            "protects; a row matches the event of its ruling, date and event",
+            (
+                C("case", "the case's key of the ruling it concerns (as in rulings.csv)", True),
+                C("ruling_date", "that ruling's date (as in rulings.csv)", True),
+                C("ruling_kind", "that ruling's kind", True, vocab.RulingKind),
+                C(
+                    "event",
+                    "what happened: stayed (until stay_lifted), vacated, reversed or expired "
+                    "(ended), affirmed or modified (kept)",
+                    True,
+                    vocab.RulingEvent,
+                ),
+                C("date", f"when it happened: {_DATE}; not before the ruling", True),
+                C("source", _SOURCE, True),
+                C(
+                    "appellate_case",
+                    "the case's key of the ruling that brought it, e.g. an appellate "
+                    "decision (of this case or another); give all three appellate columns "
+                    "or none",
+                ),
+                C("appellate_date", "that ruling's date"),
+                C("appellate_kind", "that ruling's kind", choices=vocab.RulingKind),
+                C(
+                    "still_covers",
+                    "the jurisdictions the order still covers after it (REFs), separated "
+                    "by semicolons, e.g. a stay as to everyone but Chicago; empty: the "
+                    "event concerns the whole order; never for stay_lifted",
+                ),
+                C("note", "free text"),
             ),
         ),
     )
@@ -370,8 +422,15 @@ def format_markdown() -> str:
 
 def entity_named(name: str) -> Entity:
     key = name.strip().lower().removesuffix(".csv")
-    aliases = {"statuses": "status", "policy_status": "status", "ruling": "rulings",
-               "list_entries": "entries", "fates": "entry_fates"}  # fmt: skip
+    aliases = {
+        "statuses": "status",
+        "policy_status": "status",
+        "ruling": "rulings",
+        "list_entries": "entries",
+        "fates": "entry_fates",
+        "ruling_event": "ruling_events",
+        "events": "ruling_events",
+    }
     key = aliases.get(key, key)
     if key not in ENTITIES:
         raise InvalidValue(f"entity: {name!r} is not one of: {', '.join(ENTITIES)}")

@@ -2,13 +2,16 @@
 
 Sections of rows, as the entities' own modules print them: identity, the
 status in force today with any disagreeing sources, the status history,
-money (aggregates labelled, never split), actions that targeted it, and
-cases with their latest ruling.
+money (aggregates labelled, never split), actions that targeted it,
+cases with their latest ruling, and the court orders that protect it
+(as ``report protection`` shows them, today).
 """
+
+from datetime import date
 
 import sqlalchemy as sa
 
-from tracker import actions, cases, grants, jurisdictions, status
+from tracker import actions, cases, grants, jurisdictions, protection, status
 from tracker.models import CaseParty, FederalAction, GrantAmount, LegalCase
 
 
@@ -77,6 +80,11 @@ def build(conn: sa.Connection, ref: str) -> dict:
         )
         litigation.append(row)
 
+    shielded = [
+        {k: v for k, v in row.items() if k not in _SHOWN_ABOVE}
+        for row in protection.protection_rows(conn, date.today(), jurisdiction_id=j.id)
+    ]
+
     return {
         "jurisdiction": identity,
         "current_status": status.in_force(conn, j.id),
@@ -84,7 +92,12 @@ def build(conn: sa.Connection, ref: str) -> dict:
         "money": money,
         "actions": acted,
         "cases": litigation,
+        "protection": shielded,
     }
+
+
+# The protection rows' columns the dossier's identity section already gives.
+_SHOWN_ABOVE = frozenset({"jurisdiction", "name", "state"})
 
 
 def _target_count(conn: sa.Connection, action_key: str | None) -> int | None:

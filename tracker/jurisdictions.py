@@ -32,6 +32,8 @@ from tracker.models import (
     JurisdictionAlias,
     ListEntry,
     PolicyStatus,
+    RulingCoverage,
+    RulingEventCoverage,
 )
 from tracker.registry import OCD_BASE, derive_ocd_id
 from tracker.values import clean_text, fold, parse_count
@@ -1280,6 +1282,8 @@ def history_counts(conn: sa.Connection, jurisdiction_id: int) -> dict[str, int]:
         "action targets": ActionTarget,
         "list entries": ListEntry,
         "case parties": CaseParty,
+        "court order coverages": RulingCoverage,
+        "court order event coverages": RulingEventCoverage,
     }
     return {
         what: conn.execute(
@@ -1313,6 +1317,8 @@ def remove(conn: sa.Connection, ref: str, *, cascade: bool = False) -> dict[str,
         ListEntry,
         ActionTarget,
         CaseParty,
+        RulingCoverage,
+        RulingEventCoverage,
         JurisdictionAlias,
     ):
         conn.execute(sa.delete(t).where(t.c.jurisdiction_id == j.id))

@@ -357,9 +357,56 @@ Ruling = sa.Table(
     _optional("summary"),
     _ref("source_id", "source.id"),
     _stamp("created_at"),
+    # Whom the order protects (vocab.RulingScope); None: not recorded (older rulings).
+    _optional("scope", sa.String(16)),
     sa.CheckConstraint(_in("kind", vocab.RulingKind), name="kind"),
     sa.CheckConstraint(_partial_date("date", nullable=False), name="date_partial_date"),
+    sa.CheckConstraint("scope IS NULL OR " + _in("scope", vocab.RulingScope), name="scope"),
     sa.UniqueConstraint("case_id", "date", "kind"),
+)
+
+# A federal action a ruling restrains.
+RulingRestraint = sa.Table(
+    "ruling_restraint",
+    metadata,
+    _ref("ruling_id", "ruling.id", "CASCADE", primary_key=True),
+    _ref("action_id", "federal_action.id", primary_key=True, index=True),
+)
+
+# A jurisdiction a ruling names as covered. A ruling without any covers the
+# jurisdictions among its case's plaintiffs, read when asked (tracker.protection).
+RulingCoverage = sa.Table(
+    "ruling_coverage",
+    metadata,
+    _ref("ruling_id", "ruling.id", "CASCADE", primary_key=True),
+    _ref("jurisdiction_id", "jurisdiction.id", primary_key=True, index=True),
+)
+
+# What later happened to a ruling (stayed, vacated, ...): one per ruling, date
+# and event, with its source and the ruling that brought it, when there is one.
+RulingEvent = sa.Table(
+    "ruling_event",
+    metadata,
+    _id(),
+    _ref("ruling_id", "ruling.id", "CASCADE"),
+    _text("event", 16),
+    _text("date", 10),
+    _ref("source_id", "source.id", index=True),
+    _ref("appellate_ruling_id", "ruling.id", nullable=True, index=True),
+    _optional("note"),
+    _stamp("created_at"),
+    sa.CheckConstraint(_in("event", vocab.RulingEvent), name="event"),
+    sa.CheckConstraint(_partial_date("date", nullable=False), name="date_partial_date"),
+    sa.UniqueConstraint("ruling_id", "date", "event"),
+)
+
+# The jurisdictions an event leaves the order covering ("stayed as to everyone
+# but Chicago"): none listed, the event concerns the whole order.
+RulingEventCoverage = sa.Table(
+    "ruling_event_coverage",
+    metadata,
+    _ref("event_id", "ruling_event.id", "CASCADE", primary_key=True),
+    _ref("jurisdiction_id", "jurisdiction.id", primary_key=True, index=True),
 )
 
 # Places and county subdivisions loaded from Census Gazetteer files

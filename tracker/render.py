@@ -155,6 +155,7 @@ SECTION_TITLES = {
     "money": "Money",
     "actions": "Federal actions targeting it",
     "cases": "Cases",
+    "protection": "Court orders protecting it",
 }
 
 

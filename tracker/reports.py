@@ -13,7 +13,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tracker import cases, vocab
+from tracker import actions, cases, protection, vocab
 from tracker import jurisdictions as jur
 from tracker import status as st
 from tracker.models import (
@@ -82,6 +82,28 @@ def _status_rows(rows, status: str | None = None) -> Iterator[dict]:
             "source": r.source,
             "disagreement": r.disagreement,
         }
+
+
+# --- protection -----------------------------------------------------------------
+
+
+def protection_report(
+    conn: sa.Connection,
+    *,
+    as_of: str | None = None,
+    action: str | None = None,
+    state: str | None = None,
+) -> Rows:
+    """``report protection``: for each jurisdiction, the court orders that
+    covered it on ``as_of`` (default today), the actions each restrains, and
+    whether each is in force (``protection.force``); only ``action`` (an id
+    or key) or jurisdictions of ``state``, when given."""
+    day = date.fromisoformat(as_of_day(as_of))
+    if state:
+        state = jur.parse_state(state).abbr
+    action_id = actions.resolve(conn, action).id if action else None
+    rows = protection.protection_rows(conn, day, state=state, action_id=action_id)
+    return Rows(protection.COLUMNS, rows)
 
 
 # --- grants -------------------------------------------------------------------

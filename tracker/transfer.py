@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tracker import actions, cases, grants, jurisdictions, lists, sources, status
+from tracker import actions, cases, grants, jurisdictions, lists, protection, sources, status
 from tracker.batch import Batch, Change
 from tracker.csvformat import (
     ENTITIES,
@@ -42,6 +42,10 @@ from tracker.models import (
     ListEntryFate,
     PolicyStatus,
     Ruling,
+    RulingCoverage,
+    RulingEvent,
+    RulingEventCoverage,
+    RulingRestraint,
     Source,
     UTCDateTime,
 )
@@ -59,6 +63,7 @@ WRITERS: dict[str, Callable] = {
     "cases": cases.write,
     "parties": cases.write_parties,
     "rulings": cases.write_rulings,
+    "ruling_events": protection.write_events,
 }
 
 
@@ -276,15 +281,48 @@ def export_rows(conn: sa.Connection, entity: str) -> Iterator[tuple[str, ...]]:
         for row in _stream(conn, q):
             yield tuple(_text(v) for v in row)
     elif e.name == "rulings":
-        c, r = LegalCase, Ruling
+        c, r, rr, rc, fa = LegalCase, Ruling, RulingRestraint, RulingCoverage, FederalAction
+        restrains: dict[int, list[str]] = {}
+        for rid, key in conn.execute(
+            sa.select(rr.c.ruling_id, fa.c.key).join(fa, fa.c.id == rr.c.action_id)
+        ):
+            restrains.setdefault(rid, []).append(key)
+        covers: dict[int, list[str]] = {}
+        for rid, ocd in conn.execute(
+            sa.select(rc.c.ruling_id, j.c.ocd_id).join(j, j.c.id == rc.c.jurisdiction_id)
+        ):
+            covers.setdefault(rid, []).append(ocd)
         q = (
-            sa.select(c.c.key, r.c.date, r.c.kind, r.c.judge, r.c.summary, s.c.key)
+            sa.select(r.c.id, c.c.key, r.c.date, r.c.kind, r.c.judge, r.c.summary, s.c.key,
+                      r.c.scope)
             .join(c, c.c.id == r.c.case_id)
             .join(s, s.c.id == r.c.source_id)
             .order_by(_c(conn, c.c.key), _c(conn, r.c.date), _c(conn, r.c.kind))
-        )
-        for row in _stream(conn, q):
-            yield tuple(_text(v) for v in row)
+        )  # fmt: skip
+        for rid, *rest in _stream(conn, q):
+            yield (*(_text(v) for v in rest), join_list(restrains.get(rid, ())),
+                   join_list(covers.get(rid, ())))  # fmt: skip
+    elif e.name == "ruling_events":
+        c, r, re_, rec = LegalCase, Ruling, RulingEvent, RulingEventCoverage
+        still: dict[int, list[str]] = {}
+        for eid, ocd in conn.execute(
+            sa.select(rec.c.event_id, j.c.ocd_id).join(j, j.c.id == rec.c.jurisdiction_id)
+        ):
+            still.setdefault(eid, []).append(ocd)
+        a, ac = r.alias("appellate"), c.alias("appellate_case")
+        q = (
+            sa.select(re_.c.id, c.c.key, r.c.date, r.c.kind, re_.c.event, re_.c.date, s.c.key,
+                      ac.c.key, a.c.date, a.c.kind, re_.c.note)
+            .join(r, r.c.id == re_.c.ruling_id)
+            .join(c, c.c.id == r.c.case_id)
+            .join(s, s.c.id == re_.c.source_id)
+            .join(a, a.c.id == re_.c.appellate_ruling_id, isouter=True)
+            .join(ac, ac.c.id == a.c.case_id, isouter=True)
+            .order_by(_c(conn, c.c.key), _c(conn, r.c.date), _c(conn, r.c.kind),
+                      _c(conn, re_.c.date), _c(conn, re_.c.event))
+        )  # fmt: skip
+        for eid, *rest, note in _stream(conn, q):
+            yield (*(_text(v) for v in rest), join_list(still.get(eid, ())), _text(note))
 
 
 def _status_rows(conn: sa.Connection) -> Iterator[tuple]:

@@ -86,6 +86,27 @@ class RulingKind(StrEnum):
     other = "other"
 
 
+class RulingScope(StrEnum):
+    """Whom a court order protects: its parties, a class, a state, everyone."""
+
+    parties = "parties"
+    class_ = "class"
+    state = "state"
+    universal = "universal"
+
+
+class RulingEvent(StrEnum):
+    """What later happened to a court order, changing its force."""
+
+    stayed = "stayed"
+    stay_lifted = "stay_lifted"
+    vacated = "vacated"
+    reversed = "reversed"
+    affirmed = "affirmed"
+    modified = "modified"
+    expired = "expired"
+
+
 class SourceKind(StrEnum):
     news = "news"
     court_record = "court_record"

@@ -5,7 +5,7 @@ Existing rows are known from their timestamps; rows of tables without one
 (aliases, targets, members, parties) count as known from the start.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-30 13:00:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from tracker import journal
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

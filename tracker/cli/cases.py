@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli import common
-from tracker.vocab import CaseStatus, RulingKind
+from tracker.vocab import CaseStatus, RulingEvent, RulingKind, RulingScope
 
 app = typer.Typer(help="Record and read lawsuits, their parties and rulings.", no_args_is_help=True)
 
@@ -128,12 +128,42 @@ def rule(
     summary: Annotated[
         str | None, typer.Option(metavar="TEXT", help="What the court decided.")
     ] = None,
+    restrains: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="ACTION",
+            help="A federal action the order restrains: its id or key (repeatable).",
+        ),
+    ] = None,
+    scope: Annotated[
+        RulingScope | None,
+        typer.Option(
+            case_sensitive=False,
+            help="Whom the order protects: its parties, a class, states, or everyone.",
+        ),
+    ] = None,
+    covers: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="REF",
+            help="A jurisdiction the order covers (repeatable). Without any: the "
+            "jurisdictions among the case's plaintiffs (for --scope state, the states "
+            "among them). Never with --scope universal, which covers everyone.",
+        ),
+    ] = None,
 ) -> None:
     """Record a ruling in a case and print the ruling's id. Run it again for
     each later ruling; `cases show` lists them all by date.
 
+    A court order names the federal actions it restrains (--restrains), whom it
+    protects (--scope) and, where not its plaintiffs, the jurisdictions it
+    covers (--covers). The plaintiffs are read when a report asks, so a
+    plaintiff added to the case later is covered too. `tracker cases event`
+    records what later happened to it; `tracker report protection` shows
+    whom it protects on a date.
+
     \b
-    Example: tracker cases rule "City of Chicago v. Sessions" --date 2017-09-15 --kind preliminary_injunction --judge "Harry Leinenweber" --source 1
+    Example: tracker cases rule "City of Chicago v. Sessions" --date 2017-09-15 --kind preliminary_injunction --judge "Harry Leinenweber" --source 1 --restrains 2017-07-25-byrne-jag-conditions --scope universal
     """
     from tracker import cases, sources
 
@@ -141,9 +171,82 @@ def rule(
         c = cases.resolve(conn, case)
         ruling = cases.rule(
             conn, c.key, source=sources.key_of(conn, source), date=date, kind=kind.value,
-            judge=judge, summary=summary,
+            judge=judge, summary=summary, scope=scope.value if scope else None,
+            restrains=restrains or (), covers=covers or (),
         )  # fmt: skip
     common.out(str(ruling))
+
+
+@app.command(epilog=common.ref_epilog())
+def event(
+    case: CaseArg,
+    ruling: Annotated[
+        str,
+        typer.Option(
+            metavar="RULING",
+            help="The ruling it happened to: DATE:KIND (e.g. 2017-09-15:preliminary_injunction), "
+            "or its id as 'cases rule' printed it.",
+        ),
+    ],
+    event: Annotated[
+        RulingEvent, typer.Option("--event", case_sensitive=False, help="What happened.")
+    ],
+    date: Annotated[
+        str,
+        typer.Option(
+            metavar="DATE",
+            help="When: YYYY, YYYY-MM or YYYY-MM-DD; not before the ruling.",
+        ),
+    ],
+    source: SourceOpt,
+    appellate: Annotated[
+        str | None,
+        typer.Option(
+            metavar="RULING",
+            help="The ruling that brought it, e.g. an appellate decision: "
+            "CASE@DATE:KIND, DATE:KIND in the same case, or a ruling id.",
+        ),
+    ] = None,
+    still_covers: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="REF",
+            help="A jurisdiction the order still covers after the event (repeatable): "
+            "'stayed as to everyone but Chicago' is --event stayed --still-covers "
+            "'Chicago, IL'. Without any, the event concerns the whole order. Not for "
+            "stay_lifted.",
+        ),
+    ] = None,
+    note: Annotated[str | None, typer.Option(metavar="TEXT", help="A note.")] = None,
+) -> None:
+    """Record what later happened to a court order, and print the event's id.
+
+    \b
+    stayed       suspended until stay_lifted; with --still-covers, for
+                 everyone but those
+    stay_lifted  in force again as it was before the stay
+    vacated, reversed, expired
+                 ended; with --still-covers, ended for everyone but those
+    affirmed, modified
+                 kept; with --still-covers, from then on covering only those
+
+    An order covers from then on only jurisdictions it covered before. A
+    preliminary injunction or restraining order needs no event when a later
+    permanent injunction or dismissal in its case replaces it: reports show
+    it superseded.
+
+    \b
+    Example: tracker cases event 1:17-cv-05720 --ruling 2017-09-15:preliminary_injunction --event stayed --date 2018-06-26 --source 1 --appellate 17-2991@2018-06-26:appellate_decision --still-covers "Chicago, IL"
+    """
+    from tracker import protection, sources
+
+    with common.connect(write=True) as conn:
+        found = protection.add_event(
+            conn, case, ruling=ruling, event=event.value, date=date,
+            source=sources.key_of(conn, source), appellate=appellate,
+            still_covers=still_covers or (), note=note,
+        )  # fmt: skip
+    common.out(str(found))
 
 
 @app.command("list")

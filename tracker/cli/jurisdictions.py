@@ -108,8 +108,9 @@ def show(
     excel_safe: common.ExcelSafeOption = False,
 ) -> None:
     """Show the dossier: identity, current status and disagreements, status
-    history, money (aggregates labelled), actions that targeted it, and cases
-    with their latest ruling.
+    history, money (aggregates labelled), actions that targeted it, cases
+    with their latest ruling, and the court orders that protect it today
+    (as 'tracker report protection' shows them).
 
     Example: tracker jurisdictions show "San Francisco County, CA"
     """

@@ -62,6 +62,44 @@ def status(
 
 
 @app.command()
+def protection(
+    as_of: AsOfOption = None,
+    action: Annotated[
+        str | None,
+        typer.Option(metavar="ACTION", help="Only orders restraining this action (its id or key)."),
+    ] = None,
+    state: Annotated[
+        str | None, typer.Option(help="Only jurisdictions of this state (code or name).")
+    ] = None,
+    known_at: common.KnownAtOption = None,
+    format: common.FormatOption = None,
+    excel_safe: common.ExcelSafeOption = False,
+) -> None:
+    """For each jurisdiction, the court orders that protect it from federal
+    actions on a date, and whether each is in force.
+
+    An order (a ruling recorded with --restrains or --scope) covers when issued
+    everyone (scope universal), the jurisdictions it names (--covers), or else
+    the jurisdictions among its case's plaintiffs (for scope state, the states
+    among them), as the case stands now. Its events ('tracker cases event')
+    change its force: stayed until stay_lifted; vacated, reversed and expired
+    end it; affirmed and modified keep it; an event listing whom the order
+    still covers leaves it covering only those. A preliminary injunction or
+    restraining order is superseded by a later permanent injunction or
+    dismissal in its case. Each row says since when the order has been in
+    force (or not) for that jurisdiction, until when if a later event is
+    recorded, and the last event on or before the date.
+
+    Example: tracker report protection --as-of 2018-07-01 --state IL
+    """
+    from tracker import reports
+
+    with common.connect(snapshot=True, known_at=known_at) as conn:
+        result = reports.protection_report(conn, as_of=as_of, action=action, state=state)
+        common.show(result, format, excel_safe)
+
+
+@app.command()
 def grants(
     fiscal_year: Annotated[int | None, typer.Option(help="Only this fiscal year.")] = None,
     format: common.FormatOption = None,
