@@ -25,8 +25,8 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from tracker import registry, reports, vocab
 from tracker import jurisdictions as jur
+from tracker import registry, reports, vocab
 from tracker import status as st
 from tracker.errors import InvalidValue
 
@@ -62,7 +62,8 @@ _PLACES = frozenset(
     )
 )
 _STATE_LEVEL = frozenset({"state", "federal_district", "territory"})
-_COUNTY_LEVEL = frozenset({"county", "city_county"})
+# DC is a county-equivalent too (county code 11001).
+_COUNTY_LEVEL = frozenset({"county", "city_county", "federal_district"})
 
 
 # --- the projection ------------------------------------------------------------
@@ -264,6 +265,8 @@ def check(*, out: Path, level: str = "state", as_of: str | None = None, state: s
         raise InvalidValue(
             f"--out: {str(out)!r} must end in .svg (a picture) or .html (a page holding it)"
         )
+    if not out.parent.is_dir():
+        raise InvalidValue(f"--out: {str(out.parent)!r} is not a directory")
     day = reports.as_of_day(as_of)
     where = jur.parse_state(state, "--state") if state else None
     if where is not None and where.fips not in atlas().states:
@@ -494,7 +497,7 @@ def _svg(a, options, shapes, filled, dots, listed, *, counts, known_at) -> str:
         title += f": {options.state.name}"
     if known_at is not None:
         title += f", as the database knew it at {_moment(known_at)}"
-    scope = f"{options.level}s" if options.level == "state" else "counties and city-counties"
+    scope = "states" if options.level == "state" else "counties and county-equivalents"
     subtitle = (
         f"{jurisdictions} jurisdiction{'s' if jurisdictions != 1 else ''} "
         f"({scope}, and cities as dots), {with_status} with a status recorded; "
@@ -517,7 +520,7 @@ def _svg(a, options, shapes, filled, dots, listed, *, counts, known_at) -> str:
         "<style>.shape{stroke:#c8c8c8;stroke-linejoin:round}.level-state .shape{stroke:#888}"
         ".borders{fill:none;stroke:#555;stroke-linejoin:round}.dot{stroke:#222}"
         "text{fill:#222}.small{font-size:12px}.list{font-size:11px}</style>",
-        f'<defs>{_patterns(6, "legend-hatch")}</defs>',
+        f"<defs>{_patterns(6, 'legend-hatch')}</defs>",
         f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>',
         f'<text x="16" y="26" font-size="19" font-weight="600">{_a(title)}</text>',
         f'<text x="16" y="47" class="small">{_a(subtitle)}</text>',
@@ -550,17 +553,20 @@ def _svg(a, options, shapes, filled, dots, listed, *, counts, known_at) -> str:
             f'<path id="state-borders" class="borders" stroke-width="{_fmt3(0.9 / zoom)}" '
             f'd="{mesh_path(a, borders)}"/>'
         )
-    radius = _fmt3(4 / zoom)
+    radius = _fmt3(4.5 / zoom)
+    # A white ring under each dot sets it off from a shape of its own colour.
+    halo = _fmt3(6 / zoom)
+    out.append('<g id="halos" fill="#fff">')
+    out.extend(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{halo}"/>' for _, x, y in dots)
+    out.append("</g>")
     out.append(f'<g id="places" stroke-width="{_fmt3(1 / zoom)}">')
     for p, x, y in dots:
         r = p.row
         # A dot too small to show hatching: a dashed ring says its sources disagree.
-        dashed = (
-            f' data-disagree="yes" stroke-dasharray="{_fmt3(2 / zoom)}"' if p.disagree else ""
-        )
+        dashed = f' data-disagree="yes" stroke-dasharray="{_fmt3(2 / zoom)}"' if p.disagree else ""
         out.append(
             f'<circle id="place-{_a(r.fips or r.ocd_id)}" class="dot" data-status="{p.key}"'
-            f'{dashed} '
+            f"{dashed} "
             f'cx="{_fmt(x)}" cy="{_fmt(y)}" r="{radius}" fill="{_fill(p)}">'
             f"<title>{_a(_tooltip(p))}</title></circle>"
         )
@@ -599,9 +605,9 @@ def _svg(a, options, shapes, filled, dots, listed, *, counts, known_at) -> str:
             out.append(
                 f'<g class="listed" data-status="{p.key}" '
                 f'transform="translate({col * column_width} {18 + line * _LIST_LINE})">'
+                f"<title>{_a(_tooltip(p, why))}</title>"
                 f'<rect y="-9" width="10" height="10" fill="{_legend_fill(p)}" stroke="#999"/>'
-                f'<text x="15" class="list"><title>{_a(_tooltip(p, why))}</title>'
-                f"{_a(shown)}</text></g>"
+                f'<text x="15" class="list">{_a(shown)}</text></g>'
             )
         out.append("</g>")
     out.append(f'<text x="16" y="{credit_y}" font-size="10" fill="#666">{_a(ATLAS_CREDIT)}</text>')

@@ -21,20 +21,23 @@ def map_(
     as_of: Annotated[
         str | None,
         typer.Option(
+            metavar="DATE",
             help="The date: YYYY, YYYY-MM or YYYY-MM-DD (default today). "
-            "A partial date means its first day: 2018-01 is 2018-01-01."
+            "A partial date means its first day: 2018-01 is 2018-01-01.",
         ),
     ] = None,
     known_at: common.KnownAtOption = None,
     level: Annotated[
         str,
         typer.Option(
-            help="state: states coloured by their own status; county: counties and "
-            "city-counties, with state borders on top. Cities are dots on both."
+            metavar="state|county",
+            help="state: states coloured by their own status; county: counties, "
+            "city-counties and DC, with state borders on top. Cities are dots on both.",
         ),
     ] = "state",
     state: Annotated[
-        str | None, typer.Option(help="Only this state (code or name), drawn large.")
+        str | None,
+        typer.Option(metavar="ST", help="Only this state (code or name), drawn large."),
     ] = None,
 ) -> None:
     """A map of each jurisdiction's status in force on a date, as `report status` has it.
