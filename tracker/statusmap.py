@@ -296,36 +296,27 @@ def _sources(rows: Iterable[st.InForce]) -> set[str]:
     return found
 
 
-class _Counties:
-    """Which county shape a county-level jurisdiction colours: its own 5-digit
-    FIPS; for a city-county known by a place code, the county the registry
-    (built in and loaded) gives it the same name or OCD id as."""
-
-    def __init__(self, conn: sa.Connection):
-        self.conn = conn
-
-    @functools.cached_property
-    def known(self) -> registry.Registry:
-        from tracker import reference
-
-        return reference.known(self.conn, with_tracked=False)
-
-    def of(self, r: st.InForce) -> str | None:
-        fips = r.fips or ""
-        if r.kind == "federal_district":
-            entry = self.known.by_fips(fips) if fips else self.known.get(r.ocd_id)
-            codes = (*(entry.other_fips if entry else ()), fips)
-            return next((c for c in codes if len(c) == 5), None)
-        if len(fips) == 5:
-            return fips
-        for entry in (
-            self.known.by_fips(fips) if fips else None,
-            self.known.get(r.ocd_id),
-            self.known.lookup(r.name, r.state, r.kind).entry,
-        ):
-            if entry is not None and entry.fips and len(entry.fips) == 5:
-                return entry.fips
-        return None
+def _county_of(r: st.InForce) -> str | None:
+    """The county shape a county-level jurisdiction colours: its own 5-digit
+    FIPS code; DC's county code (11001); for a city-county known by a place
+    code, the county the built-in registry holds under that code, OCD id or
+    name (Nashville, 4752006, is Davidson County, 47037)."""
+    fips = r.fips or ""
+    known = registry.builtin()
+    if r.kind == "federal_district":
+        entry = known.by_fips(fips) if fips else known.get(r.ocd_id)
+        codes = (*(entry.other_fips if entry else ()), fips)
+        return next((c for c in codes if len(c) == 5), None)
+    if len(fips) == 5:
+        return fips
+    for entry in (
+        known.by_fips(fips) if fips else None,
+        known.get(r.ocd_id),
+        known.lookup(r.name, r.state, r.kind, fuzzy=False).entry,
+    ):
+        if entry is not None and entry.fips and len(entry.fips) == 5:
+            return entry.fips
+    return None
 
 
 def _coordinates(conn: sa.Connection, state: str | None) -> dict[str, tuple[float, float]]:
@@ -371,7 +362,6 @@ def draw(conn: sa.Connection, options: Options, *, known_at: datetime | None = N
     filled: dict[str, Place] = {}
     dots: list[tuple[Place, float, float]] = []
     listed: list[tuple[Place, str]] = []
-    counties = _Counties(conn)
     coordinates: dict[str, tuple[float, float]] | None = None
     for r in rows:
         place = Place(r, r.status or NO_STATUS_KEY, bool(r.disagreement))
@@ -388,13 +378,19 @@ def draw(conn: sa.Connection, options: Options, *, known_at: datetime | None = N
         if options.level == "state":
             fips = r.fips if r.fips and len(r.fips) == 2 else _state_fips(r.state)
         else:
-            fips = counties.of(r)
+            fips = _county_of(r)
         if fips is None or fips not in shapes:
             listed.append((place, "not on the map"))
-        elif fips in filled:
-            listed.append((place, f"shares its shape with {filled[fips].row.name}"))
-        else:
-            filled[fips] = place
+            continue
+        held = filled.get(fips)
+        if held is not None and (held.row.fips == fips or r.fips != fips):
+            listed.append((place, f"shares its shape with {held.row.name}"))
+            continue
+        if held is not None:
+            # The shape belongs to the one whose own code it is (Davidson County
+            # before a Nashville recorded with a place code).
+            listed.append((held, f"shares its shape with {r.name}"))
+        filled[fips] = place
 
     with_status = sum(1 for r in rows if r.status)
     sources = len(_sources(rows))
@@ -479,6 +475,7 @@ def _patterns(size: float, prefix: str = "hatch") -> str:
 
 
 def _svg(a, options, shapes, filled, dots, listed, *, counts, known_at) -> str:
+    """The whole picture: title, the map (shapes, borders, dots), legend, list, credit."""
     jurisdictions, with_status, sources = counts
     # The frame: the whole atlas, or the chosen state with a margin.
     if options.state is not None:
@@ -528,19 +525,34 @@ def _svg(a, options, shapes, filled, dots, listed, *, counts, known_at) -> str:
         f'height="{map_height}" viewBox="{_fmt(vx)} {_fmt(vy)} {_fmt(vw)} {_fmt(vh)}" '
         'preserveAspectRatio="xMidYMid meet">',
         f"<defs>{_patterns(6 / zoom)}</defs>",
-        # Line widths divided by the zoom: the same on screen at any scale.
-        f'<g id="shapes" stroke-width="{_fmt3((0.75 if options.level == "state" else 0.5) / zoom)}">',
     ]
+    out += _shapes(a, options, shapes, filled, zoom)
+    out += _dots(dots, zoom)
+    out.append("</svg>")
+
+    out += _legend(legend, legend_y, per_row)
+    credit_y = height - 10
+    if listed:
+        out += _listing(listed, list_y, list_rows)
+    out.append(f'<text x="16" y="{credit_y}" font-size="10" fill="#666">{_a(ATLAS_CREDIT)}</text>')
+    out.append("</svg>\n")
+    return "\n".join(out)
+
+
+def _shapes(a: Atlas, options: Options, shapes, filled: dict[str, Place], zoom: float) -> list[str]:
+    """Every shape in FIPS order, filled by its jurisdiction's status; at county
+    level the state borders over them."""
+    # Line widths divided by the zoom: the same on screen at any scale.
+    width = (0.75 if options.level == "state" else 0.5) / zoom
+    out = [f'<g id="shapes" stroke-width="{_fmt3(width)}">']
     names = registry.builtin()
     for fips in sorted(shapes):
         shape = shapes[fips]
         p = filled.get(fips)
         if p is not None:
-            tip = _tooltip(p)
-            key = p.key
+            tip, key = _tooltip(p), p.key
         else:
-            tip = f"{_atlas_name(names, shape)}: not tracked"
-            key = "untracked"
+            tip, key = f"{_atlas_name(names, shape)}: not tracked", "untracked"
         disagree = ' data-disagree="yes"' if p is not None and p.disagree else ""
         out.append(
             f'<path id="fips-{fips}" class="shape" data-status="{key}"{disagree} '
@@ -553,66 +565,78 @@ def _svg(a, options, shapes, filled, dots, listed, *, counts, known_at) -> str:
             f'<path id="state-borders" class="borders" stroke-width="{_fmt3(0.9 / zoom)}" '
             f'd="{mesh_path(a, borders)}"/>'
         )
-    radius = _fmt3(4.5 / zoom)
-    # A white ring under each dot sets it off from a shape of its own colour.
-    halo = _fmt3(6 / zoom)
-    out.append('<g id="halos" fill="#fff">')
+    return out
+
+
+def _dots(dots: list[tuple[Place, float, float]], zoom: float) -> list[str]:
+    """Cities at their coordinates, each on a white ring that sets it off from
+    a shape of its own colour."""
+    radius, halo = _fmt3(4.5 / zoom), _fmt3(6 / zoom)
+    out = ['<g id="halos" fill="#fff">']
     out.extend(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{halo}"/>' for _, x, y in dots)
     out.append("</g>")
     out.append(f'<g id="places" stroke-width="{_fmt3(1 / zoom)}">')
     for p, x, y in dots:
-        r = p.row
         # A dot too small to show hatching: a dashed ring says its sources disagree.
         dashed = f' data-disagree="yes" stroke-dasharray="{_fmt3(2 / zoom)}"' if p.disagree else ""
         out.append(
-            f'<circle id="place-{_a(r.fips or r.ocd_id)}" class="dot" data-status="{p.key}"'
-            f"{dashed} "
+            f'<circle id="place-{_ident(p.row)}" class="dot" data-status="{p.key}"{dashed} '
             f'cx="{_fmt(x)}" cy="{_fmt(y)}" r="{radius}" fill="{_fill(p)}">'
             f"<title>{_a(_tooltip(p))}</title></circle>"
         )
-    out.append("</g></svg>")
+    out.append("</g>")
+    return out
 
-    out.append(f'<g id="legend" transform="translate(16 {legend_y})" class="small">')
-    for i, key in enumerate(legend):
+
+def _legend(keys: list[str], top: int, per_row: int) -> list[str]:
+    """A swatch and a label for each status, no status, not tracked and hatching."""
+    out = [f'<g id="legend" transform="translate(16 {top})" class="small">']
+    for i, key in enumerate(keys):
         x = (i % per_row) * 190
         y = (i // per_row) * _LEGEND_ROW
         if key == "untracked":
-            fill, label, stroke = UNTRACKED_COLOUR, "not tracked", "#999"
+            fill, label = UNTRACKED_COLOUR, "not tracked"
         elif key == "disagree":
-            fill, label, stroke = "url(#legend-hatch-none)", "sources disagree (hatched)", "#999"
+            fill, label = "url(#legend-hatch-none)", "sources disagree (hatched)"
         else:
-            fill, label, stroke = COLOURS.get(key, NO_STATUS_COLOUR), _label(key), "#999"
+            fill, label = COLOURS.get(key, NO_STATUS_COLOUR), _label(key)
         out.append(
             f'<g class="legend-item" data-status="{key}" transform="translate({x} {y})">'
-            f'<rect width="18" height="14" fill="{fill}" stroke="{stroke}"/>'
+            f'<rect width="18" height="14" fill="{fill}" stroke="#999"/>'
             f'<text x="24" y="12">{_a(label)}</text></g>'
         )
     out.append("</g>")
-    credit_y = height - 10
-    if listed:
-        out.append(f'<g id="not-on-map" transform="translate(16 {list_y})">')
+    return out
+
+
+def _listing(listed: list[tuple[Place, str]], top: int, rows: int) -> list[str]:
+    """What has no place on the map, in columns under it, each with its colour."""
+    out = [
+        f'<g id="not-on-map" transform="translate(16 {top})">',
+        f'<text y="0" class="small" font-weight="600">Not on the map ({len(listed)}): '
+        "places without coordinates (load a Gazetteer file: tracker registry load) "
+        "and others without a shape</text>",
+    ]
+    column_width = (WIDTH - 32) // _LIST_COLUMNS
+    for i, (p, why) in enumerate(listed):
+        col, line = divmod(i, rows)
+        r = p.row
+        text = f"{r.name}, {r.state}: {_label(p.key)}{' (disputed)' if p.disagree else ''}"
+        shown = text if len(text) <= 52 else text[:51] + "…"
         out.append(
-            f'<text y="0" class="small" font-weight="600">Not on the map ({len(listed)}): '
-            "places without coordinates (load a Gazetteer file: tracker registry load) "
-            "and others without a shape</text>"
+            f'<g class="listed" data-status="{p.key}" '
+            f'transform="translate({col * column_width} {18 + line * _LIST_LINE})">'
+            f"<title>{_a(_tooltip(p, why))}</title>"
+            f'<rect y="-9" width="10" height="10" fill="{_legend_fill(p)}" stroke="#999"/>'
+            f'<text x="15" class="list">{_a(shown)}</text></g>'
         )
-        column_width = (WIDTH - 32) // _LIST_COLUMNS
-        for i, (p, why) in enumerate(listed):
-            col, line = divmod(i, list_rows)
-            r = p.row
-            text = f"{r.name}, {r.state}: {_label(p.key)}{' (disputed)' if p.disagree else ''}"
-            shown = text if len(text) <= 52 else text[:51] + "…"
-            out.append(
-                f'<g class="listed" data-status="{p.key}" '
-                f'transform="translate({col * column_width} {18 + line * _LIST_LINE})">'
-                f"<title>{_a(_tooltip(p, why))}</title>"
-                f'<rect y="-9" width="10" height="10" fill="{_legend_fill(p)}" stroke="#999"/>'
-                f'<text x="15" class="list">{_a(shown)}</text></g>'
-            )
-        out.append("</g>")
-    out.append(f'<text x="16" y="{credit_y}" font-size="10" fill="#666">{_a(ATLAS_CREDIT)}</text>')
-    out.append("</svg>\n")
-    return "\n".join(out)
+    out.append("</g>")
+    return out
+
+
+def _ident(r: st.InForce) -> str:
+    """An XML name for a dot: its FIPS code, else its OCD id with / and : as -."""
+    return r.fips or re.sub(r"[^A-Za-z0-9_.-]", "-", r.ocd_id)
 
 
 def _legend_fill(p: Place) -> str:
