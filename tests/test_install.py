@@ -94,6 +94,12 @@ def test_wheel_carries_the_registry_data(wheel):
     assert "tracker/registry_data/builtin.csv" in zipfile.ZipFile(wheel).namelist()
 
 
+def test_wheel_carries_the_map_boundaries_and_their_notice(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "tracker/map_data/counties-albers-10m.json" in names
+    assert "tracker/map_data/README.md" in names
+
+
 def test_installed_package_is_not_the_checkout(installed, elsewhere):
     code = (
         "import tracker, tracker.db as d; "

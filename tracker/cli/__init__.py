@@ -149,6 +149,7 @@ def _register() -> None:
         report,
         sources,
         status,
+        statusmap,
     )
 
     groups = [
@@ -169,6 +170,7 @@ def _register() -> None:
     data.register(app)
     app.command("reconcile")(registry.reconcile)
     app.command("changes")(changes.changes)
+    app.command("map")(statusmap.map_)
 
 
 _register()
