@@ -10,7 +10,8 @@ from tracker.batch import Batch, Fields, present
 from tracker.csvformat import Row
 from tracker.errors import Ambiguous, Duplicate, InvalidValue, NotFound
 from tracker.models import CaseParty, Jurisdiction, LegalCase, Ruling, Source, utcnow
-from tracker.records import Rows
+from tracker.records import Rows, SourceRef
+from tracker.sources import refs as source_refs
 from tracker.values import clean_text, fold, optional_date, parse_partial_date
 
 COLUMNS = [
@@ -371,10 +372,10 @@ def parties(conn: sa.Connection, case_ids: list[int]) -> dict[int, list[dict]]:
 
 
 def rulings(conn: sa.Connection, case_ids: list[int]) -> dict[int, list]:
-    """Each case's rulings, oldest first, with their source keys."""
+    """Each case's rulings, oldest first, with their sources' keys and titles."""
     S = Source
     q = (
-        sa.select(R, S.c.key.label("source_key"))
+        sa.select(R, S.c.key.label("source_key"), S.c.title.label("source_title"))
         .join(S, S.c.id == R.c.source_id)
         .where(R.c.case_id.in_(case_ids))
         .order_by(R.c.date, R.c.id)
@@ -430,10 +431,9 @@ def list_cases(conn: sa.Connection) -> Rows:
 def show(conn: sa.Connection, ref: str) -> dict:
     """A case's sections: the case, its parties, every ruling oldest first."""
     c = resolve(conn, ref)
-    S = Source
     ruled = rulings(conn, [c.id]).get(c.id, [])
     row = record(c)
-    row["source"] = conn.execute(sa.select(S.c.key).where(S.c.id == c.source_id)).scalar_one()
+    row["source"] = source_refs(conn, [c.source_id])[c.source_id]
     row["latest_ruling"] = latest_ruling(ruled)
     return {
         "case": row,
@@ -445,7 +445,7 @@ def show(conn: sa.Connection, ref: str) -> dict:
                 "kind": r.kind,
                 "judge": r.judge,
                 "summary": r.summary,
-                "source": r.source_key,
+                "source": SourceRef(r.source_key, r.source_title),
             }
             for r in ruled
         ],
