@@ -149,21 +149,21 @@ def decide(words: list[tuple]) -> tuple[tuple, str | None, list[tuple]]:
     current = words[0]
     status = current[_CODE] & 7
     first, origin = current, current[_CODE] >> 3
-    seen = {current[_SOURCE]}
-    disagreeing = []
-    in_run = True
     for word in words:
         code = word[_CODE]
-        if in_run:
-            if code & 7 != status:
-                in_run = False
-            elif code >> 3 <= origin:
-                # Older (or as old) with as good a date: the earliest so far.
-                first, origin = word, code >> 3
+        if code & 7 != status:
+            break
+        if code >> 3 <= origin:
+            # Older (or as old) with as good a date: the run's earliest so far.
+            first, origin = word, code >> 3
+    # Each source's latest word is the first of its words, newest first.
+    seen = set()
+    disagreeing = []
+    for word in words:
         source = word[_SOURCE]
         if source not in seen:
             seen.add(source)
-            if code & 7 != status:
+            if word[_CODE] & 7 != status:
                 disagreeing.append(word)
     return current, first[_START] or None, disagreeing
 
