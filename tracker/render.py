@@ -44,7 +44,8 @@ def short_title(title: str, width: int = TITLE_WIDTH) -> str:
         return title
     cut = title[: width - 1]
     space = cut.rfind(" ")
-    if space >= width // 2:
+    # Within a word: back to its start, unless that leaves too little.
+    if title[width - 1] != " " and space >= width // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-–—") + "…"
 
