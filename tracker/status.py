@@ -142,7 +142,7 @@ def decide(words: list[tuple]) -> tuple[tuple, str | None, list[tuple]]:
     here, newest first): the newest word, "since" (None: never known), and
     the other sources' latest words with another status, newest first."""
     if len(words) == 1:
-        # Its run is itself, and its start is its effective date, else its observed date.
+        # Its run is itself: "since" is its start (effective, else observed, else published).
         current = words[0]
         return current, current[_START] or None, []
     words.sort(reverse=True)
@@ -169,12 +169,12 @@ def decide(words: list[tuple]) -> tuple[tuple, str | None, list[tuple]]:
 
 
 def _compact(words: list[tuple]) -> None:
-    """Drop, in place, the words of one jurisdiction that can no longer decide
-    anything, whatever words come later: all but each source's latest word,
-    the newest run and the newest word after it. A dropped word is older than
-    that word and the run, one of which has another status: it belongs to no
-    run; and it is not its source's latest word. The word after the run stays:
-    it ends the run of any word that comes later and is older."""
+    """Drop, in place, the words of one jurisdiction that can decide nothing,
+    whatever words come later. Kept: each source's latest word, the newest run
+    (the newest words up to the first with another status) and that first
+    word, which ends the run of any word that comes later and is older. Any
+    other word is older than the run and than the word ending it, which differ
+    in status, so one of them differs from it: it belongs to no run, now or later."""
     words.sort(reverse=True)
     status = words[0][_CODE] & 7
     seen: set[int] = set()
