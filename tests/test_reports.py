@@ -111,9 +111,9 @@ def test_status_report_filters_and_csv(rcli):
     result = rcli("report", "status", "--as-of", "2018-06-01", "--state", "il", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "jurisdiction,name,kind,state,status,since,source,disagreement\n"
-        f"{CHI},Chicago,city,IL,cooperative,2018-03,{S2},sanctuary ({S1})\n"
-        f"{COOK},Cook County,county,IL,partial,2018,{S1},\n"
+        "jurisdiction,name,kind,state,status,since,last_asserted,source,disagreement\n"
+        f"{CHI},Chicago,city,IL,cooperative,2018-03,2018-03,{S2},sanctuary ({S1})\n"
+        f"{COOK},Cook County,county,IL,partial,2018,2018,{S1},\n"
     )
     rows = _json(rcli, "status", "--kind", "city_county")
     assert [r["jurisdiction"] for r in rows] == [DEN]
@@ -220,9 +220,10 @@ def test_reports_in_markdown(rcli):
     result = rcli("report", "status", "--as-of", "2018-06-01", "--state", "TX", "-f", "markdown")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "| jurisdiction | name | kind | state | status | since | source | disagreement |\n"
-        "|---|---|---|---|---|---|---|---|\n"
-        f"| {AUS} | Austin | city | TX | no status recorded |  |  |  |\n"
+        "| jurisdiction | name | kind | state | status | since | last_asserted | source "
+        "| disagreement |\n"
+        "|---|---|---|---|---|---|---|---|---|\n"
+        f"| {AUS} | Austin | city | TX | no status recorded |  |  |  |  |\n"
     )
     summary = rcli("report", "summary", "-f", "markdown")
     assert "## Money\n\n| amount_type | per_jurisdiction |" in summary.stdout

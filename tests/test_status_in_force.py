@@ -63,7 +63,11 @@ def _fill(url: str, seed: int) -> None:
 
 def _reference(url: str, day: str) -> dict[int, list[dict]]:
     """The rule over each jurisdiction's whole history, with Python's own
-    comparisons: {jurisdiction id: [current, *disagreeing]} as dicts."""
+    comparisons: {jurisdiction id: [current, *disagreeing]} as dicts. The
+    current one's "since" is the earliest effective date of the run of its
+    status (the newest assertions, any source's, back to the first with
+    another status), else the earliest observed date, else the run's
+    earliest start; a disagreeing source's row has no "since"."""
     s, j, p = Source, Jurisdiction, PolicyStatus
     with db.connect(url) as conn:
         published = dict(conn.execute(sa.select(s.c.id, s.c.published)).all())
@@ -72,12 +76,14 @@ def _reference(url: str, day: str) -> dict[int, list[dict]]:
         every = conn.execute(sa.select(p)).all()
     for jid in out:
         latest: dict[int, tuple] = {}  # source id -> (start, recorded_at, id, status)
+        in_force = []
         for a in every:
             if a.jurisdiction_id != jid:
                 continue
             start = a.effective or a.observed or published[a.source_id] or ""
             if start > day:
                 continue
+            in_force.append(a)
             word = (start, a.recorded_at, a.id, a.status)
             if a.source_id not in latest or word[:3] > latest[a.source_id][:3]:
                 latest[a.source_id] = word
@@ -86,15 +92,41 @@ def _reference(url: str, day: str) -> dict[int, list[dict]]:
         by_newest = sorted(latest.items(), key=lambda kv: kv[1][:3], reverse=True)
         (csid, current), others = by_newest[0], by_newest[1:]
         disagreeing = [(sid, w) for sid, w in others if w[3] != current[3]]
+        in_force.sort(
+            key=lambda a: (a.effective or a.observed or published[a.source_id] or "",
+                           a.recorded_at, a.id),
+            reverse=True,
+        )  # fmt: skip
+        run = []
+        for a in in_force:
+            if a.status != current[3]:
+                break
+            run.append(a)
+        effective = [a.effective for a in run if a.effective]
+        observed = [a.observed for a in run if a.observed]
+        oldest = run[-1]
+        since = (
+            min(effective)
+            if effective
+            else min(observed)
+            if observed
+            else (published[oldest.source_id] or None)
+        )
         out[jid] = [
-            {"status": w[3], "since": w[0] or None, "source": keys[sid], "id": w[2]}
-            for sid, w in [(csid, current), *disagreeing]
-        ]
+            {"status": current[3], "since": since, "last_asserted": current[0] or None,
+             "source": keys[csid], "id": current[2]},
+            *[{"status": w[3], "since": None, "last_asserted": w[0] or None,
+               "source": keys[sid], "id": w[2]} for sid, w in disagreeing],
+        ]  # fmt: skip
     return out
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_in_force_rows_and_one_jurisdiction_follow_the_rule(url, seed):
+@pytest.mark.parametrize("compact_at", [None, 2])
+def test_in_force_rows_and_one_jurisdiction_follow_the_rule(url, seed, compact_at, monkeypatch):
+    # compact_at 2: every jurisdiction's words are compacted again and again as they come.
+    if compact_at is not None:
+        monkeypatch.setattr(st, "_COMPACT_AT", compact_at)
     _fill(url, seed)
     for day in DAYS:
         expected = _reference(url, day)
@@ -106,15 +138,18 @@ def test_in_force_rows_and_one_jurisdiction_follow_the_rule(url, seed):
                 one = st.in_force(conn, r.id, day)
                 if not ref:
                     assert (r.status, r.since, r.source, r.disagreement) == (None,) * 4
+                    assert r.last_asserted is None
                     assert one == []
                     continue
                 current, disagreeing = ref[0], ref[1:]
                 assert (r.status, r.since, r.source) == (
                     current["status"], current["since"], current["source"])  # fmt: skip
+                assert r.last_asserted == current["last_asserted"]
                 words = [f"{w['status']} ({w['source']})" for w in disagreeing]
                 assert r.disagreement == ("; ".join(words) or None)
                 assert one == [
-                    {"status": w["status"], "since": w["since"], "source": w["source"],
+                    {"status": w["status"], "since": w["since"],
+                     "last_asserted": w["last_asserted"], "source": w["source"],
                      "disagreement": bool(disagreeing)}
                     for w in ref
                 ]  # fmt: skip
@@ -145,9 +180,10 @@ def test_status_report_rows_are_the_in_force_rows(url):
     with db.connect(url) as conn:
         report = list(reports.status_report(conn, as_of="2018-01-24").rows)
         rows = list(st.in_force_rows(conn, "2018-01-24"))
-    assert [(x["jurisdiction"], x["status"], x["since"], x["source"], x["disagreement"])
-            for x in report] == [
-        (r.ocd_id, r.status or reports.NO_STATUS, r.since, r.source, r.disagreement)
+    assert [(x["jurisdiction"], x["status"], x["since"], x["last_asserted"], x["source"],
+             x["disagreement"]) for x in report] == [
+        (r.ocd_id, r.status or reports.NO_STATUS, r.since, r.last_asserted, r.source,
+         r.disagreement)
         for r in rows
     ]  # fmt: skip
 

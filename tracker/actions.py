@@ -13,6 +13,7 @@ from tracker.csvformat import Row, join_list, split_list
 from tracker.errors import Duplicate, InvalidValue, NotFound, TrackerError
 from tracker.models import ActionTarget, FederalAction, Jurisdiction, ListEntry, Source
 from tracker.records import Rows
+from tracker.sources import refs as source_refs
 from tracker.values import clean_text, parse_count, parse_partial_date
 
 COLUMNS = [
@@ -337,8 +338,8 @@ def resolve(conn: sa.Connection, ref: str, field: str = "action") -> sa.Row:
 
 
 def records(conn: sa.Connection, actions: list, *, names: bool = False) -> list[dict]:
-    """Actions as printed: their fields, source key and named targets."""
-    J, S = Jurisdiction, Source
+    """Actions as printed: their fields, source (key and title) and named targets."""
+    J = Jurisdiction
     ids = [a.id for a in actions]
     named: dict[int, list] = {}
     q = (
@@ -349,11 +350,7 @@ def records(conn: sa.Connection, actions: list, *, names: bool = False) -> list[
     )
     for aid, *target in conn.execute(q):
         named.setdefault(aid, []).append(target)
-    keys = dict(
-        conn.execute(
-            sa.select(S.c.id, S.c.key).where(S.c.id.in_({a.source_id for a in actions}))
-        ).all()
-    )
+    keys = source_refs(conn, {a.source_id for a in actions})
     out = []
     for a in actions:
         targets = named.get(a.id, [])

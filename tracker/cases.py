@@ -22,7 +22,8 @@ from tracker.models import (
     Source,
     utcnow,
 )
-from tracker.records import Rows
+from tracker.records import Rows, SourceRef
+from tracker.sources import refs as source_refs
 from tracker.values import clean_text, first_day, fold, optional_date, parse_partial_date
 
 COLUMNS = [
@@ -504,10 +505,10 @@ def parties(conn: sa.Connection, case_ids: list[int]) -> dict[int, list[dict]]:
 
 
 def rulings(conn: sa.Connection, case_ids: list[int]) -> dict[int, list]:
-    """Each case's rulings, oldest first, with their source keys."""
+    """Each case's rulings, oldest first, with their sources' keys and titles."""
     S = Source
     q = (
-        sa.select(R, S.c.key.label("source_key"))
+        sa.select(R, S.c.key.label("source_key"), S.c.title.label("source_title"))
         .join(S, S.c.id == R.c.source_id)
         .where(R.c.case_id.in_(case_ids))
         .order_by(R.c.date, R.c.id)
@@ -565,10 +566,9 @@ def show(conn: sa.Connection, ref: str) -> dict:
     (with the scope, the actions it restrains and whom it names as
     covered), and what later happened to its rulings."""
     c = resolve(conn, ref)
-    S = Source
     ruled = rulings(conn, [c.id]).get(c.id, [])
     row = record(c)
-    row["source"] = conn.execute(sa.select(S.c.key).where(S.c.id == c.source_id)).scalar_one()
+    row["source"] = source_refs(conn, [c.source_id])[c.source_id]
     row["latest_ruling"] = latest_ruling(ruled)
     ids = [r.id for r in ruled]
     restrains = _linked(conn, RulingRestraint.c.action_id, FederalAction.c.key, ids)
@@ -583,7 +583,7 @@ def show(conn: sa.Connection, ref: str) -> dict:
                 "kind": r.kind,
                 "judge": r.judge,
                 "summary": r.summary,
-                "source": r.source_key,
+                "source": SourceRef(r.source_key, r.source_title),
                 "scope": r.scope,
                 "restrains": restrains.get(r.id, []),
                 "covers": covers.get(r.id, []),

@@ -23,6 +23,7 @@ from tracker.models import (
     Source,
 )
 from tracker.records import Rows
+from tracker.sources import refs as source_refs
 from tracker.values import (
     clean_text,
     format_amount,
@@ -223,7 +224,7 @@ def coverage(scope: str, members: list, action) -> str:
 
 
 def _records(conn: sa.Connection, q) -> list[dict]:
-    J, S, FA = Jurisdiction, Source, FederalAction
+    J, FA = Jurisdiction, FederalAction
     grants = conn.execute(q).all()
     ids = [g.id for g in grants]
     members: dict[int, list[str]] = {}
@@ -240,11 +241,7 @@ def _records(conn: sa.Connection, q) -> list[dict]:
             sa.select(J.c.id, J.c.ocd_id).where(J.c.id.in_({g.jurisdiction_id for g in grants}))
         ).all()
     )
-    keys = dict(
-        conn.execute(
-            sa.select(S.c.id, S.c.key).where(S.c.id.in_({g.source_id for g in grants}))
-        ).all()
-    )
+    keys = source_refs(conn, {g.source_id for g in grants})
     acts = {
         a.id: a
         for a in conn.execute(sa.select(FA).where(FA.c.id.in_({g.action_id for g in grants})))

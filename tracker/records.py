@@ -14,3 +14,29 @@ class Rows(NamedTuple):
 
     columns: list[str]
     rows: Iterable[dict]
+
+
+class SourceRef(str):
+    """A source as a record names it: its key, which CSV and JSON print (files
+    refer to sources by key), carrying its title, which tables print
+    (``tracker.render`` shortens it). Equal to the key as a string."""
+
+    title: str
+
+    def __new__(cls, key: str, title: str):
+        ref = super().__new__(cls, key)
+        ref.title = title
+        return ref
+
+
+class Text(str):
+    """Text naming sources (``partial (key); cooperative (key)``): CSV and JSON
+    print it with their keys, tables with their titles. ``parts``: plain
+    strings and ``SourceRef`` s, joined."""
+
+    parts: tuple
+
+    def __new__(cls, parts: list):
+        text = super().__new__(cls, "".join(parts))
+        text.parts = tuple(parts)
+        return text

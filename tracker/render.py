@@ -2,7 +2,9 @@
 
 Rows are dicts with the same keys in the same order. JSON keeps the keys as
 given (stable), dates as entered and money as decimal strings. Tables are
-plain text: user text is never read as terminal markup.
+plain text: user text is never read as terminal markup. A source
+(``records.SourceRef``, also inside a ``records.Text``) is its key in CSV and
+JSON, as files name it, and its title, shortened, in tables and markdown.
 """
 
 import csv
@@ -10,6 +12,8 @@ import json
 import sys
 from collections.abc import Iterable
 from enum import StrEnum
+
+from tracker.records import SourceRef, Text
 
 
 class Format(StrEnum):
@@ -31,13 +35,41 @@ def _cell(value) -> str:
     return str(value)
 
 
+# A source's title in a table cell: at most this many characters, cut at a
+# word with an ellipsis (a title runs to a hundred; the key is in CSV and JSON).
+TITLE_WIDTH = 40
+
+
+def short_title(title: str, width: int = TITLE_WIDTH) -> str:
+    """A title cut to ``width`` characters at a word, ending in "…"."""
+    if len(title) <= width:
+        return title
+    cut = title[: width - 1]
+    space = cut.rfind(" ")
+    # Within a word: back to its start, unless that leaves too little.
+    if title[width - 1] != " " and space >= width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def _shown(value) -> str:
+    """A cell as tables (and markdown) show it: sources by their titles."""
+    if isinstance(value, SourceRef):
+        return short_title(value.title)
+    if isinstance(value, Text):
+        return "".join(short_title(p.title) if isinstance(p, SourceRef) else p for p in value.parts)
+    if isinstance(value, list | tuple):
+        return "; ".join(_shown(v) for v in value)
+    return _cell(value)
+
+
 # Control characters (escape sequences, carriage returns, tabs) would let stored
 # text move the cursor or recolour a terminal, and break column alignment.
 _CONTROLS = {c: " " for c in range(32)} | {127: " "}
 
 
 def _plain(value) -> str:
-    return _cell(value).translate(_CONTROLS)
+    return _shown(value).translate(_CONTROLS)
 
 
 class _LineEnds:
@@ -137,7 +169,7 @@ def render_record(record: dict, fmt: Format, out=None, *, excel_safe: bool = Fal
         render([record], fmt, out, excel_safe=excel_safe)
     else:
         render(
-            [{"field": k, "value": _cell(v)} for k, v in record.items()],
+            [{"field": k, "value": v} for k, v in record.items()],
             fmt,
             out,
         )

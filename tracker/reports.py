@@ -32,7 +32,8 @@ from tracker.values import first_day, format_amount, parse_partial_date
 NO_STATUS = "no status recorded"
 
 STATUS_COLUMNS = [
-    "jurisdiction", "name", "kind", "state", "status", "since", "source", "disagreement",
+    "jurisdiction", "name", "kind", "state", "status", "since", "last_asserted", "source",
+    "disagreement",
 ]  # fmt: skip
 
 
@@ -79,6 +80,7 @@ def _status_rows(rows, status: str | None = None) -> Iterator[dict]:
             "state": r.state,
             "status": r.status or NO_STATUS,
             "since": r.since,
+            "last_asserted": r.last_asserted,
             "source": r.source,
             "disagreement": r.disagreement,
         }

@@ -9,7 +9,7 @@ from tracker.batch import Batch, Fields, present
 from tracker.csvformat import Row
 from tracker.errors import Duplicate, InvalidValue, NotFound
 from tracker.models import Source
-from tracker.records import Rows
+from tracker.records import Rows, SourceRef
 from tracker.values import clean_text, optional_date
 
 COLUMNS = ["id", "key", "title", "publisher", "author", "url", "published", "kind"]
@@ -164,6 +164,16 @@ def resolve(conn: sa.Connection, ref: str, field: str = "source") -> sa.Row:
 def key_of(conn: sa.Connection, ref: str, field: str = "source") -> str:
     """The natural key of the source ``ref`` names (its id, key or url)."""
     return resolve(conn, ref, field).key
+
+
+def refs(conn: sa.Connection, ids: Iterable[int] | None = None) -> dict[int, SourceRef]:
+    """Sources as records name them, by id: each key with its title (tables
+    show the title, files the key). ``ids``: only these (default all)."""
+    t = Source
+    q = sa.select(t.c.id, t.c.key, t.c.title)
+    if ids is not None:
+        q = q.where(t.c.id.in_(set(ids)))
+    return {sid: SourceRef(key, title) for sid, key, title in conn.execute(q)}
 
 
 def list_sources(conn: sa.Connection) -> Rows:

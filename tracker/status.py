@@ -16,7 +16,8 @@ from tracker.csvformat import Row, parse_timestamp
 from tracker.db import BulkWriter, stream
 from tracker.errors import TrackerError
 from tracker.models import Jurisdiction, PolicyStatus, Source
-from tracker.records import Rows
+from tracker.records import Rows, SourceRef, Text
+from tracker.sources import refs as source_refs
 from tracker.values import clean_text, format_timestamp, optional_date
 
 
@@ -27,7 +28,9 @@ def history(conn: sa.Connection, jurisdiction_id: int) -> list[tuple]:
     p, s = PolicyStatus, Source
     start = _start(conn)
     q = (
-        sa.select(p, s.c.key.label("source_key"), start.label("start"))
+        sa.select(
+            p, s.c.key.label("source_key"), s.c.title.label("source_title"), start.label("start")
+        )
         .join(s, s.c.id == p.c.source_id)
         .where(p.c.jurisdiction_id == jurisdiction_id)
         .order_by(start, p.c.recorded_at, p.c.id)
@@ -36,20 +39,29 @@ def history(conn: sa.Connection, jurisdiction_id: int) -> list[tuple]:
 
 
 def in_force(conn: sa.Connection, jurisdiction_id: int, as_of: str | None = None) -> list[dict]:
-    """The status in force on ``as_of`` (default today), then each other
-    source whose latest word differs, most recent first (the dossier's rows)."""
+    """The status in force on ``as_of`` (default today), since when, and the
+    start of its newest assertion; then each other source whose latest word
+    differs, most recent first, with that word's start (the dossier's rows)."""
     day = as_of or date.today().isoformat()
-    words = _latest_words(conn, day, jurisdiction_id=jurisdiction_id).get(jurisdiction_id)
+    words = _words(conn, day, jurisdiction_id=jurisdiction_id).get(jurisdiction_id)
     if not words:
         return []
-    current, disagreeing = decide(words)
-    keys = _source_keys(conn)
-    flags = [bool(disagreeing)] + [True] * len(disagreeing)
-    return [
-        {"status": _STATUSES[w[_STATUS]], "since": w[_START] or None,
-         "source": keys[w[_SOURCE]], "disagreement": f}
-        for w, f in zip([current, *disagreeing], flags, strict=True)
-    ]  # fmt: skip
+    current, since, disagreeing = decide(words)
+    refs = source_refs(conn, {w[_SOURCE] for w in [current, *disagreeing]})
+    flag = bool(disagreeing)
+    rows = [_in_force_row(current, since, refs, flag)]
+    rows += [_in_force_row(w, None, refs, True) for w in disagreeing]
+    return rows
+
+
+def _in_force_row(word: tuple, since: str | None, refs: dict, disagreement: bool) -> dict:
+    return {
+        "status": _STATUSES[word[_CODE] & 7],
+        "since": since,
+        "last_asserted": word[_START] or None,
+        "source": refs[word[_SOURCE]],
+        "disagreement": disagreement,
+    }
 
 
 HISTORY_COLUMNS = [
@@ -70,7 +82,7 @@ def record(r) -> dict:
         "status": r.status,
         "effective": r.effective,
         "observed": r.observed,
-        "source": r.source_key,
+        "source": SourceRef(r.source_key, r.source_title),
         "citation": r.citation,
         "quote": r.quote,
         "note": r.note,
@@ -80,7 +92,8 @@ def record(r) -> dict:
 
 
 # The status in force, the one rule (DESIGN.md: "the latest assertion in
-# force on that date"), for one jurisdiction and for all of them alike.
+# force on that date"; "it has held 'since' the start of the unbroken run of
+# that status"), for one jurisdiction and for all of them alike.
 #
 # An assertion counts from its start: effective, else observed, else its
 # source's published date, else never known (''). Starts are dates as
@@ -88,36 +101,93 @@ def record(r) -> dict:
 # first), so "starts on or before the day" is ``start <= day`` for a full
 # YYYY-MM-DD day, in SQL (byte-wise on PostgreSQL) and in Python alike.
 # Of two assertions the newer is the one with the later start, then the
-# later recorded_at, then the higher id. Each source's newest word is its
-# latest word; the newest of those is the status in force; the other
-# sources whose latest word is another status disagree, newest first.
+# later recorded_at, then the higher id.
+#
+# A jurisdiction's assertions in force on the day, newest first, whatever
+# their sources:
+# - the status in force is the newest one's; ``last_asserted`` is its start;
+# - the run is the newest ones up to the first with another status (a source
+#   saying otherwise in between ends it, whoever says what after); "since" is
+#   the earliest effective date in the run, else (none has one) the earliest
+#   observed date, else the start of its oldest assertion. An assertion with
+#   an effective date starts on it, one with only an observed date on that:
+#   so "since" is the start of the run's oldest assertion with an effective
+#   date, else of its oldest with an observed date, else of its oldest;
+# - each source's newest assertion is its latest word; the other sources
+#   whose latest word is another status disagree, newest first.
 #
 # The database hands over every assertion in force in one unordered scan
 # (a national database holds millions: sorting or windowing them in SQL
-# costs more than this pass) and Python keeps each source's newest word.
+# costs more than this pass). Python keeps each jurisdiction's words in a
+# list, compacted when it grows long (``_compact``), and decides once per
+# jurisdiction (``decide``).
 
-# A word: (start, recorded_at, id, jurisdiction_id, source_id, status code),
-# so that tuples, compared item by item, compare as the rule does: the
-# greater of two words is the newer (ids are unique: what follows never
-# decides). The status comes as its place in the vocabulary (the column's
-# CHECK allows nothing else): a small int costs less than a string a million
-# times over.
-_START, _SOURCE, _STATUS = 0, 4, 5
+# A word: (start, recorded_at, id, jurisdiction_id, source_id, code), so
+# that tuples, compared item by item, compare as the rule does: the greater
+# of two words is the newer (ids are unique: what follows never decides).
+# The code is the status's place in the vocabulary (the column's CHECK
+# allows nothing else) plus 8 times what the start is (_EFFECTIVE,
+# _OBSERVED, or _OTHER: the published date or nothing): a small int costs
+# less than strings a million times over.
+_START, _SOURCE, _CODE = 0, 4, 5
 _STATUSES = [s.value for s in vocab.Status]
+_EFFECTIVE, _OBSERVED, _OTHER = 0, 1, 2
+# A jurisdiction's list is compacted when it reaches this many words (and
+# twice what the last compaction kept).
+_COMPACT_AT = 64
 
 
-def decide(words: dict[int, tuple]) -> tuple[tuple, list[tuple]]:
-    """The status in force and the disagreement, from each source's latest
-    word about one jurisdiction (``{source_id: word}``, not empty): the
-    newest word, and the other sources' words with another status, newest
-    first."""
+def decide(words: list[tuple]) -> tuple[tuple, str | None, list[tuple]]:
+    """The rule over one jurisdiction's words in force (not empty; sorted
+    here, newest first): the newest word, "since" (None: never known), and
+    the other sources' latest words with another status, newest first."""
     if len(words) == 1:
-        (current,) = words.values()
-        return current, []
-    ordered = sorted(words.values(), reverse=True)
-    current = ordered[0]
-    status = current[_STATUS]
-    return current, [w for w in ordered[1:] if w[_STATUS] != status]
+        # Its run is itself: "since" is its start (effective, else observed, else published).
+        current = words[0]
+        return current, current[_START] or None, []
+    words.sort(reverse=True)
+    current = words[0]
+    status = current[_CODE] & 7
+    first, origin = current, current[_CODE] >> 3
+    for word in words:
+        code = word[_CODE]
+        if code & 7 != status:
+            break
+        if code >> 3 <= origin:
+            # Older (or as old) with as good a date: the run's earliest so far.
+            first, origin = word, code >> 3
+    # Each source's latest word is the first of its words, newest first.
+    seen = set()
+    disagreeing = []
+    for word in words:
+        source = word[_SOURCE]
+        if source not in seen:
+            seen.add(source)
+            if word[_CODE] & 7 != status:
+                disagreeing.append(word)
+    return current, first[_START] or None, disagreeing
+
+
+def _compact(words: list[tuple]) -> None:
+    """Drop, in place, the words of one jurisdiction that can decide nothing,
+    whatever words come later. Kept: each source's latest word, the newest run
+    (the newest words up to the first with another status) and that first
+    word, which ends the run of any word that comes later and is older. Any
+    other word is older than the run and than the word ending it, which differ
+    in status, so one of them differs from it: it belongs to no run, now or later."""
+    words.sort(reverse=True)
+    status = words[0][_CODE] & 7
+    seen: set[int] = set()
+    kept = []
+    end = None
+    for word in words:
+        source = word[_SOURCE]
+        if end is None and word[_CODE] & 7 != status:
+            end = word
+        if end is None or word is end or source not in seen:
+            kept.append(word)
+        seen.add(source)
+    words[:] = kept
 
 
 def _start(conn: sa.Connection):
@@ -126,41 +196,44 @@ def _start(conn: sa.Connection):
     return start.collate("C") if conn.dialect.name == "postgresql" else start
 
 
-def _latest_words(
+def _words(
     conn: sa.Connection, day: str, *, jurisdiction_id: int | None = None, jurisdictions=None
-) -> dict[int, dict[int, tuple]]:
-    """Each source's latest word on ``day`` about each jurisdiction that has
-    one: ``{jurisdiction_id: {source_id: word}}``. ``jurisdictions``: a
-    select of the ids to look at (default all)."""
+) -> dict[int, list[tuple]]:
+    """The words in force on ``day`` about each jurisdiction that has one, as
+    many as deciding needs (``_compact``): ``{jurisdiction_id: [word, ...]}``.
+    ``jurisdictions``: a select of the ids to look at (default all)."""
     p, s = PolicyStatus, Source
     start = _start(conn)
+    status = sa.case({v: i for i, v in enumerate(_STATUSES)}, value=p.c.status)
+    origin = sa.case(
+        (p.c.effective.is_not(None), 8 * _EFFECTIVE),
+        (p.c.observed.is_not(None), 8 * _OBSERVED),
+        else_=8 * _OTHER,
+    )
     q = (
-        sa.select(
-            start,
-            p.c.recorded_at,
-            p.c.id,
-            p.c.jurisdiction_id,
-            p.c.source_id,
-            sa.case({v: i for i, v in enumerate(_STATUSES)}, value=p.c.status),
-        )
+        sa.select(start, p.c.recorded_at, p.c.id, p.c.jurisdiction_id, p.c.source_id,
+                  status + origin)
         .join(s, s.c.id == p.c.source_id)
         .where(start <= day)
-    )
+    )  # fmt: skip
     if jurisdiction_id is not None:
         q = q.where(p.c.jurisdiction_id == jurisdiction_id)
     if jurisdictions is not None:
         q = q.where(p.c.jurisdiction_id.in_(jurisdictions))
-    latest: dict[int, dict[int, tuple]] = {}
-    get = latest.get
+    kept: dict[int, list[tuple]] = {}
+    # Where a compacted list is compacted again: at twice what it kept.
+    limits: dict[int, int] = {}
+    get = kept.get
     for word in stream(conn, q, "tracker_in_force"):
-        words = get(word[3])  # jurisdiction_id, then source_id
+        words = get(word[3])  # jurisdiction_id
         if words is None:
-            latest[word[3]] = {word[4]: word}
-        else:
-            old = words.get(word[4])
-            if old is None or word > old:
-                words[word[4]] = word
-    return latest
+            kept[word[3]] = [word]
+            continue
+        words.append(word)
+        if len(words) >= _COMPACT_AT and len(words) >= limits.get(word[3], 0):
+            _compact(words)
+            limits[word[3]] = 2 * len(words)
+    return kept
 
 
 @contextmanager
@@ -177,9 +250,15 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _source_keys(conn: sa.Connection) -> dict[int, str]:
-    s = Source
-    return dict(conn.execute(sa.select(s.c.id, s.c.key)).all())
+def _said(words: list[tuple], refs: dict[int, SourceRef]) -> Text:
+    """Other sources' words as the disagreement column shows them:
+    ``status (source); ...``, each source a key in files, a title in tables."""
+    parts: list = []
+    for word in words:
+        if parts:
+            parts.append("; ")
+        parts += (f"{_STATUSES[word[_CODE] & 7]} (", refs[word[_SOURCE]], ")")
+    return Text(parts)
 
 
 # A jurisdiction as the report and the list show it, in their order.
@@ -199,8 +278,9 @@ class InForce(NamedTuple):
     name_folded: str
     status: str | None
     since: str | None
-    source: str | None
-    disagreement: str | None
+    last_asserted: str | None
+    source: SourceRef | None
+    disagreement: Text | None
 
 
 def in_force_rows(
@@ -213,8 +293,8 @@ def in_force_rows(
 ) -> Iterator[InForce]:
     """One row per jurisdiction, ordered by state, name and key, with the status
     in force on ``day`` (a full ``YYYY-MM-DD``): ``id, ocd_id, name, kind,
-    state, fips, population, name_folded, status, since, source,
-    disagreement``. ``status`` is None when nothing is in force yet;
+    state, fips, population, name_folded, status, since, last_asserted,
+    source, disagreement``. ``status`` is None when nothing is in force yet;
     ``disagreement`` is ``status (source); ...`` or None (always None when
     ``disagreement`` is False).
 
@@ -227,32 +307,28 @@ def in_force_rows(
     if kind:
         only.append(j.c.kind == kind)
     chosen = sa.select(j.c.id).where(*only) if only else None
-    keys = _source_keys(conn)
+    refs = source_refs(conn)
     q = (
         sa.select(*[j.c[c] for c in _JURISDICTION])
         .where(*only)
         .order_by(j.c.state, j.c.name_folded, j.c.ocd_id)
     )
-    nothing = (None, None, None, None)
+    nothing = (None, None, None, None, None)
     with _no_cycle_collection():
-        latest = _latest_words(conn, day, jurisdictions=chosen)
+        kept = _words(conn, day, jurisdictions=chosen)
         for row in stream(conn, q, "tracker_jurisdictions"):
-            words = latest.pop(row[0], None)
+            words = kept.pop(row[0], None)
             if not words:
                 yield InForce(*row, *nothing)
                 continue
-            current, disagreeing = decide(words)
-            differ = None
-            if disagreement and disagreeing:
-                differ = "; ".join(
-                    f"{_STATUSES[w[_STATUS]]} ({keys[w[_SOURCE]]})" for w in disagreeing
-                )
+            current, since, disagreeing = decide(words)
             yield InForce(
                 *row,
-                _STATUSES[current[_STATUS]],
+                _STATUSES[current[_CODE] & 7],
+                since,
                 current[_START] or None,
-                keys[current[_SOURCE]],
-                differ,
+                refs[current[_SOURCE]],
+                _said(disagreeing, refs) if disagreement and disagreeing else None,
             )
 
 

@@ -39,8 +39,12 @@ def status(
 ) -> None:
     """Each jurisdiction's status in force on a date, since when, according to which source.
 
-    Jurisdictions with no status on that date say "no status recorded"; the
-    disagreement column lists other sources that say something different.
+    "since" is when that status began: the earliest effective date in its
+    unbroken run of assertions (any source's), else the earliest observed date;
+    "last_asserted" is the date of the newest assertion. Jurisdictions with no
+    status on that date say "no status recorded"; the disagreement column lists
+    other sources that say something different. Tables show sources by title,
+    CSV and JSON by key.
 
     Example: tracker report status --as-of 2018-01 --state CA --status sanctuary
 
