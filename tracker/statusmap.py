@@ -443,7 +443,7 @@ def _tooltip(p: Place, where: str | None = None) -> str:
     text = f"{r.name}, {r.state}: {r.status or reports.NO_STATUS}"
     if r.status:
         text += f" since {r.since}" if r.since else " (since unknown)"
-        text += f" (source: {r.source})"
+        text += f" (source: {getattr(r.source, 'title', r.source)})"
     if r.disagreement:
         text += f"; sources disagree: {r.disagreement}"
     if where:
