@@ -216,3 +216,45 @@ def dump(url: str) -> dict[str, list[tuple]]:
             name: sorted(tuple(map(repr, row)) for row in conn.execute(sa.select(table)))
             for name, table in metadata.tables.items()
         }
+
+
+# --- a real browser ------------------------------------------------------------------
+# Pages are checked in headless Chromium (Debian's chromium and chromium-driver
+# packages, driven by Selenium). Without them these tests are skipped with a
+# message, unless TRACKER_REQUIRE_BROWSER=1 (set by CI), where they fail.
+REQUIRE_BROWSER = os.environ.get("TRACKER_REQUIRE_BROWSER") == "1"
+CHROMIUM = os.environ.get("TRACKER_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("TRACKER_TEST_CHROMEDRIVER", "/usr/bin/chromedriver")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium that keeps the console's messages (``console(driver)``)."""
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        missing.append("the selenium package")
+    if missing:
+        message = (
+            f"browser tests need {', '.join(missing)} (apt-get install chromium chromium-driver)"
+        )
+        if REQUIRE_BROWSER:
+            pytest.fail(message)
+        pytest.skip(message)
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1280,1000", "--allow-file-access-from-files"):  # fmt: skip
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def console_problems(driver) -> list[str]:
+    """The console's warnings and errors since the last call."""
+    return [e["message"] for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
