@@ -38,7 +38,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from tracker import __version__, journal, transfer
 from tracker.csvformat import ENTITIES, Column
 from tracker.db import current_revision, stream
-from tracker.models import ChangeLog, metadata
+from tracker.models import ChangeLog, RegistryPlace, metadata
 
 TITLE = "tracker: US jurisdictions' sanctuary-policy status, federal grants, actions and litigation"
 DESCRIPTION = (
@@ -252,11 +252,9 @@ def last_change(conn: sa.Connection) -> str | None:
     """When the data last changed: the latest time a row was added or the
     journal noted an edit or removal (ISO 8601 UTC); None for an empty database.
     Read from the data, never the clock, so a release of unchanged data is unchanged."""
-    moments = []
-    for table in [*journal.journaled(), ChangeLog]:
-        when = journal.stamp(table)
-        if when is not None:
-            moments.append(sa.select(sa.func.max(when)).scalar_subquery())
+    stamps = [journal.stamp(t) for t in journal.journaled()]
+    stamps += [ChangeLog.c.recorded_at, RegistryPlace.c.loaded_at]
+    moments = [sa.select(sa.func.max(c)).scalar_subquery() for c in stamps if c is not None]
     latest = [m for m in conn.execute(sa.select(*moments)).one() if m is not None]
     if not latest:
         return None
@@ -280,6 +278,7 @@ def copy_database(conn: sa.Connection, path: Path) -> int:
     raw = sqlite3.connect(partial, isolation_level=None)
     total = 0
     try:
+        # A new file written the same way each time is the same bytes each time.
         raw.execute("PRAGMA journal_mode = DELETE")
         raw.execute("BEGIN")
         tables = metadata.sorted_tables
@@ -302,9 +301,12 @@ def copy_database(conn: sa.Connection, path: Path) -> int:
                 raw.execute(_ddl(sa.schema.CreateIndex(index)))
         raw.execute("COMMIT")
         raw.execute("VACUUM")
-    finally:
         raw.close()
-    partial.replace(path)
+        partial.replace(path)
+    except BaseException:
+        raw.close()
+        partial.unlink(missing_ok=True)
+        raise
     return total
 
 
@@ -561,8 +563,12 @@ def datasette_metadata() -> dict:
 
 def _write_json(path: Path, data: dict) -> None:
     partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    partial.replace(path)
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def write(conn: sa.Connection, data_dir: Path) -> dict[str, int]:
