@@ -29,6 +29,7 @@ from tracker import jurisdictions as jur
 from tracker import registry, reports, vocab
 from tracker import status as st
 from tracker.errors import InvalidValue
+from tracker.records import SourceRef, Text
 
 ATLAS = os.path.join(os.path.dirname(__file__), "map_data", "counties-albers-10m.json")
 ATLAS_CREDIT = "Boundaries: U.S. Census Bureau cartographic boundary files 2017, via us-atlas 3.0.1"
@@ -438,14 +439,23 @@ def _label(key: str) -> str:
     return key.replace("_", " ")
 
 
+def _titled(value) -> str:
+    """Sources by their titles, as a reader knows them (a key is for files)."""
+    if isinstance(value, SourceRef):
+        return value.title
+    if isinstance(value, Text):
+        return "".join(p.title if isinstance(p, SourceRef) else p for p in value.parts)
+    return str(value)
+
+
 def _tooltip(p: Place, where: str | None = None) -> str:
     r = p.row
     text = f"{r.name}, {r.state}: {r.status or reports.NO_STATUS}"
     if r.status:
         text += f" since {r.since}" if r.since else " (since unknown)"
-        text += f" (source: {getattr(r.source, 'title', r.source)})"
+        text += f" (source: {_titled(r.source)})"
     if r.disagreement:
-        text += f"; sources disagree: {r.disagreement}"
+        text += f"; sources disagree: {_titled(r.disagreement)}"
     if where:
         text += f" [{where}]"
     return text
