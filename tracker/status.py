@@ -222,6 +222,13 @@ def _start(conn: sa.Connection):
     return start.collate("C") if conn.dialect.name == "postgresql" else start
 
 
+def first_start(conn: sa.Connection) -> str | None:
+    """The earliest start of any assertion (as entered), None when none has one."""
+    start = _start(conn)
+    q = sa.select(sa.func.min(start)).select_from(PolicyStatus.join(Source)).where(start != "")
+    return conn.execute(q).scalar()
+
+
 def _words(
     conn: sa.Connection, day: str, *, jurisdiction_id: int | None = None, jurisdictions=None
 ) -> dict[int, list[tuple]]:
