@@ -466,3 +466,16 @@ def test_bad_output_directories_are_one_error_line(cli, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
+
+
+def test_an_empty_database_publishes_a_site_too(cli, tmp_path):
+    out = tmp_path / "site"
+    result = publish(cli, out)
+    assert ": 0 jurisdiction(s), 0 action(s), 0 case(s), 0 source(s);" in result.stderr
+    tree = parse(out / "index.html")
+    options = [n.attrs["value"] for n in by_id(tree, "year").iter() if n.tag == "option"]
+    assert len(options) == 1
+    assert "No data recorded yet" in (out / "status.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (out / "data").iterdir()) == sorted(
+        e.filename for e in ENTITIES.values()
+    )

@@ -239,7 +239,7 @@ class Site:
             f'<header class="site"><a class="brand" href="{root}index.html">'
             f"Sanctuary-policy tracker</a><nav>{nav}</nav></header>\n"
             f"<main>\n{body}</main>\n"
-            f'<footer class="site">Data as of {e(self.as_of)}; status shown as of '
+            f'<footer class="site">{e(self.as_of)}; status shown as of '
             f"{e(self.day)}. Every fact links to its source. "
             f'<a href="{root}codebook.html">Codebook</a> · '
             f'<a href="{root}index.html#data">Download the data</a></footer>\n'
@@ -248,8 +248,8 @@ class Site:
 
 
 def _latest_change(conn: sa.Connection) -> str:
-    """The latest moment the database recorded (rows stamped when written,
-    and the journal of changes): the data's "as of"."""
+    """The footer's "Data as of": the latest moment the database recorded
+    (rows stamped when written, and the journal of changes)."""
     latest = None
     for table in models.metadata.tables.values():
         for name in ("created_at", "recorded_at"):
@@ -257,7 +257,9 @@ def _latest_change(conn: sa.Connection) -> str:
                 found = conn.execute(sa.select(sa.func.max(table.c[name]))).scalar()
                 if found is not None and (latest is None or found > latest):
                     latest = found
-    return format_timestamp(latest)[:19] + "Z" if latest is not None else "no data yet"
+    if latest is None:
+        return "No data recorded yet"
+    return f"Data as of {format_timestamp(latest)[:19]}Z"
 
 
 def _table(headers: Iterable[str], rows: list[str], *, ident: str = "", cls: str = "") -> str:
