@@ -809,7 +809,10 @@ class _Cites:
 
 def _source_page(site: Site, s: dict, cites: _Cites) -> str:
     root = "../"
-    url = f'<a href="{e(s["url"])}" rel="external">{e(s["url"])}</a>' if s["url"] else ""
+    url = e(s["url"])
+    # Only a web address becomes a link (never a script's "javascript:").
+    if url.lower().startswith(("http://", "https://")):
+        url = f'<a href="{url}" rel="external">{url}</a>'
     parts = [
         f"<h1>{e(s['title'])}</h1>\n",
         _dl(
