@@ -33,6 +33,7 @@ from tracker.models import (
     utcnow,
 )
 from tracker.records import Rows
+from tracker.sources import refs as source_refs
 from tracker.values import (
     clean_text,
     first_day,
@@ -490,6 +491,27 @@ def list_entries(conn: sa.Connection, action: str) -> Rows:
         for e in entries
     ]  # fmt: skip
     return Rows(ENTRY_COLUMNS, rows)
+
+
+def entry_fates(conn: sa.Connection, action: str) -> dict[int, list[dict]]:
+    """The fates of a list's entries (``action``: its id or key), by entry
+    id, each oldest first with its source: ``{entry_id: [{fate, date,
+    source, note}, ...]}`` (``list_entries`` gives each entry's id)."""
+    a = actions.resolve(conn, action)
+    q = (
+        sa.select(F.c.entry_id, F.c.fate, F.c.date, F.c.source_id, F.c.note)
+        .join(E, E.c.id == F.c.entry_id)
+        .where(E.c.action_id == a.id)
+        .order_by(F.c.date, F.c.fate, F.c.id)
+    )
+    found_rows = conn.execute(q).all()
+    refs = source_refs(conn, {r.source_id for r in found_rows})
+    found: dict[int, list[dict]] = {}
+    for r in found_rows:
+        found.setdefault(r.entry_id, []).append(
+            {"fate": r.fate, "date": r.date, "source": refs[r.source_id], "note": r.note}
+        )
+    return found
 
 
 # --- comparing two lists ----------------------------------------------------------

@@ -25,6 +25,12 @@ def history(conn: sa.Connection, jurisdiction_id: int) -> list[tuple]:
     """Every assertion about a jurisdiction with its source, oldest first: by
     when it counts from (effective, else observed, else published; partial
     dates by their first day), then by when it was recorded."""
+    return histories(conn, [jurisdiction_id]).get(jurisdiction_id, [])
+
+
+def histories(conn: sa.Connection, ids: list[int] | None = None) -> dict[int, list[tuple]]:
+    """``history`` of each jurisdiction of ``ids`` (default all) that has
+    assertions, in one query: ``{jurisdiction_id: [row, ...]}``."""
     p, s = PolicyStatus, Source
     start = _start(conn)
     q = (
@@ -32,26 +38,46 @@ def history(conn: sa.Connection, jurisdiction_id: int) -> list[tuple]:
             p, s.c.key.label("source_key"), s.c.title.label("source_title"), start.label("start")
         )
         .join(s, s.c.id == p.c.source_id)
-        .where(p.c.jurisdiction_id == jurisdiction_id)
-        .order_by(start, p.c.recorded_at, p.c.id)
+        .order_by(p.c.jurisdiction_id, start, p.c.recorded_at, p.c.id)
     )
-    return list(conn.execute(q))
+    if ids is not None:
+        q = q.where(
+            p.c.jurisdiction_id == ids[0] if len(ids) == 1 else p.c.jurisdiction_id.in_(ids)
+        )
+    found: dict[int, list[tuple]] = {}
+    for r in conn.execute(q):
+        found.setdefault(r.jurisdiction_id, []).append(r)
+    return found
 
 
 def in_force(conn: sa.Connection, jurisdiction_id: int, as_of: str | None = None) -> list[dict]:
     """The status in force on ``as_of`` (default today), since when, and the
     start of its newest assertion; then each other source whose latest word
     differs, most recent first, with that word's start (the dossier's rows)."""
+    return in_force_of(conn, [jurisdiction_id], as_of).get(jurisdiction_id, [])
+
+
+def in_force_of(
+    conn: sa.Connection, ids: list[int] | None = None, as_of: str | None = None
+) -> dict[int, list[dict]]:
+    """``in_force`` of each jurisdiction of ``ids`` (default all) with a
+    status in force, in one scan: ``{jurisdiction_id: rows}``."""
     day = as_of or date.today().isoformat()
-    words = _words(conn, day, jurisdiction_id=jurisdiction_id).get(jurisdiction_id)
-    if not words:
-        return []
-    current, since, disagreeing = decide(words)
-    refs = source_refs(conn, {w[_SOURCE] for w in [current, *disagreeing]})
-    flag = bool(disagreeing)
-    rows = [_in_force_row(current, since, refs, flag)]
-    rows += [_in_force_row(w, None, refs, True) for w in disagreeing]
-    return rows
+    if ids is not None and len(ids) == 1:
+        kept = _words(conn, day, jurisdiction_id=ids[0])
+    else:
+        kept = _words(conn, day, jurisdictions=ids)
+    decided = {jid: decide(words) for jid, words in kept.items() if words}
+    wanted = {w[_SOURCE] for current, _, disagreeing in decided.values()
+              for w in [current, *disagreeing]}  # fmt: skip
+    refs = source_refs(conn, wanted) if ids is not None and len(ids) == 1 else source_refs(conn)
+    found = {}
+    for jid, (current, since, disagreeing) in decided.items():
+        flag = bool(disagreeing)
+        rows = [_in_force_row(current, since, refs, flag)]
+        rows += [_in_force_row(w, None, refs, True) for w in disagreeing]
+        found[jid] = rows
+    return found
 
 
 def _in_force_row(word: tuple, since: str | None, refs: dict, disagreement: bool) -> dict:
@@ -194,6 +220,13 @@ def _start(conn: sa.Connection):
     p, s = PolicyStatus, Source
     start = sa.func.coalesce(p.c.effective, p.c.observed, s.c.published, "")
     return start.collate("C") if conn.dialect.name == "postgresql" else start
+
+
+def first_start(conn: sa.Connection) -> str | None:
+    """The earliest start of any assertion (as entered), None when none has one."""
+    start = _start(conn)
+    q = sa.select(sa.func.min(start)).select_from(PolicyStatus.join(Source)).where(start != "")
+    return conn.execute(q).scalar()
 
 
 def _words(

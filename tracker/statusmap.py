@@ -254,6 +254,9 @@ class Options(NamedTuple):
     page: str  # svg or html
     as_of: str  # the day, YYYY-MM-DD
     state: object | None  # a `us` State, or None for the whole country
+    # The list of what has no place on the map, under it (``tracker publish``
+    # leaves it out of its home page: its status table lists everything).
+    listing: bool = True
 
 
 def check(*, out: Path, level: str = "state", as_of: str | None = None, state: str | None = None):
@@ -285,7 +288,9 @@ class Place(NamedTuple):
     disagree: bool
 
 
-def _sources(rows: Iterable[st.InForce]) -> set[str]:
+def sources_of(rows: Iterable[st.InForce]) -> set[str]:
+    """The keys of the sources the rows draw on: each status's, and those
+    that disagree."""
     found = set()
     statuses = "|".join(re.escape(s) for s in COLOURS)
     words = re.compile(rf"(?:^|; )(?:{statuses}) \((.*?)\)(?=; (?:{statuses}) \(|$)")
@@ -337,6 +342,15 @@ def _coordinates(conn: sa.Connection, state: str | None) -> dict[str, tuple[floa
     return found
 
 
+def level_rows(rows: Iterable[st.InForce], level: str) -> list[st.InForce]:
+    """The rows a map of ``level`` draws (its shapes' kinds and cities), by
+    state and name."""
+    level_kinds = _STATE_LEVEL if level == "state" else _COUNTY_LEVEL
+    rows = [r for r in rows if r.kind in level_kinds or r.kind in _PLACES]
+    rows.sort(key=lambda r: (r.state, r.name, r.ocd_id))
+    return rows
+
+
 class Drawing(NamedTuple):
     text: str
     jurisdictions: int
@@ -345,16 +359,16 @@ class Drawing(NamedTuple):
     shapes: int
     dots: int
     listed: int
+    # Each coloured shape's and dot's element id with its jurisdiction's
+    # database id, in the SVG's order (``tracker publish`` recolours them).
+    elements: tuple[tuple[str, int], ...] = ()
 
 
 def draw(conn: sa.Connection, options: Options, *, known_at: datetime | None = None) -> Drawing:
     """The map as SVG text (or an HTML page holding it) and what it shows."""
     a = atlas()
     code = options.state.abbr if options.state else None
-    rows = list(st.in_force_rows(conn, options.as_of, state=code))
-    level_kinds = _STATE_LEVEL if options.level == "state" else _COUNTY_LEVEL
-    rows = [r for r in rows if r.kind in level_kinds or r.kind in _PLACES]
-    rows.sort(key=lambda r: (r.state, r.name, r.ocd_id))
+    rows = level_rows(st.in_force_rows(conn, options.as_of, state=code), options.level)
 
     shapes = a.states if options.level == "state" else a.counties
     if options.state is not None:
@@ -394,13 +408,19 @@ def draw(conn: sa.Connection, options: Options, *, known_at: datetime | None = N
         filled[fips] = place
 
     with_status = sum(1 for r in rows if r.status)
-    sources = len(_sources(rows))
+    sources = len(sources_of(rows))
     svg = _svg(
         a, options, shapes, filled, dots, listed,
         counts=(len(rows), with_status, sources), known_at=known_at,
     )  # fmt: skip
     text = _html(svg, options) if options.page == "html" else _XML + svg
-    return Drawing(text, len(rows), with_status, sources, len(filled), len(dots), len(listed))
+    elements = tuple(
+        [(f"fips-{f}", filled[f].row.id) for f in sorted(filled)]
+        + [(f"place-{_ident(p.row)}", p.row.id) for p, _x, _y in dots]
+    )
+    return Drawing(
+        text, len(rows), with_status, sources, len(filled), len(dots), len(listed), elements
+    )
 
 
 @functools.cache
@@ -484,9 +504,28 @@ def _patterns(size: float, prefix: str = "hatch") -> str:
     return "".join(out)
 
 
+def headings(
+    options: Options, counts: tuple[int, int, int], *, known_at: datetime | None = None
+) -> tuple[str, str]:
+    """The map's title and the line under it: the day, and how many
+    jurisdictions (``counts``: drawn, with a status, sources)."""
+    jurisdictions, with_status, sources = counts
+    title = f"Sanctuary-policy status in force on {options.as_of}"
+    if options.state is not None:
+        title += f": {options.state.name}"
+    if known_at is not None:
+        title += f", as the database knew it at {_moment(known_at)}"
+    scope = "states" if options.level == "state" else "counties and county-equivalents"
+    subtitle = (
+        f"{jurisdictions} jurisdiction{'s' if jurisdictions != 1 else ''} "
+        f"({scope}, and cities as dots), {with_status} with a status recorded; "
+        f"{sources} source{'s' if sources != 1 else ''}"
+    )
+    return title, subtitle
+
+
 def _svg(a, options, shapes, filled, dots, listed, *, counts, known_at) -> str:
     """The whole picture: title, the map (shapes, borders, dots), legend, list, credit."""
-    jurisdictions, with_status, sources = counts
     # The frame: the whole atlas, or the chosen state with a margin.
     if options.state is not None:
         x0, y0, x1, y1 = a.bounds(a.states[options.state.fips])
@@ -499,23 +538,15 @@ def _svg(a, options, shapes, filled, dots, listed, *, counts, known_at) -> str:
     # How much the frame is enlarged: line widths, hatching and dots stay the same on screen.
     zoom = min(WIDTH / vw, map_height / vh)
 
-    title = f"Sanctuary-policy status in force on {options.as_of}"
-    if options.state is not None:
-        title += f": {options.state.name}"
-    if known_at is not None:
-        title += f", as the database knew it at {_moment(known_at)}"
-    scope = "states" if options.level == "state" else "counties and county-equivalents"
-    subtitle = (
-        f"{jurisdictions} jurisdiction{'s' if jurisdictions != 1 else ''} "
-        f"({scope}, and cities as dots), {with_status} with a status recorded; "
-        f"{sources} source{'s' if sources != 1 else ''}"
-    )
+    title, subtitle = headings(options, counts, known_at=known_at)
 
     legend_y = _TOP + map_height + 14
     legend = [*COLOURS, NO_STATUS_KEY, "untracked", "disagree"]
     per_row = 5
     legend_rows = math.ceil(len(legend) / per_row)
     list_y = legend_y + legend_rows * _LEGEND_ROW + 18
+    if not options.listing:
+        listed = []
     list_rows = math.ceil(len(listed) / _LIST_COLUMNS)
     height = list_y + (list_rows * _LIST_LINE + 28 if listed else 0) + 22
 
@@ -529,8 +560,8 @@ def _svg(a, options, shapes, filled, dots, listed, *, counts, known_at) -> str:
         "text{fill:#222}.small{font-size:12px}.list{font-size:11px}</style>",
         f"<defs>{_patterns(6, 'legend-hatch')}</defs>",
         f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>',
-        f'<text x="16" y="26" font-size="19" font-weight="600">{_a(title)}</text>',
-        f'<text x="16" y="47" class="small">{_a(subtitle)}</text>',
+        f'<text id="map-heading" x="16" y="26" font-size="19" font-weight="600">{_a(title)}</text>',
+        f'<text id="map-subtitle" x="16" y="47" class="small">{_a(subtitle)}</text>',
         f'<svg id="map" class="level-{options.level}" x="0" y="{_TOP}" width="{WIDTH}" '
         f'height="{map_height}" viewBox="{_fmt(vx)} {_fmt(vy)} {_fmt(vw)} {_fmt(vh)}" '
         'preserveAspectRatio="xMidYMid meet">',

@@ -145,6 +145,7 @@ def _register() -> None:
         db,
         grants,
         jurisdictions,
+        publish,
         registry,
         report,
         sources,
@@ -171,6 +172,7 @@ def _register() -> None:
     app.command("reconcile")(registry.reconcile)
     app.command("changes")(changes.changes)
     app.command("map")(statusmap.map_)
+    app.command("publish")(publish.publish)
 
 
 _register()
