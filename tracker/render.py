@@ -1,10 +1,18 @@
 """Rows -> table | csv | json | markdown. The only module that formats output.
 
 Rows are dicts with the same keys in the same order. JSON keeps the keys as
-given (stable), dates as entered and money as decimal strings. Tables are
-plain text: user text is never read as terminal markup. A source
+given (stable), dates as entered and money as decimal strings; CSV, JSON and
+jsonl print every column in full, whatever the terminal. Tables are plain
+text: user text is never read as terminal markup. A source
 (``records.SourceRef``, also inside a ``records.Text``) is its key in CSV and
 JSON, as files name it, and its title, shortened, in tables and markdown.
+
+Tables are for people (see "Tables people can read" below): they lead with
+the row's name and leave keys for last (markdown too), and they fit the
+terminal's width, shortening free text with "…". Piped or redirected, a
+table is not fitted (every character, for grep or ``less -S``) unless the
+COLUMNS environment variable is set, which asks for that width. Markdown,
+meant for documents, is never shortened beyond a source's title.
 """
 
 import csv
