@@ -185,8 +185,9 @@ def render(
 # every character) unless COLUMNS is set in the environment, which asks for
 # that width. A terminal uses its own width, or COLUMNS when set.
 
-# What a reader knows a row by. When a table has one, its identifiers go last.
-_NAMES = ("name", "caption", "title")
+# What a reader knows a row by (a case's party: "Chicago, IL"). When a table
+# has one, its identifiers go last.
+_NAMES = ("name", "caption", "title", "party")
 # Identifiers meant for scripts and files: the database id, the natural key,
 # a jurisdiction's OCD id. CSV and JSON keep them where the domain puts them.
 _IDENTIFIERS = ("id", "key", "jurisdiction")
@@ -211,8 +212,8 @@ def table_columns(columns: Iterable[str]) -> list[str]:
     """The columns in the order a table shows them.
 
     A jurisdiction's state follows its name and its status its kind; when the
-    rows have a name (a name, caption or title), the identifiers (id, key, OCD
-    id) come last. ``report status`` reads ``name state kind status since …
+    rows have a name (a name, caption, title or party), the identifiers (id,
+    key, OCD id) come last. ``report status`` reads ``name state kind status since …
     jurisdiction``; ``jurisdictions list`` ``name state kind status fips
     population id key``. Other columns keep the order given."""
     shown = list(columns)
@@ -313,20 +314,19 @@ def _fit(
                 break
             trailing.append(i)
     # What each try leaves out: nothing, the empty columns, then identifiers.
-    tries = [(COMFORTABLE, set()), (COMFORTABLE, empty)]
-    tries += [(COMFORTABLE, empty | set(trailing[:n])) for n in range(1, len(trailing) + 1)]
-    for floor, left_out in tries:
+    tries = [set(), empty] + [empty | set(trailing[:n]) for n in range(1, len(trailing) + 1)]
+    for left_out in tries:
         shown = [i for i in range(len(columns)) if i not in left_out]
-        widths = _widths(shown, columns, natural, shrink, floor, width) if shown else None
+        widths = _widths(shown, columns, natural, shrink, width) if shown else None
         if widths is not None:
             return shown, widths
     return None
 
 
-def _widths(shown, columns, natural, shrink, floor, width) -> list[int] | None:
+def _widths(shown, columns, natural, shrink, width) -> list[int] | None:
     """Each shown column's width with the shortened ones capped at the largest
-    cap that fits (none below ``floor`` or its header), or None."""
-    least = {i: min(natural[i], max(len(columns[i]), floor)) for i in shown if i in shrink}
+    cap that fits (none below COMFORTABLE or its header), or None."""
+    least = {i: min(natural[i], max(len(columns[i]), COMFORTABLE)) for i in shown if i in shrink}
 
     def wide(i: int, cap: int) -> int:
         return max(least[i], min(natural[i], cap)) if i in least else natural[i]
@@ -384,7 +384,7 @@ def render_record(
     elif fmt == Format.markdown:
         fields = table_columns(record)
         render([{"field": f, "value": record[f]} for f in fields], fmt, out)
-    else:
+    elif record:
         fields = table_columns(record)
         if width is None:
             width = terminal_width(out)
