@@ -314,7 +314,11 @@ def test_dry_run_lists_changed_targets_and_aliases(full_cli, tmp_path):
     assert dump(full_cli.url) == before
 
 
-def test_dry_run_table_lists_updated_and_added_records_field_by_field(full_cli, tmp_path):
+def test_dry_run_table_lists_updated_and_added_records_field_by_field(
+    full_cli, tmp_path, monkeypatch
+):
+    # Piped (no COLUMNS): the table is not fitted, so every value shows in full.
+    monkeypatch.delenv("COLUMNS")
     d = _write(
         tmp_path / "in",
         {

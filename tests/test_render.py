@@ -23,7 +23,8 @@ def run(fmt, rows=ROWS, **kw):
 def test_table_is_plain_aligned_text_with_text_exactly_as_given():
     text = run(Format.table)
     lines = text.splitlines()
-    assert lines[0].split() == ["id", "key", "caption", "amount", "parties", "filed"]
+    # A captioned row leads with its caption; its id and key come last.
+    assert lines[0].split() == ["caption", "amount", "parties", "filed", "id", "key"]
     assert set(lines[1].replace(" ", "")) == {"-"}
     assert "Doña Ana County v. [United States]" in lines[2]
     assert "plaintiff: Doña Ana County, NM; defendant: Jeff Sessions" in lines[2]
@@ -61,7 +62,8 @@ def test_json_keeps_keys_types_and_strings():
 
 def test_markdown_escapes_pipes():
     text = run(Format.markdown, [{"id": 1, "caption": "A | B"}])
-    assert text.splitlines() == ["| id | caption |", "|---|---|", "| 1 | A \\| B |"]
+    # Markdown orders columns as tables do: the caption first, the id last.
+    assert text.splitlines() == ["| caption | id |", "|---|---|", "| A \\| B | 1 |"]
 
 
 def test_empty_rows_still_name_columns_except_json():
@@ -80,9 +82,10 @@ def test_columns_choose_and_order_fields():
 def test_record_is_field_value_table_or_one_json_object():
     out = io.StringIO()
     render_record({"id": 3, "caption": "[x]"}, Format.table, out)
+    # The caption first, the id last, as in tables.
     assert [line.split() for line in out.getvalue().splitlines()[2:]] == [
-        ["id", "3"],
         ["caption", "[x]"],
+        ["id", "3"],
     ]
     out = io.StringIO()
     render_record({"id": 3, "caption": "[x]"}, Format.json, out)

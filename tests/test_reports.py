@@ -220,10 +220,10 @@ def test_reports_in_markdown(rcli):
     result = rcli("report", "status", "--as-of", "2018-06-01", "--state", "TX", "-f", "markdown")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "| jurisdiction | name | kind | state | status | since | last_asserted | source "
-        "| disagreement |\n"
+        "| name | state | kind | status | since | last_asserted | source | disagreement "
+        "| jurisdiction |\n"
         "|---|---|---|---|---|---|---|---|---|\n"
-        f"| {AUS} | Austin | city | TX | no status recorded |  |  |  |  |\n"
+        f"| Austin | TX | city | no status recorded |  |  |  |  | {AUS} |\n"
     )
     summary = rcli("report", "summary", "-f", "markdown")
     assert "## Money\n\n| amount_type | per_jurisdiction |" in summary.stdout

@@ -1,17 +1,28 @@
 """Rows -> table | csv | json | markdown. The only module that formats output.
 
 Rows are dicts with the same keys in the same order. JSON keeps the keys as
-given (stable), dates as entered and money as decimal strings. Tables are
-plain text: user text is never read as terminal markup. A source
+given (stable), dates as entered and money as decimal strings; CSV, JSON and
+jsonl print every column in full, whatever the terminal. Tables are plain
+text: user text is never read as terminal markup. A source
 (``records.SourceRef``, also inside a ``records.Text``) is its key in CSV and
 JSON, as files name it, and its title, shortened, in tables and markdown.
+
+Tables are for people (see "Tables people can read" below): they lead with
+the row's name and leave keys for last (markdown too), and they fit the
+terminal's width, shortening free text with "…". Piped or redirected, a
+table is not fitted (every character, for grep or ``less -S``) unless the
+COLUMNS environment variable is set, which asks for that width. Markdown,
+meant for documents, is never shortened beyond a source's title.
 """
 
 import csv
 import json
+import os
+import shutil
 import sys
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import NamedTuple
 
 from tracker.records import SourceRef, Text
 
@@ -109,7 +120,11 @@ def render(
     *,
     columns: list[str] | None = None,
     excel_safe: bool = False,
+    width: int | None = None,
 ) -> None:
+    """Rows in ``fmt``. Tables and markdown put the columns in ``table_columns``
+    order; a table fits ``width`` characters (``None``: ``terminal_width(out)``;
+    0: no limit). CSV, JSON and jsonl print every column in full, as given."""
     out = out or sys.stdout
     if fmt == Format.jsonl:
         # One object per line, streamed: for jq, a log shipper or a cron job.
@@ -136,28 +151,227 @@ def render(
         return
     if not rows:
         if columns and fmt == Format.markdown:
+            columns = table_columns(columns)
             out.write("| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n")
         elif columns:
             # An empty table still names its columns, like CSV's header row.
-            out.write("  ".join(columns) + "\n")
+            out.write("  ".join(table_columns(columns)) + "\n")
         return
-    columns = columns or list(rows[0])
-    cells = [[_plain(r.get(c)) for c in columns] for r in rows]
+    columns = table_columns(columns or list(rows[0]))
     if fmt == Format.markdown:
-        esc = [[c.replace("|", "\\|") for c in line] for line in cells]
         out.write("| " + " | ".join(columns) + " |\n")
         out.write("|" + "|".join("---" for _ in columns) + "|\n")
-        for line in esc:
-            out.write("| " + " | ".join(line) + " |\n")
+        for r in rows:
+            out.write("| " + " | ".join(_plain(r.get(c)).replace("|", "\\|") for c in columns))
+            out.write(" |\n")
         return
-    widths = [max(len(h), *(len(line[i]) for line in cells)) for i, h in enumerate(columns)]
-    out.write("  ".join(h.ljust(w) for h, w in zip(columns, widths, strict=True)).rstrip() + "\n")
-    out.write("  ".join("-" * w for w in widths) + "\n")
-    for line in cells:
-        out.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n")
+    if width is None:
+        width = terminal_width(out)
+    for line in _table(columns, [[_Cell.of(r.get(c), c) for c in columns] for r in rows], width):
+        out.write(line + "\n")
 
 
-def render_record(record: dict, fmt: Format, out=None, *, excel_safe: bool = False) -> None:
+# -- Tables people can read ---------------------------------------------------
+#
+# A table (and markdown) leads with what a reader knows a row by and leaves the
+# keys scripts use for last: CSV and JSON keep the columns as the domain gives
+# them. A table fits the terminal: free text is shortened, longest first, with
+# "…"; keys, ids, dates, numbers and vocabulary words never are. When that is
+# not enough, a table leaves out its empty columns, then, when its rows have a
+# name, its keys, from the last; and when even that is not enough, it prints
+# each row as a block of field and value lines, which fit.
+#
+# Piped or redirected output is not fitted (``| grep`` and ``| less -S`` see
+# every character) unless COLUMNS is set in the environment, which asks for
+# that width. A terminal uses its own width, or COLUMNS when set.
+
+# What a reader knows a row by (a case's party: "Chicago, IL"). When a table
+# has one, its identifiers go last.
+_NAMES = ("name", "caption", "title", "party")
+# Identifiers meant for scripts and files: the database id, the natural key,
+# a jurisdiction's OCD id. CSV and JSON keep them where the domain puts them.
+_IDENTIFIERS = ("id", "key", "jurisdiction")
+# Free text: a table may shorten it, at a word, ending in "…". Other lists
+# (of keys: named targets, the members of an aggregate) lose whole items.
+# A grant's ``covers`` ("aggregate over 2 jurisdictions, not split") is a
+# label, like a status word: never shortened.
+_TEXT = frozenset({
+    "source", "sources", "title", "description", "summary", "quote", "citation", "note",
+    "notes", "label", "disagreement", "latest_ruling", "last_event", "agency", "court",
+    "program", "publisher", "author", "parties", "plaintiffs", "defendants", "others",
+    "target_names", "reason", "fates", "aliases", "old", "new",
+})  # fmt: skip
+# A shortened column keeps at least COMFORTABLE characters (and its header's),
+# else the rows are shown as blocks; a block's value, at least SHORTEST.
+COMFORTABLE = 20
+SHORTEST = 10
+_GAP = "  "
+
+
+def table_columns(columns: Iterable[str]) -> list[str]:
+    """The columns in the order a table shows them.
+
+    A jurisdiction's state follows its name and its status its kind; when the
+    rows have a name (a name, caption, title or party), the identifiers (id,
+    key, OCD id) come last. ``report status`` reads ``name state kind status since …
+    jurisdiction``; ``jurisdictions list`` ``name state kind status fips
+    population id key``. Other columns keep the order given."""
+    shown = list(columns)
+    if any(c in shown for c in _NAMES):
+        ids = [c for c in shown if c in _IDENTIFIERS]
+        shown = [c for c in shown if c not in _IDENTIFIERS] + ids
+    for column, anchor in (("state", "name"), ("status", "kind")):
+        if column in shown and anchor in shown:
+            shown.remove(column)
+            shown.insert(shown.index(anchor) + 1, column)
+    return shown
+
+
+def terminal_width(out=None) -> int | None:
+    """The width a table fits, or None for no limit: the terminal's (COLUMNS
+    when set, as ``shutil.get_terminal_size`` reads it) when ``out`` is a
+    terminal; when it is not (piped, redirected), COLUMNS only if set."""
+    out = out or sys.stdout
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    isatty = getattr(out, "isatty", None)
+    if isatty is not None and isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+class _Cell(NamedTuple):
+    """A value as a table shows it; ``items`` when it is a list of keys."""
+
+    text: str
+    items: tuple[str, ...] | None = None
+
+    @classmethod
+    def of(cls, value, column: str) -> "_Cell":
+        if isinstance(value, list | tuple) and column not in _TEXT:
+            items = tuple(_plain(v) for v in value)
+            return cls("; ".join(items), items)
+        return cls(_plain(value))
+
+    def cut(self, width: int) -> str:
+        """The text in at most ``width`` characters: a list of keys keeps whole
+        items and counts the rest (``a; b; … (+3)``), so no key is ever cut;
+        text is cut at a word."""
+        if len(self.text) <= width:
+            return self.text
+        if self.items is None:
+            return short_title(self.text, width)
+        for keep in range(len(self.items) - 1, 0, -1):
+            text = "; ".join(self.items[:keep]) + f"; … (+{len(self.items) - keep})"
+            if len(text) <= width:
+                return text
+        return f"… (+{len(self.items)})"
+
+
+def _shortened(column: str, cells: Iterable[_Cell]) -> bool:
+    """Whether a column may be shortened: free text, or lists (by whole items)."""
+    return column in _TEXT or any(c.items is not None for c in cells)
+
+
+def _table(columns: list[str], cells: list[list[_Cell]], width: int | None) -> list[str]:
+    """The lines of a table: aligned columns that fit ``width``, else blocks."""
+    natural = [max(len(h), *(len(row[i].text) for row in cells)) for i, h in enumerate(columns)]
+    if width:
+        layout = _fit(columns, cells, natural, width)
+        if layout is None:
+            return _blocks(columns, cells, width)
+        shown, widths = layout
+    else:
+        shown, widths = list(range(len(columns))), natural
+    lines = [
+        _GAP.join(columns[i].ljust(w) for i, w in zip(shown, widths, strict=True)).rstrip(),
+        _GAP.join("-" * w for w in widths),
+    ]
+    for row in cells:
+        texts = (row[i].cut(w) for i, w in zip(shown, widths, strict=True))
+        lines.append(_GAP.join(t.ljust(w) for t, w in zip(texts, widths, strict=True)).rstrip())
+    return lines
+
+
+def _fit(
+    columns: list[str], cells: list[list[_Cell]], natural: list[int], width: int
+) -> tuple[list[int], list[int]] | None:
+    """Which columns a table shows (indexes) and how wide, to fit ``width``;
+    None when it cannot.
+
+    Free text is shortened longest first (every shortened column to one
+    width, no longer than it needs). Rather than shorten it below
+    COMFORTABLE, a table leaves out the columns empty in every row, then, when
+    its rows have a name, its trailing identifiers, from the last; text
+    shorter than that would say too little to be worth a table."""
+    shrink = {i for i, c in enumerate(columns) if _shortened(c, (row[i] for row in cells))}
+    empty = {i for i in range(len(columns)) if not any(row[i].text for row in cells)}
+    trailing = []
+    if any(c in columns for c in _NAMES):
+        for i in range(len(columns) - 1, -1, -1):
+            if columns[i] not in _IDENTIFIERS:
+                break
+            trailing.append(i)
+    # What each try leaves out: nothing, the empty columns, then identifiers.
+    tries = [set(), empty] + [empty | set(trailing[:n]) for n in range(1, len(trailing) + 1)]
+    for left_out in tries:
+        shown = [i for i in range(len(columns)) if i not in left_out]
+        widths = _widths(shown, columns, natural, shrink, width) if shown else None
+        if widths is not None:
+            return shown, widths
+    return None
+
+
+def _widths(shown, columns, natural, shrink, width) -> list[int] | None:
+    """Each shown column's width with the shortened ones capped at the largest
+    cap that fits (none below COMFORTABLE or its header), or None."""
+    least = {i: min(natural[i], max(len(columns[i]), COMFORTABLE)) for i in shown if i in shrink}
+
+    def wide(i: int, cap: int) -> int:
+        return max(least[i], min(natural[i], cap)) if i in least else natural[i]
+
+    def total(cap: int) -> int:
+        return sum(wide(i, cap) for i in shown) + len(_GAP) * (len(shown) - 1)
+
+    low, high = 0, max(natural[i] for i in shown)
+    if total(low) > width:
+        return None
+    # The largest cap that fits: total() grows with the cap.
+    while low < high:
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if total(mid) <= width else (low, mid - 1)
+    return [wide(i, low) for i in shown]
+
+
+def _fields(
+    names: list[str], cells: list[_Cell], width: int | None, name_width: int = 0
+) -> list[str]:
+    """Field and value lines, values shortened to fit ``width`` where they may be."""
+    name_width = max(name_width, *(len(n) for n in names))
+    room = max(SHORTEST, width - name_width - len(_GAP)) if width else None
+    lines = []
+    for name, cell in zip(names, cells, strict=True):
+        text = cell.cut(room) if room and _shortened(name, [cell]) else cell.text
+        lines.append(f"{name.ljust(name_width)}{_GAP}{text}".rstrip())
+    return lines
+
+
+def _blocks(columns: list[str], cells: list[list[_Cell]], width: int) -> list[str]:
+    """Each row a block of field and value lines under a numbered rule: for a
+    table too wide for the terminal even with its text shortened."""
+    blocks = [_fields(columns, row, width) for row in cells]
+    rule = min(width, max(len(line) for block in blocks for line in block))
+    lines = []
+    for n, block in enumerate(blocks, 1):
+        lines.append(f"-[ {n} ]".ljust(rule, "-"))
+        lines += block
+    return lines
+
+
+def render_record(
+    record: dict, fmt: Format, out=None, *, excel_safe: bool = False, width: int | None = None
+) -> None:
     """One record: a field/value table on a terminal, one object in JSON."""
     out = out or sys.stdout
     if fmt == Format.json:
@@ -167,12 +381,20 @@ def render_record(record: dict, fmt: Format, out=None, *, excel_safe: bool = Fal
         out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
     elif fmt == Format.csv:
         render([record], fmt, out, excel_safe=excel_safe)
-    else:
-        render(
-            [{"field": k, "value": v} for k, v in record.items()],
-            fmt,
-            out,
-        )
+    elif fmt == Format.markdown:
+        fields = table_columns(record)
+        render([{"field": f, "value": record[f]} for f in fields], fmt, out)
+    elif record:
+        fields = table_columns(record)
+        if width is None:
+            width = terminal_width(out)
+        name_width = max(len("field"), *(len(f) for f in fields))
+        lines = _fields(fields, [_Cell.of(record[f], f) for f in fields], width, name_width)
+        value_width = max(len("value"), *(len(line) - name_width - len(_GAP) for line in lines))
+        out.write(f"{'field'.ljust(name_width)}{_GAP}value\n")
+        out.write(f"{'-' * name_width}{_GAP}{'-' * value_width}\n")
+        for line in lines:
+            out.write(line + "\n")
 
 
 def section(title: str, out=None) -> None:
@@ -191,8 +413,11 @@ SECTION_TITLES = {
 }
 
 
-def render_sections(sections: dict, fmt: Format, out=None, *, excel_safe: bool = False) -> None:
-    """A document of named sections (a dict record or lists of rows)."""
+def render_sections(
+    sections: dict, fmt: Format, out=None, *, excel_safe: bool = False, width: int | None = None
+) -> None:
+    """A document of named sections (a dict record or lists of rows); each
+    table fits ``width`` (see ``render``)."""
     out = out or sys.stdout
     if fmt == Format.json:
         json.dump(sections, out, ensure_ascii=False, indent=2, default=str)
@@ -216,6 +441,8 @@ def render_sections(sections: dict, fmt: Format, out=None, *, excel_safe: bool =
                     cells = [name, str(i), k, _cell(v)]
                     writer.writerow(excel_neutralise(cells) if excel_safe else cells)
         return
+    if width is None and fmt == Format.table:
+        width = terminal_width(out)
     first = True
     for name, body in sections.items():
         title = SECTION_TITLES.get(name, name.replace("_", " ").capitalize())
@@ -224,8 +451,8 @@ def render_sections(sections: dict, fmt: Format, out=None, *, excel_safe: bool =
         first = False
         out.write(f"## {title}\n\n" if fmt == Format.markdown else f"{title}\n")
         if isinstance(body, dict):
-            render_record(body, fmt, out)
+            render_record(body, fmt, out, width=width)
         elif body:
-            render(body, fmt, out)
+            render(body, fmt, out, width=width)
         else:
             out.write("(none)\n")

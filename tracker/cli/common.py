@@ -13,7 +13,8 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format: table (default on a terminal; plain text when piped), csv, json, "
+        help="Output format: table (the default: plain text, name first, fitted to the "
+        "terminal's width with long text shortened by …, complete when piped), csv, json, "
         "jsonl (one JSON object a line) or markdown.",
         case_sensitive=False,
     ),
