@@ -205,6 +205,12 @@ _TEXT = frozenset({
 # else the rows are shown as blocks; a block's value, at least SHORTEST.
 COMFORTABLE = 20
 SHORTEST = 10
+# ...and a table of named rows, before it turns to blocks, at least NARROW.
+NARROW = 15
+# Columns a narrow table leaves out, in this order, after its identifiers and
+# before it gives up on columns: what a reader can most easily do without
+# (the full row is always in CSV and JSON, and on a wider terminal).
+_SECONDARY = ("last_asserted", "population", "fips", "kind", "recorded_at", "observed")
 _GAP = "  "
 
 
@@ -313,20 +319,33 @@ def _fit(
             if columns[i] not in _IDENTIFIERS:
                 break
             trailing.append(i)
-    # What each try leaves out: nothing, the empty columns, then identifiers.
+    # What each try leaves out: nothing, the empty columns, then identifiers,
+    # then (in a table of named rows) the secondary columns, one more each time.
     tries = [set(), empty] + [empty | set(trailing[:n]) for n in range(1, len(trailing) + 1)]
+    if trailing:
+        secondary = [columns.index(c) for c in _SECONDARY if c in columns]
+        base = empty | set(trailing)
+        tries += [base | set(secondary[:n]) for n in range(1, len(secondary) + 1)]
     for left_out in tries:
         shown = [i for i in range(len(columns)) if i not in left_out]
         widths = _widths(shown, columns, natural, shrink, width) if shown else None
         if widths is not None:
             return shown, widths
-    return None
+    if not trailing:
+        return None
+    # A table of named rows (a line per jurisdiction reads best in a long
+    # report): its text a little shorter still, before blocks.
+    shown = [i for i in range(len(columns)) if i not in tries[-1]]
+    widths = _widths(shown, columns, natural, shrink, width, NARROW) if shown else None
+    return (shown, widths) if widths is not None else None
 
 
-def _widths(shown, columns, natural, shrink, width) -> list[int] | None:
+def _widths(
+    shown, columns, natural, shrink, width, comfortable: int = COMFORTABLE
+) -> list[int] | None:
     """Each shown column's width with the shortened ones capped at the largest
-    cap that fits (none below COMFORTABLE or its header), or None."""
-    least = {i: min(natural[i], max(len(columns[i]), COMFORTABLE)) for i in shown if i in shrink}
+    cap that fits (none below ``comfortable`` or its header), or None."""
+    least = {i: min(natural[i], max(len(columns[i]), comfortable)) for i in shown if i in shrink}
 
     def wide(i: int, cap: int) -> int:
         return max(least[i], min(natural[i], cap)) if i in least else natural[i]
