@@ -395,7 +395,7 @@ def test_an_old_ruling_without_scope_or_restraint_protects_no_one(seeded_cli):
           "--scope", "everyone"], 2, "Invalid value for '--scope'"),
         (["cases", "event", CHI_CASE, "--ruling", "2017-09-15:preliminary_injunction",
           "--event", "paused", "--date", "2018", "--source", "1"], 2,
-         "Invalid value for '--event': Value error, 'paused' is not one of 'stayed', "
+         "Invalid value for '--event': 'paused' is not one of 'stayed', "
          "'stay_lifted', 'vacated', 'reversed', 'affirmed', 'modified', 'expired'."),
         (["cases", "event", CHI_CASE, "--ruling", "2017-09-15:preliminary_injunction",
           "--event", "vacated", "--date", "2017-09-14", "--source", "1"], 1,
