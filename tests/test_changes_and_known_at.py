@@ -154,6 +154,9 @@ def test_an_edit_undone_and_a_removal_keep_their_history(cli, url, history):
     }
     removed = next(r for r in records if r["entity"] == "jurisdictions")
     assert removed["fields"]["population"] == {"old": "2746388", "new": None}
+    # A jurisdiction removed since is still named by what it was then.
+    about = _ok(cli, "changes", "--since", t2, "--jurisdiction", "Chicago, IL", "--format", "json")
+    assert json.loads(about.stdout) == records
     # The old rows are in the journal, and the dossier as known before is whole.
     then = _ok(cli, "jurisdictions", "show", "Chicago, IL", "--known-at", t2, "--format", "json")
     assert json.loads(then.stdout)["jurisdiction"]["population"] == 2746388

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from tracker import journal
 from tracker import jurisdictions as jur
 from tracker.csvformat import ENTITIES, split_list
-from tracker.errors import InvalidValue
+from tracker.errors import InvalidValue, NotFound
 from tracker.records import Rows
 from tracker.transfer import export_rows
 
@@ -100,7 +100,14 @@ def feed(
     a party to, with their parties and rulings)."""
     if entity is not None and entity not in ENTITIES:
         raise InvalidValue(f"--entity: {entity!r} is not one of: {', '.join(ENTITIES)}")
-    ocd = jur.resolve(conn, jurisdiction, "--jurisdiction").ocd_id if jurisdiction else None
+    ocd = None
+    if jurisdiction:
+        try:
+            ocd = jur.resolve(conn, jurisdiction, "--jurisdiction").ocd_id
+        except NotFound:
+            # Perhaps removed since: the jurisdiction as the database knew it then.
+            with journal.known_at(conn, since) as then:
+                ocd = jur.resolve(then, jurisdiction, "--jurisdiction").ocd_id
     names = [entity] if entity else list(ENTITIES)
     touched = journal.touched(conn, since)
     names = [n for n in names if _may_differ(n, touched)]
