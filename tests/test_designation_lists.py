@@ -151,9 +151,9 @@ def test_doj_list_keeps_each_name_as_printed_and_san_francisco_is_one_jurisdicti
     result = ok(seeded_cli("actions", "entries", DOJ, "--format", "csv"))
     assert result.stdout == (
         "position,name,jurisdiction,jurisdiction_name,kind,state,reason,fates\n"
-        f'1,California,{OCD}/state:ca,"California, CA",state,CA,,\n'
-        f'2,District of Columbia,{OCD}/district:dc,"District of Columbia, DC",federal_district,DC,,\n'
-        f'3,Illinois,{OCD}/state:il,"Illinois, IL",state,IL,,\n'
+        f"1,California,{OCD}/state:ca,California,state,CA,,\n"
+        f"2,District of Columbia,{OCD}/district:dc,District of Columbia,federal_district,DC,,\n"
+        f"3,Illinois,{OCD}/state:il,Illinois,state,IL,,\n"
         f'4,"Cook County, IL",{COOK},"Cook County, IL",county,IL,,\n'
         f'5,City and County of San Francisco,{SF},"San Francisco, CA",city_county,CA,,\n'
         f'6,"Chicago, IL",{CHICAGO},"Chicago, IL",city,IL,,\n'

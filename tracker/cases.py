@@ -479,9 +479,7 @@ def party_label(name: str | None, jname: str | None, kind: str | None, state: st
     """A party as shown: ``Chicago, IL``, ``California``, or the name as given."""
     if jname is None:
         return name
-    if kind in jur.STATE_LEVEL:
-        return jname
-    return f"{jname}, {state}"
+    return jur.display_name(jname, kind, state)
 
 
 def parties(conn: sa.Connection, case_ids: list[int]) -> dict[int, list[dict]]:

@@ -289,6 +289,12 @@ def parse_ref(ref: str | None, field: str = "jurisdiction") -> Ref:
     return Ref(NAME, text, fold(text))
 
 
+def display_name(name: str, kind: str, state: str) -> str:
+    """A jurisdiction as a reader names it: ``Chicago, IL``; a state, DC or a
+    territory by its name alone (``California``)."""
+    return name if kind in STATE_LEVEL else f"{name}, {state}"
+
+
 def label(j) -> str:
     """How a jurisdiction is named to a user: ``Chicago, IL (ocd-division/...)``."""
     return f"{j.name}, {j.state} ({j.ocd_id})"

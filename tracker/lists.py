@@ -486,7 +486,7 @@ def list_entries(conn: sa.Connection, action: str) -> Rows:
         fates.setdefault(eid, []).append(f"{fate} {date}")
     rows = [
         {"id": e.id, "position": e.position, "name": e.name, "jurisdiction": e.ocd_id,
-         "jurisdiction_name": f"{e.jurisdiction_name}, {e.state}", "kind": e.kind,
+         "jurisdiction_name": jur.display_name(e.jurisdiction_name, e.kind, e.state), "kind": e.kind,
          "state": e.state, "reason": e.reason, "fates": fates.get(e.id, [])}
         for e in entries
     ]  # fmt: skip

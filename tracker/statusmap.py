@@ -470,7 +470,7 @@ def _titled(value) -> str:
 
 def _tooltip(p: Place, where: str | None = None) -> str:
     r = p.row
-    text = f"{r.name}, {r.state}: {r.status or reports.NO_STATUS}"
+    text = f"{jur.display_name(r.name, r.kind, r.state)}: {r.status or reports.NO_STATUS}"
     if r.status:
         text += f" since {r.since}" if r.since else " (since unknown)"
         text += f" (source: {_titled(r.source)})"
@@ -662,7 +662,8 @@ def _listing(listed: list[tuple[Place, str]], top: int, rows: int) -> list[str]:
     for i, (p, why) in enumerate(listed):
         col, line = divmod(i, rows)
         r = p.row
-        text = f"{r.name}, {r.state}: {_label(p.key)}{' (disputed)' if p.disagree else ''}"
+        name = jur.display_name(r.name, r.kind, r.state)
+        text = f"{name}: {_label(p.key)}{' (disputed)' if p.disagree else ''}"
         shown = text if len(text) <= 52 else text[:51] + "…"
         out.append(
             f'<g class="listed" data-status="{p.key}" '
