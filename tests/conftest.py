@@ -192,6 +192,18 @@ class CLI:
         return CliRunner().invoke(app, ["--db", self.url, *args], input=input)
 
 
+def import_dir(cli, tmp_path: Path, files: dict[str, str]):
+    """Write ``files`` (file name -> CSV text) to a directory and import it
+    through the CLI; the CLI back, for the test to go on with."""
+    d = tmp_path / "data"
+    d.mkdir()
+    for name, text in files.items():
+        (d / name).write_text(text, encoding="utf-8")
+    result = cli("import", str(d))
+    assert result.exit_code == 0, result.output
+    return cli
+
+
 def table_counts(url: str) -> dict[str, int]:
     """Row counts of every tracker table: the database's state, for before/after checks."""
 

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from conftest import import_dir
 
 S1, S2 = "https://a.example/1", "https://b.example/2"
 CHI = "ocd-division/country:us/state:il/place:chicago"
@@ -47,13 +48,7 @@ FILES = {
 
 @pytest.fixture
 def rcli(cli, tmp_path):
-    d = tmp_path / "data"
-    d.mkdir()
-    for name, text in FILES.items():
-        (d / name).write_text(text, encoding="utf-8")
-    result = cli("import", str(d))
-    assert result.exit_code == 0, result.output
-    return cli
+    return import_dir(cli, tmp_path, FILES)
 
 
 def _json(cli, *args):

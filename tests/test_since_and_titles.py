@@ -7,6 +7,7 @@ and JSON keep its key. On both engines."""
 import json
 
 import pytest
+from conftest import import_dir
 
 from tracker.render import short_title
 
@@ -55,13 +56,7 @@ FILES = {
 
 @pytest.fixture
 def tcli(cli, tmp_path):
-    d = tmp_path / "data"
-    d.mkdir()
-    for name, text in FILES.items():
-        (d / name).write_text(text, encoding="utf-8")
-    result = cli("import", str(d))
-    assert result.exit_code == 0, result.output
-    return cli
+    return import_dir(cli, tmp_path, FILES)
 
 
 def _ok(cli, *args) -> str:
