@@ -72,10 +72,13 @@ def _journal_every_table(ctx, **_kw) -> None:
     SQLite), then leaves no change unjournaled."""
     import sqlalchemy as sa
 
-    from tracker import journal
+    from tracker import journal, status_periods
 
-    if "change_log" in sa.inspect(ctx.connection).get_table_names():
+    present = sa.inspect(ctx.connection).get_table_names()
+    if "change_log" in present:
         journal.install(ctx.connection)
+    if "status_periods_stale" in present:
+        status_periods.install(ctx.connection)
 
 
 def _check_foreign_keys(connection) -> None:

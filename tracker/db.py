@@ -304,6 +304,11 @@ def connect(
             yield conn
         if tx.is_active:
             if write:
+                # Derived data kept on the write path, brought up to date
+                # by the transaction that changed what it derives from.
+                from tracker import status_periods
+
+                status_periods.refresh(conn)
                 tx.commit()
             else:
                 tx.rollback()

@@ -26,11 +26,15 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from tracker import status_periods
 from tracker.models import ChangeLog, UTCDateTime, metadata
 
-# Tables whose history is not the user's record: the journal itself, and
-# reference data loaded from Census files.
-_UNJOURNALED = frozenset({"change_log", "registry_place", "alembic_version"})
+# Tables whose history is not the user's record: the journal itself,
+# reference data loaded from Census files, and data derived from the rest
+# (each jurisdiction's periods of status, computed again on a rewind).
+_UNJOURNALED = frozenset(
+    {"change_log", "registry_place", "alembic_version", "status_periods", "status_periods_stale"}
+)
 
 
 def journaled() -> list[sa.Table]:
@@ -246,6 +250,7 @@ def known_at(conn: sa.Connection, moment: datetime) -> Iterator[sa.Connection]:
             then.exec_driver_sql("PRAGMA foreign_keys = OFF")
             then.exec_driver_sql("DELETE FROM change_log")
             rewind(then, conn, moment)
+            status_periods.refresh(then, everything=True)
             then.commit()
             yield then
     finally:

@@ -182,8 +182,48 @@ PolicyStatus = sa.Table(
     sa.CheckConstraint(_in("status", vocab.Status), name="status"),
     sa.CheckConstraint(_partial_date("effective"), name="effective_partial_date"),
     sa.CheckConstraint(_partial_date("observed"), name="observed_partial_date"),
-    # "Latest status per jurisdiction" walks this index.
-    sa.Index("ix_policy_status_latest", "jurisdiction_id", "effective", "recorded_at"),
+    # A jurisdiction's assertions in order, everything deciding the status
+    # in force at hand (its periods are computed from this index alone).
+    sa.Index(
+        "ix_policy_status_latest",
+        "jurisdiction_id",
+        "effective",
+        "observed",
+        "recorded_at",
+        "status",
+        "source_id",
+    ),  # fmt: skip
+)
+
+# Derived from policy_status, never written by a user (tracker/status_periods.py):
+# each jurisdiction's periods of status, the newest in columns (what "today"
+# reads), the older ones as text, newest first, one per line
+# ``start<TAB>status<TAB>since<TAB>source_id<TAB>disagreement``. A disagreement
+# is ``status:source_id;...``, newest first. Kept on the write path: a
+# change to what decides them marks the jurisdiction in
+# status_periods_stale, and each write transaction computes the marked ones
+# again before it commits.
+StatusPeriods = sa.Table(
+    "status_periods",
+    metadata,
+    sa.Column(
+        "jurisdiction_id",
+        sa.Integer,
+        sa.ForeignKey("jurisdiction.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    _text("start", 10),
+    _text("status", 32),
+    _optional("since", sa.String(10)),
+    sa.Column("source_id", sa.Integer, nullable=False),
+    _optional("disagreement"),
+    _optional("earlier"),
+)
+
+StatusPeriodsStale = sa.Table(
+    "status_periods_stale",
+    metadata,
+    sa.Column("jurisdiction_id", sa.Integer, primary_key=True, autoincrement=False),
 )
 
 FederalAction = sa.Table(

@@ -423,6 +423,8 @@ TABLES: dict[str, str | None] = {
     "ruling_event_coverage": "ruling_events",
     "registry_place": None,
     "change_log": None,
+    "status_periods": None,
+    "status_periods_stale": None,
 }
 
 # Tables no file holds as they are, and columns no file column describes
@@ -441,6 +443,10 @@ TABLE_ABOUT = {
     "registry_place": "reference data: places and county subdivisions loaded from Census "
     "Gazetteer files (tracker registry load), apart from the jurisdictions tracked",
     "change_log": "tracker's journal of edits; left empty in a release",
+    "status_periods": "derived by tracker from policy_status: each jurisdiction's periods of "
+    "status, the newest in columns, older ones as text (what reports read)",
+    "status_periods_stale": "derived by tracker: jurisdictions whose status_periods are to be "
+    "computed again",
 }
 COLUMN_ABOUT = {
     "id": "its row id in this database (files refer to records by key instead)",
@@ -469,6 +475,17 @@ COLUMN_ABOUT = {
     "change_log.op": "insert, update or delete",
     "change_log.old": "the row before, as JSON",
     "change_log.new": "the row after, as JSON",
+    "status_periods.start": "when its newest period starts (its newest assertion's start; "
+    "empty: never known)",
+    "status_periods.status": "the status in force in the newest period",
+    "status_periods.since": "since when that status has held without a break",
+    "status_periods.source_id": "the source of the newest assertion (source.id)",
+    "status_periods.disagreement": "the other sources whose latest word differs, newest first: "
+    "status:source id, separated by semicolons",
+    "status_periods.earlier": "the older periods, newest first, one per line: start, status, "
+    "since, source id and disagreement, separated by tabs",
+    "status_periods_stale.jurisdiction_id": "a jurisdiction whose periods are to be computed "
+    "again (jurisdiction.id)",
 }
 
 # How Datasette shows each table: facets offered, the column a reference to
@@ -497,6 +514,8 @@ _TABLE_OPTIONS = {
     "ruling_event": {"facets": ["event"]},
     "registry_place": {"facets": ["kind", "state"], "label_column": "name"},
     "change_log": {"hidden": True},
+    "status_periods": {"hidden": True},
+    "status_periods_stale": {"hidden": True},
 }
 
 

@@ -144,7 +144,8 @@ def render(
                 columns = columns or list(row)
                 writer.writerow(columns)
                 header_written = True
-            cells = [_cell(row.get(c)) for c in columns]
+            # Text and source references are strings already (their keys).
+            cells = [v if isinstance(v, str) else _cell(v) for v in map(row.get, columns)]
             writer.writerow(excel_neutralise(cells) if excel_safe else cells)
         if not header_written and columns:
             writer.writerow(columns)

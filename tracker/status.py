@@ -1,21 +1,20 @@
 """Policy status: dated, sourced, append-only assertions."""
 
-import gc
 import operator
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from tracker import jurisdictions as jur
+from tracker import status_periods as sp
 from tracker import vocab
 from tracker.batch import Batch, Fields
 from tracker.csvformat import Row, parse_timestamp
 from tracker.db import BulkWriter, stream
 from tracker.errors import TrackerError
-from tracker.models import Jurisdiction, PolicyStatus, Source
+from tracker.models import Jurisdiction, PolicyStatus, Source, StatusPeriods, StatusPeriodsStale
 from tracker.records import Rows, SourceRef, Text
 from tracker.sources import refs as source_refs
 from tracker.values import clean_text, format_timestamp, optional_date
@@ -32,7 +31,7 @@ def histories(conn: sa.Connection, ids: list[int] | None = None) -> dict[int, li
     """``history`` of each jurisdiction of ``ids`` (default all) that has
     assertions, in one query: ``{jurisdiction_id: [row, ...]}``."""
     p, s = PolicyStatus, Source
-    start = _start(conn)
+    start = sp.start_of(conn)
     q = (
         sa.select(
             p, s.c.key.label("source_key"), s.c.title.label("source_title"), start.label("start")
@@ -63,29 +62,25 @@ def in_force_of(
     """``in_force`` of each jurisdiction of ``ids`` (default all) with a
     status in force, in one scan: ``{jurisdiction_id: rows}``."""
     day = as_of or date.today().isoformat()
-    if ids is not None and len(ids) == 1:
-        kept = _words(conn, day, jurisdiction_id=ids[0])
-    else:
-        kept = _words(conn, day, jurisdictions=ids)
-    decided = {jid: decide(words) for jid, words in kept.items() if words}
-    wanted = {w[_SOURCE] for current, _, disagreeing in decided.values()
-              for w in [current, *disagreeing]}  # fmt: skip
-    refs = source_refs(conn, wanted) if ids is not None and len(ids) == 1 else source_refs(conn)
+    chosen = ids[0] if ids is not None and len(ids) == 1 else ids
+    decided = dict(sp.in_force(conn, day, chosen))
+    wanted = {w[sp.SOURCE] for p in decided.values() for w in [p.current, *p.disagreeing]}
+    refs = source_refs(conn, wanted) if isinstance(chosen, int) else source_refs(conn)
     found = {}
-    for jid, (current, since, disagreeing) in decided.items():
-        flag = bool(disagreeing)
-        rows = [_in_force_row(current, since, refs, flag)]
-        rows += [_in_force_row(w, None, refs, True) for w in disagreeing]
+    for jid, period in decided.items():
+        flag = bool(period.disagreeing)
+        rows = [_in_force_row(period.current, period.since, refs, flag)]
+        rows += [_in_force_row(w, None, refs, True) for w in period.disagreeing]
         found[jid] = rows
     return found
 
 
 def _in_force_row(word: tuple, since: str | None, refs: dict, disagreement: bool) -> dict:
     return {
-        "status": _STATUSES[word[_CODE] & 7],
+        "status": sp.STATUSES[word[sp.CODE] & 7],
         "since": since,
-        "last_asserted": word[_START] or None,
-        "source": refs[word[_SOURCE]],
+        "last_asserted": word[sp.START] or None,
+        "source": refs[word[sp.SOURCE]],
         "disagreement": disagreement,
     }
 
@@ -117,180 +112,26 @@ def record(r) -> dict:
     }
 
 
-# The status in force, the one rule (DESIGN.md: "the latest assertion in
-# force on that date"; "it has held 'since' the start of the unbroken run of
-# that status"), for one jurisdiction and for all of them alike.
-#
-# An assertion counts from its start: effective, else observed, else its
-# source's published date, else never known (''). Starts are dates as
-# entered; compared as text they sort by their first day (a shorter prefix
-# first), so "starts on or before the day" is ``start <= day`` for a full
-# YYYY-MM-DD day, in SQL (byte-wise on PostgreSQL) and in Python alike.
-# Of two assertions the newer is the one with the later start, then the
-# later recorded_at, then the higher id.
-#
-# A jurisdiction's assertions in force on the day, newest first, whatever
-# their sources:
-# - the status in force is the newest one's; ``last_asserted`` is its start;
-# - the run is the newest ones up to the first with another status (a source
-#   saying otherwise in between ends it, whoever says what after); "since" is
-#   the earliest effective date in the run, else (none has one) the earliest
-#   observed date, else the start of its oldest assertion. An assertion with
-#   an effective date starts on it, one with only an observed date on that:
-#   so "since" is the start of the run's oldest assertion with an effective
-#   date, else of its oldest with an observed date, else of its oldest;
-# - each source's newest assertion is its latest word; the other sources
-#   whose latest word is another status disagree, newest first.
-#
-# The database hands over every assertion in force in one unordered scan
-# (a national database holds millions: sorting or windowing them in SQL
-# costs more than this pass). Python keeps each jurisdiction's words in a
-# list, compacted when it grows long (``_compact``), and decides once per
-# jurisdiction (``decide``).
-
-# A word: (start, recorded_at, id, jurisdiction_id, source_id, code), so
-# that tuples, compared item by item, compare as the rule does: the greater
-# of two words is the newer (ids are unique: what follows never decides).
-# The code is the status's place in the vocabulary (the column's CHECK
-# allows nothing else) plus 8 times what the start is (_EFFECTIVE,
-# _OBSERVED, or _OTHER: the published date or nothing): a small int costs
-# less than strings a million times over.
-_START, _SOURCE, _CODE = 0, 4, 5
-_STATUSES = [s.value for s in vocab.Status]
-_EFFECTIVE, _OBSERVED, _OTHER = 0, 1, 2
-# A jurisdiction's list is compacted when it reaches this many words (and
-# twice what the last compaction kept).
-_COMPACT_AT = 64
-
-
-def decide(words: list[tuple]) -> tuple[tuple, str | None, list[tuple]]:
-    """The rule over one jurisdiction's words in force (not empty; sorted
-    here, newest first): the newest word, "since" (None: never known), and
-    the other sources' latest words with another status, newest first."""
-    if len(words) == 1:
-        # Its run is itself: "since" is its start (effective, else observed, else published).
-        current = words[0]
-        return current, current[_START] or None, []
-    words.sort(reverse=True)
-    current = words[0]
-    status = current[_CODE] & 7
-    first, origin = current, current[_CODE] >> 3
-    for word in words:
-        code = word[_CODE]
-        if code & 7 != status:
-            break
-        if code >> 3 <= origin:
-            # Older (or as old) with as good a date: the run's earliest so far.
-            first, origin = word, code >> 3
-    # Each source's latest word is the first of its words, newest first.
-    seen = set()
-    disagreeing = []
-    for word in words:
-        source = word[_SOURCE]
-        if source not in seen:
-            seen.add(source)
-            if word[_CODE] & 7 != status:
-                disagreeing.append(word)
-    return current, first[_START] or None, disagreeing
-
-
-def _compact(words: list[tuple]) -> None:
-    """Drop, in place, the words of one jurisdiction that can decide nothing,
-    whatever words come later. Kept: each source's latest word, the newest run
-    (the newest words up to the first with another status) and that first
-    word, which ends the run of any word that comes later and is older. Any
-    other word is older than the run and than the word ending it, which differ
-    in status, so one of them differs from it: it belongs to no run, now or later."""
-    words.sort(reverse=True)
-    status = words[0][_CODE] & 7
-    seen: set[int] = set()
-    kept = []
-    end = None
-    for word in words:
-        source = word[_SOURCE]
-        if end is None and word[_CODE] & 7 != status:
-            end = word
-        if end is None or word is end or source not in seen:
-            kept.append(word)
-        seen.add(source)
-    words[:] = kept
-
-
-def _start(conn: sa.Connection):
-    p, s = PolicyStatus, Source
-    start = sa.func.coalesce(p.c.effective, p.c.observed, s.c.published, "")
-    return start.collate("C") if conn.dialect.name == "postgresql" else start
-
-
 def first_start(conn: sa.Connection) -> str | None:
     """The earliest start of any assertion (as entered), None when none has one."""
-    start = _start(conn)
+    start = sp.start_of(conn)
     q = sa.select(sa.func.min(start)).select_from(PolicyStatus.join(Source)).where(start != "")
     return conn.execute(q).scalar()
 
 
-def _words(
-    conn: sa.Connection, day: str, *, jurisdiction_id: int | None = None, jurisdictions=None
-) -> dict[int, list[tuple]]:
-    """The words in force on ``day`` about each jurisdiction that has one, as
-    many as deciding needs (``_compact``): ``{jurisdiction_id: [word, ...]}``.
-    ``jurisdictions``: a select of the ids to look at (default all)."""
-    p, s = PolicyStatus, Source
-    start = _start(conn)
-    status = sa.case({v: i for i, v in enumerate(_STATUSES)}, value=p.c.status)
-    origin = sa.case(
-        (p.c.effective.is_not(None), 8 * _EFFECTIVE),
-        (p.c.observed.is_not(None), 8 * _OBSERVED),
-        else_=8 * _OTHER,
-    )
-    q = (
-        sa.select(start, p.c.recorded_at, p.c.id, p.c.jurisdiction_id, p.c.source_id,
-                  status + origin)
-        .join(s, s.c.id == p.c.source_id)
-        .where(start <= day)
-    )  # fmt: skip
-    if jurisdiction_id is not None:
-        q = q.where(p.c.jurisdiction_id == jurisdiction_id)
-    if jurisdictions is not None:
-        q = q.where(p.c.jurisdiction_id.in_(jurisdictions))
-    kept: dict[int, list[tuple]] = {}
-    # Where a compacted list is compacted again: at twice what it kept.
-    limits: dict[int, int] = {}
-    get = kept.get
-    for word in stream(conn, q, "tracker_in_force"):
-        words = get(word[3])  # jurisdiction_id
-        if words is None:
-            kept[word[3]] = [word]
-            continue
-        words.append(word)
-        if len(words) >= _COMPACT_AT and len(words) >= limits.get(word[3], 0):
-            _compact(words)
-            limits[word[3]] = 2 * len(words)
-    return kept
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused: it would walk the million words
-    kept at once again and again for nothing (they hold no cycles; memory
-    is freed by reference counting as usual)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _said(words: list[tuple], refs: dict[int, SourceRef]) -> Text:
-    """Other sources' words as the disagreement column shows them:
-    ``status (source); ...``, each source a key in files, a title in tables."""
+def _said(said: str, refs: dict[int, SourceRef], shown: dict[str, tuple]) -> Text:
+    """Other sources' words as stored (``status:source_id;...``) as the
+    disagreement column shows them: ``status (source); ...``, each source a
+    key in files, a title in tables. ``shown``: each word's parts, made once."""
     parts: list = []
-    for word in words:
+    for word in said.split(";"):
         if parts:
             parts.append("; ")
-        parts += (f"{_STATUSES[word[_CODE] & 7]} (", refs[word[_SOURCE]], ")")
+        made = shown.get(word)
+        if made is None:
+            status, _, source = word.partition(":")
+            made = shown[word] = (f"{status} (", refs[int(source)], ")")
+        parts += made
     return Text(parts)
 
 
@@ -331,38 +172,54 @@ def in_force_rows(
     ``disagreement`` is ``status (source); ...`` or None (always None when
     ``disagreement`` is False).
 
+    Read from each jurisdiction's kept periods (tracker/status_periods.py);
+    those marked stale are computed from their assertions.
     ``state`` and ``kind`` are stored values (already parsed).
     """
-    j = Jurisdiction
+    j, kept = Jurisdiction, StatusPeriods
     only = []
     if state:
         only.append(j.c.state == state)
     if kind:
         only.append(j.c.kind == kind)
-    chosen = sa.select(j.c.id).where(*only) if only else None
     refs = source_refs(conn)
+    stale = sp.stale(conn)
+    live: dict[int, sp.Period] = {}
+    if stale:
+        chosen = sa.select(StatusPeriodsStale.c.jurisdiction_id)
+        live = dict(sp.in_force(conn, day, chosen))
     q = (
-        sa.select(*[j.c[c] for c in _JURISDICTION])
+        sa.select(*[j.c[c] for c in _JURISDICTION], *sp.columns(day))
+        .outerjoin(kept, kept.c.jurisdiction_id == j.c.id)
         .where(*only)
         .order_by(j.c.state, j.c.name_folded, j.c.ocd_id)
     )
     nothing = (None, None, None, None, None)
-    with _no_cycle_collection():
-        kept = _words(conn, day, jurisdictions=chosen)
-        for row in stream(conn, q, "tracker_jurisdictions"):
-            words = kept.pop(row[0], None)
-            if not words:
-                yield InForce(*row, *nothing)
+    width = len(_JURISDICTION)
+    shown: dict[str, tuple] = {}
+    for row in stream(conn, q, "tracker_jurisdictions"):
+        jurisdiction = row[:width]
+        if stale and row[0] in stale:
+            period = live.get(row[0])
+            if period is None:
+                yield InForce(*jurisdiction, *nothing)
                 continue
-            current, since, disagreeing = decide(words)
-            yield InForce(
-                *row,
-                _STATUSES[current[_CODE] & 7],
-                since,
-                current[_START] or None,
-                refs[current[_SOURCE]],
-                _said(disagreeing, refs) if disagreement and disagreeing else None,
-            )
+            current = period.current
+            found = sp.Kept(current[sp.START], period.status, period.since,
+                            current[sp.SOURCE], sp.said(period.disagreeing))  # fmt: skip
+        else:
+            found = sp.kept(row[width:], day)
+            if found is None:
+                yield InForce(*jurisdiction, *nothing)
+                continue
+        yield InForce(
+            *jurisdiction,
+            found.status,
+            found.since,
+            found.start or None,
+            refs[found.source_id],
+            _said(found.disagreement, refs, shown) if disagreement and found.disagreement else None,
+        )
 
 
 LIST_COLUMNS = ["id", "key", "name", "kind", "state", "fips", "population", "status"]
@@ -564,11 +421,17 @@ def _record_added(batch: Batch, record: tuple) -> None:
 
 
 def _write_new(batch: Batch, rows: Iterable[Row], *, defer_indexes: bool) -> None:
-    counts = batch.counts("status")
     writer = BulkWriter(batch.conn, PolicyStatus, COLUMNS, _NULLABLE)
     if defer_indexes:
         writer.defer_indexes()
     convert = StatusRow(batch, writer.empty)
+    # The jurisdictions whose periods the new assertions change.
+    with sp.adding(batch.conn) as touched:
+        _add_new(batch, rows, writer, convert, touched.add)
+
+
+def _add_new(batch: Batch, rows: Iterable[Row], writer: BulkWriter, convert, touch) -> None:
+    counts = batch.counts("status")
     stamp = writer.bind("recorded_at")
     now = stamp(datetime.now(UTC))
     # Hashes, not keys, keep memory flat; a repeated hash is confirmed
@@ -585,6 +448,7 @@ def _write_new(batch: Batch, rows: Iterable[Row], *, defer_indexes: bool) -> Non
             continue
         remember(h)
         if not problems.total:
+            touch(record[0])
             add((*record[:9], now if record[9] is None else stamp(record[9])))
             if recording:
                 _record_added(batch, record)
@@ -607,6 +471,7 @@ def _write_new(batch: Batch, rows: Iterable[Row], *, defer_indexes: bool) -> Non
             else:
                 counts.added += 1
                 if not batch.failed:
+                    touch(record[0])
                     writer.add((*record[:9], now if record[9] is None else stamp(record[9])))
                     if recording:
                         _record_added(batch, record)
@@ -684,25 +549,28 @@ def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
 
     now = stamp(datetime.now(UTC))
     updates = []
-    for (record, _sem, recorded), i in zip(parsed, found, strict=True):
-        if i is None:
-            counts.added += 1
-            if not batch.failed:
-                writer.add((*record[:9], recorded or now))
-                if batch.recording:
-                    _record_added(batch, record)
-            continue
-        mine = texts_of(record)
-        if texts[i] == mine:
-            counts.unchanged += 1
-            continue
-        counts.updated += 1
-        updates.append({"_id": ids[i], **dict(zip(given, mine, strict=True))})
-        if batch.recording:
-            changed = zip(given, texts[i], mine, strict=True)
-            key = _shown_key(batch, sems[i])
-            batch.updated("status", key, ((c, old, x) for c, old, x in changed if old != x))
-    writer.close(write=not batch.failed)
+    # The jurisdictions whose periods the new assertions change.
+    with sp.adding(conn) as touched:
+        for (record, _sem, recorded), i in zip(parsed, found, strict=True):
+            if i is None:
+                counts.added += 1
+                if not batch.failed:
+                    touched.add(record[0])
+                    writer.add((*record[:9], recorded or now))
+                    if batch.recording:
+                        _record_added(batch, record)
+                continue
+            mine = texts_of(record)
+            if texts[i] == mine:
+                counts.unchanged += 1
+                continue
+            counts.updated += 1
+            updates.append({"_id": ids[i], **dict(zip(given, mine, strict=True))})
+            if batch.recording:
+                changed = zip(given, texts[i], mine, strict=True)
+                key = _shown_key(batch, sems[i])
+                batch.updated("status", key, ((c, old, x) for c, old, x in changed if old != x))
+        writer.close(write=not batch.failed)
     if updates and not batch.failed:
         conn.execute(
             t.update()

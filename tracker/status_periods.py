@@ -1,0 +1,419 @@
+"""The status in force: the one rule, and each jurisdiction's periods of
+status, derived from its assertions and kept on the write path.
+
+The rule (DESIGN.md: "the latest assertion in force on that date"; "it has
+held 'since' the start of the unbroken run of that status"), for one
+jurisdiction and for all of them alike:
+
+An assertion counts from its start: effective, else observed, else its
+source's published date, else never known (''). Starts are dates as entered;
+compared as text they sort by their first day (a shorter prefix first), so
+"starts on or before the day" is ``start <= day`` for a full YYYY-MM-DD day,
+in SQL (byte-wise on PostgreSQL) and in Python alike. Of two assertions the
+newer is the one with the later start, then the later recorded_at, then the
+higher id.
+
+A jurisdiction's assertions in force on the day, newest first, whatever
+their sources:
+- the status in force is the newest one's; ``last_asserted`` is its start;
+- the run is the newest ones up to the first with another status (a source
+  saying otherwise in between ends it, whoever says what after); "since" is
+  the start of the run's oldest assertion with an effective date, else of its
+  oldest with an observed date, else of its oldest;
+- each source's newest assertion is its latest word; the other sources whose
+  latest word is another status disagree, newest first.
+
+Periods. What is in force changes only on the days assertions start: from
+each start on, until the next, one status, "since", source and
+disagreement. ``decide`` applies the rule to the words in force on a day;
+``status_periods`` keeps every period of each jurisdiction, so that what is
+in force on a day is read off the last period starting on or before it (``kept``).
+
+Kept on the write path. ``status_periods`` holds each jurisdiction's periods,
+so a national report reads one row per jurisdiction instead of a million
+assertions. Whatever changes what decides them marks the jurisdiction in
+``status_periods_stale``, by triggers (``install``), whatever path writes:
+an assertion added, updated or removed, a source's published date changed.
+(A bulk load on SQLite sets the row trigger aside and marks the
+jurisdictions it wrote itself, ``adding``.) Each write
+transaction computes the marked ones again before it commits
+(``db.connect``, ``refresh``). A reader takes the kept periods of unmarked
+jurisdictions and computes the marked ones from their assertions, so an
+answer never depends on a writer having done that work.
+"""
+
+import itertools
+import operator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import NamedTuple
+
+import sqlalchemy as sa
+
+from tracker import vocab
+from tracker.db import BulkWriter, stream
+from tracker.models import PolicyStatus, Source, StatusPeriods, StatusPeriodsStale
+
+# A word: (start, recorded_at, id, jurisdiction_id, source_id, code), so that
+# tuples, compared item by item, compare as the rule does: the greater of two
+# words is the newer (ids are unique: what follows never decides). The code
+# is the status's place in the vocabulary (the column's CHECK allows nothing
+# else) plus 8 times what the start is (_EFFECTIVE, _OBSERVED, or _OTHER: the
+# published date or nothing): a small int costs less than strings a million
+# times over.
+START, JURISDICTION, SOURCE, CODE = 0, 3, 4, 5
+STATUSES = [s.value for s in vocab.Status]
+_EFFECTIVE, _OBSERVED, _OTHER = 0, 1, 2
+
+
+class Period(NamedTuple):
+    """What is in force after a jurisdiction's words: the newest word, "since"
+    (None: never known), and the other sources' latest words with another
+    status, newest first."""
+
+    current: tuple
+    since: str | None
+    disagreeing: list[tuple]
+
+    @property
+    def status(self) -> str:
+        return STATUSES[self.current[CODE] & 7]
+
+
+def _groups(words: list[tuple]) -> Iterator[tuple[int, int, str | None]]:
+    """``words`` sorted (oldest first) and taken a start at a time: for
+    each, where its words are (``words[i:j]``) and "since" once they are in force."""
+    words.sort()
+    status = origin = first = None
+    n, i = len(words), 0
+    while i < n:
+        start, j = words[i][START], i
+        while j < n and words[j][START] == start:
+            code = words[j][CODE]
+            if code & 7 != status:
+                # Another status: a new run, this word its oldest.
+                status, origin, first = code & 7, code >> 3, words[j]
+            elif code >> 3 < origin:
+                # A better date than any older word of the run: "since" is its start.
+                origin, first = code >> 3, words[j]
+            j += 1
+        yield i, j, first[START] or None
+        i = j
+
+
+def _disagreeing(words: list[tuple]) -> list[tuple]:
+    """Of sorted words, the other sources' latest words with another status
+    than the newest's, newest first."""
+    latest = {}
+    for word in words:
+        latest[word[SOURCE]] = word
+    status = words[-1][CODE] & 7
+    return sorted((w for w in latest.values() if w[CODE] & 7 != status), reverse=True)
+
+
+def decide(words: list[tuple]) -> Period:
+    """The rule over the words in force (not empty, any order; sorted here)."""
+    since = None
+    for group in _groups(words):
+        since = group[2]
+    return Period(words[-1], since, _disagreeing(words))
+
+
+def start_of(conn: sa.Connection):
+    """An assertion's start in SQL (byte-wise on PostgreSQL, as in Python)."""
+    p, s = PolicyStatus, Source
+    start = sa.func.coalesce(p.c.effective, p.c.observed, s.c.published, "")
+    return start.collate("C") if conn.dialect.name == "postgresql" else start
+
+
+def words_query(conn: sa.Connection, day: str | None = None):
+    """Every word (one per assertion), by jurisdiction; ``day``: only those in
+    force on it."""
+    p, s = PolicyStatus, Source
+    start = start_of(conn)
+    status = sa.case({v: i for i, v in enumerate(STATUSES)}, value=p.c.status)
+    origin = sa.case(
+        (p.c.effective.is_not(None), 8 * _EFFECTIVE),
+        (p.c.observed.is_not(None), 8 * _OBSERVED),
+        else_=8 * _OTHER,
+    )
+    q = (
+        sa.select(start, p.c.recorded_at, p.c.id, p.c.jurisdiction_id, p.c.source_id,
+                  status + origin)
+        .join(s, s.c.id == p.c.source_id)
+        .order_by(p.c.jurisdiction_id)
+    )  # fmt: skip
+    if day is not None:
+        q = q.where(start <= day)
+    return q
+
+
+def _by_jurisdiction(conn: sa.Connection, q, name: str) -> Iterator[tuple[int, list[tuple]]]:
+    """Each jurisdiction's words from ``q`` (a ``words_query``), one
+    jurisdiction's in memory at a time."""
+    for jid, words in itertools.groupby(stream(conn, q, name), operator.itemgetter(JURISDICTION)):
+        yield jid, list(words)
+
+
+def in_force(conn: sa.Connection, day: str, jurisdictions=None) -> Iterator[tuple[int, Period]]:
+    """What is in force on ``day`` for each jurisdiction with a word in force
+    then, by id, computed from its assertions. ``jurisdictions``: an id, or
+    a select of the ids to look at (default all)."""
+    q = words_query(conn, day)
+    p = PolicyStatus
+    if isinstance(jurisdictions, int):
+        q = q.where(p.c.jurisdiction_id == jurisdictions)
+    elif jurisdictions is not None:
+        q = q.where(p.c.jurisdiction_id.in_(jurisdictions))
+    for jid, words in _by_jurisdiction(conn, q, "tracker_in_force"):
+        yield jid, decide(words)
+
+
+# --- kept -------------------------------------------------------------------------
+#
+# A status_periods row: the period in force from the newest start on in
+# columns (start, status, since, source_id, and the disagreement as
+# ``status:source_id;...``, newest first), and the older ones in
+# ``earlier``, newest first, a line each: ``start<TAB>since<TAB>words``, the
+# words that start then as ``status:source_id,...``, newest first. The first
+# word of a line is the newest in force from its start; the disagreement on a
+# day is read off the lines from the one in force on: each source's first
+# word there is its latest.
+
+
+def _word(word: tuple) -> str:
+    return f"{STATUSES[word[CODE] & 7]}:{word[SOURCE]}"
+
+
+def said(words: list[tuple]) -> str | None:
+    """Disagreeing words as stored: ``status:source_id;...``."""
+    return ";".join(map(_word, words)) or None
+
+
+def _stored(jid: int, words: list[tuple]) -> tuple:
+    """A ``status_periods`` row from a jurisdiction's words (not empty)."""
+    lines = list(_groups(words))
+    _i, _j, since = lines.pop()
+    newest = words[-1]
+    earlier = "\n".join(
+        f"{words[i][START]}\t{since or ''}\t" + ",".join(map(_word, reversed(words[i:j])))
+        for i, j, since in reversed(lines)
+    )
+    return (jid, newest[START], STATUSES[newest[CODE] & 7], since, newest[SOURCE],
+            said(_disagreeing(words)), earlier or None)  # fmt: skip
+
+
+class Kept(NamedTuple):
+    """A kept period as a report shows it; the disagreement as stored
+    (``status:source_id;...``, newest first), None when none."""
+
+    start: str
+    status: str
+    since: str | None
+    source_id: int
+    disagreement: str | None
+
+
+def columns(day: str) -> tuple:
+    """The columns a reader selects for ``day``, in ``kept``'s order (the
+    older periods only where the newest starts after the day)."""
+    t = StatusPeriods
+    earlier = sa.case((t.c.start > day, t.c.earlier), else_=None)
+    return (t.c.start, t.c.status, t.c.since, t.c.source_id, t.c.disagreement, earlier)
+
+
+def kept(row: tuple, day: str) -> Kept | None:
+    """The kept period in force on ``day`` (a full YYYY-MM-DD) from a row of
+    ``columns(day)``; None when there is none (no row, or every period later)."""
+    start, status, since, source, disagreement, earlier = row
+    if start is None:
+        return None
+    if start <= day:
+        return Kept(start, status, since, source, disagreement)
+    if not earlier:
+        return None
+    # A line starts with its start and a tab, which sorts below any character
+    # of a date: the line is below the day and a newline exactly when its
+    # start is on or before the day.
+    bound = day + "\n"
+    lines = earlier.split("\n")
+    k = 0
+    while lines[k] >= bound:
+        k += 1
+        if k == len(lines):
+            return None
+    start, since, _words = lines[k].split("\t")
+    seen: set[str] = set()
+    status = source = None
+    others = []
+    for line in lines[k:]:
+        for word in line[line.rindex("\t") + 1 :].split(","):
+            said, _, sid = word.partition(":")
+            if sid in seen:
+                continue
+            seen.add(sid)
+            if status is None:
+                status, source = said, int(sid)
+            elif said != status:
+                others.append(word)
+    return Kept(start, status, since or None, source, ";".join(others) or None)
+
+
+@contextmanager
+def adding(conn: sa.Connection) -> Iterator[set[int]]:
+    """Assertions added in bulk: on SQLite the row trigger that marks their
+    jurisdictions is set aside while they are written (it would cost a
+    second per million rows), and the jurisdictions the caller puts in the
+    set are marked at the end instead. Inside the transaction: a failure
+    brings the trigger back with everything else."""
+    touched: set[int] = set()
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {_INSERT_TRIGGER}")
+    yield touched
+    if sqlite:
+        conn.exec_driver_sql(_sqlite_insert_trigger())
+    mark(conn, touched)
+
+
+def stale(conn: sa.Connection) -> set[int]:
+    """The jurisdictions whose kept periods are not to be trusted."""
+    return set(conn.execute(sa.select(StatusPeriodsStale.c.jurisdiction_id)).scalars())
+
+
+def mark(conn: sa.Connection, ids: Iterable[int]) -> None:
+    """Mark jurisdictions whose assertions were added (``refresh`` computes them)."""
+    t = StatusPeriodsStale
+    known = stale(conn)
+    new = [{"jurisdiction_id": i} for i in set(ids) - known]
+    if new:
+        conn.execute(t.insert(), new)
+
+
+def refresh(conn: sa.Connection, *, everything: bool = False) -> int:
+    """Compute the marked jurisdictions' periods again (``everything``: every
+    jurisdiction's, whatever is marked); returns how many were computed."""
+    t, marked = StatusPeriods, StatusPeriodsStale
+    if (
+        not everything
+        and conn.execute(sa.select(marked.c.jurisdiction_id).limit(1)).first() is None
+    ):
+        return 0
+    q = words_query(conn)
+    if everything:
+        conn.execute(t.delete())
+    else:
+        chosen = sa.select(marked.c.jurisdiction_id)
+        conn.execute(t.delete().where(t.c.jurisdiction_id.in_(chosen)))
+        q = q.where(PolicyStatus.c.jurisdiction_id.in_(chosen))
+    columns = [c.name for c in t.c]
+    writer = BulkWriter(conn, t, columns, ())
+    n = 0
+    for jid, words in _by_jurisdiction(conn, q, "tracker_status_periods"):
+        writer.add(_stored(jid, words))
+        n += 1
+    writer.close()
+    conn.execute(marked.delete())
+    return n
+
+
+# --- triggers ---------------------------------------------------------------------
+
+# What decides a jurisdiction's periods: these columns of its assertions, and
+# the published date of their sources.
+_DECIDING = ("jurisdiction_id", "status", "source_id", "effective", "observed", "recorded_at")
+_INSERT_TRIGGER = "status_periods_insert"
+_SQLITE_TRIGGERS = (_INSERT_TRIGGER, "status_periods_update", "status_periods_delete",
+                    "status_periods_source")  # fmt: skip
+_MARK = "INSERT INTO status_periods_stale (jurisdiction_id)"
+_MARK_OR = "INSERT OR IGNORE INTO status_periods_stale (jurisdiction_id)"
+
+_PG_FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION tracker_status_periods() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'source' THEN
+        {_MARK} SELECT DISTINCT jurisdiction_id FROM policy_status WHERE source_id = NEW.id
+        ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END IF;
+    {_MARK} VALUES (OLD.jurisdiction_id) ON CONFLICT DO NOTHING;
+    IF TG_OP = 'UPDATE' THEN
+        {_MARK} VALUES (NEW.jurisdiction_id) ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION tracker_status_periods_added() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    {_MARK} SELECT DISTINCT jurisdiction_id FROM added ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$$
+"""
+
+
+def _sqlite_insert_trigger() -> str:
+    return (
+        f"CREATE TRIGGER {_INSERT_TRIGGER} AFTER INSERT ON policy_status "
+        f"FOR EACH ROW BEGIN {_MARK_OR} VALUES (NEW.jurisdiction_id); END"
+    )
+
+
+def install(conn: sa.Connection) -> None:
+    """(Re)create the triggers that mark the jurisdictions whose assertions
+    are added, updated or removed, or whose sources' published dates change:
+    whatever path writes them (a statement's added rows at once on
+    PostgreSQL, each row on SQLite)."""
+    deciding = ", ".join(_DECIDING)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(_PG_FUNCTIONS)
+        for name, table in (("status_periods", "policy_status"), (_INSERT_TRIGGER, "policy_status"),
+                            ("status_periods", "source")):  # fmt: skip
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER status_periods AFTER UPDATE OF {deciding} OR DELETE "
+            "ON policy_status FOR EACH ROW EXECUTE FUNCTION tracker_status_periods()"
+        )
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {_INSERT_TRIGGER} AFTER INSERT ON policy_status "
+            "REFERENCING NEW TABLE AS added FOR EACH STATEMENT "
+            "EXECUTE FUNCTION tracker_status_periods_added()"
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER status_periods AFTER UPDATE OF published ON source FOR EACH ROW "
+            "WHEN (OLD.published IS DISTINCT FROM NEW.published) "
+            "EXECUTE FUNCTION tracker_status_periods()"
+        )
+        return
+    for name in _SQLITE_TRIGGERS:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    conn.exec_driver_sql(_sqlite_insert_trigger())
+    conn.exec_driver_sql(
+        f"CREATE TRIGGER status_periods_update AFTER UPDATE OF {deciding} ON policy_status "
+        f"FOR EACH ROW BEGIN {_MARK_OR} VALUES (OLD.jurisdiction_id); "
+        f"{_MARK_OR} VALUES (NEW.jurisdiction_id); END"
+    )
+    conn.exec_driver_sql(
+        "CREATE TRIGGER status_periods_delete AFTER DELETE ON policy_status "
+        f"FOR EACH ROW BEGIN {_MARK_OR} VALUES (OLD.jurisdiction_id); END"
+    )
+    conn.exec_driver_sql(
+        "CREATE TRIGGER status_periods_source AFTER UPDATE OF published ON source FOR EACH ROW "
+        "WHEN OLD.published IS NOT NEW.published BEGIN "
+        f"{_MARK_OR} SELECT DISTINCT jurisdiction_id FROM policy_status "
+        "WHERE source_id = NEW.id; END"
+    )
+
+
+def uninstall(conn: sa.Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS status_periods ON policy_status")
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {_INSERT_TRIGGER} ON policy_status")
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS status_periods ON source")
+        conn.exec_driver_sql("DROP FUNCTION IF EXISTS tracker_status_periods()")
+        conn.exec_driver_sql("DROP FUNCTION IF EXISTS tracker_status_periods_added()")
+        return
+    for name in _SQLITE_TRIGGERS:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
