@@ -82,13 +82,19 @@ def load_schema(db: str, path: str, table: str) -> None:
     ).fetchall()
     for name, _sql in indexes:
         con.execute(f'DROP INDEX "{name}"')
+    # Triggers set aside too, as tracker's bulk load sets aside its own.
+    triggers = con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+    ).fetchall()
+    for name, _sql in triggers:
+        con.execute(f'DROP TRIGGER "{name}"')
     with open(path, newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh)
         header = next(reader)
         names = ", ".join(f'"{c}"' for c in header)
         marks = ", ".join("nullif(?, '')" for _ in header)
         con.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', reader)
-    for _name, sql in indexes:
+    for _name, sql in [*indexes, *triggers]:
         con.execute(sql)
     con.execute("COMMIT")
     con.close()

@@ -5,15 +5,18 @@ money as decimal strings, each record with its ``id`` and natural ``key``);
 ``tracker.render`` is the one place that formats them.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 
 class Rows(NamedTuple):
-    """Rows (dicts) and the columns to print them under, in order."""
+    """Rows (dicts) and the columns to print them under, in order. ``plain``:
+    every value is a string (``SourceRef`` and ``Text`` are), an int or None,
+    so CSV writes them as they are (a national report's hundred thousand rows)."""
 
     columns: list[str]
     rows: Iterable[dict]
+    plain: bool = False
 
 
 class SourceRef(str):
@@ -34,9 +37,21 @@ class Text(str):
     print it with their keys, tables with their titles. ``parts``: plain
     strings and ``SourceRef`` s, joined."""
 
-    parts: tuple
-
     def __new__(cls, parts: list):
         text = super().__new__(cls, "".join(parts))
-        text.parts = tuple(parts)
+        text._parts = tuple(parts)
         return text
+
+    @classmethod
+    def of(cls, text: str, parts: Callable[[], list]) -> "Text":
+        """``text`` (with keys), its parts made only if asked for (a table
+        asks; a national CSV report would make a million for nothing)."""
+        made = str.__new__(cls, text)
+        made._parts = parts
+        return made
+
+    @property
+    def parts(self) -> tuple:
+        if callable(self._parts):
+            self._parts = tuple(self._parts())
+        return self._parts

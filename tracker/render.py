@@ -17,6 +17,7 @@ meant for documents, is never shortened beyond a source's title.
 
 import csv
 import json
+import operator
 import os
 import shutil
 import sys
@@ -121,10 +122,12 @@ def render(
     columns: list[str] | None = None,
     excel_safe: bool = False,
     width: int | None = None,
+    plain: bool = False,
 ) -> None:
     """Rows in ``fmt``. Tables and markdown put the columns in ``table_columns``
     order; a table fits ``width`` characters (``None``: ``terminal_width(out)``;
-    0: no limit). CSV, JSON and jsonl print every column in full, as given."""
+    0: no limit). CSV, JSON and jsonl print every column in full, as given.
+    ``plain``: the rows hold only strings, ints and None (``records.Rows``)."""
     out = out or sys.stdout
     if fmt == Format.jsonl:
         # One object per line, streamed: for jq, a log shipper or a cron job.
@@ -138,6 +141,13 @@ def render(
         return
     if fmt == Format.csv:
         writer = csv_writer(out)
+        if plain and columns and not excel_safe:
+            # The csv module writes a string as it is, an int by str() and
+            # None as nothing, as _cell would: the rows pass through in C.
+            writer.writerow(columns)
+            pick = operator.itemgetter(*columns)
+            writer.writerows(map(pick, rows))
+            return
         header_written = False
         for row in rows:
             if not header_written:

@@ -66,7 +66,7 @@ def status_report(
     if status:
         status = vocab.parse_choice(vocab.Status, status, "status").value
     rows = st.in_force_rows(conn, day, state=state, kind=kind)
-    return Rows(STATUS_COLUMNS, _status_rows(rows, status))
+    return Rows(STATUS_COLUMNS, _status_rows(rows, status), plain=True)
 
 
 def _status_rows(rows, status: str | None = None) -> Iterator[dict]:

@@ -119,20 +119,30 @@ def first_start(conn: sa.Connection) -> str | None:
     return conn.execute(q).scalar()
 
 
-def _said(said: str, refs: dict[int, SourceRef], shown: dict[str, tuple]) -> Text:
+def _said(said: str, refs: dict[int, SourceRef], shown: dict[str, str]) -> Text:
     """Other sources' words as stored (``status:source_id;...``) as the
     disagreement column shows them: ``status (source); ...``, each source a
-    key in files, a title in tables. ``shown``: each word's parts, made once."""
+    key in files, a title in tables. ``shown``: each word with its key, made once."""
+    words = said.split(";")
+    try:
+        text = "; ".join([shown[w] for w in words])
+    except KeyError:
+        for word in words:
+            if word not in shown:
+                status, _, source = word.partition(":")
+                shown[word] = f"{status} ({refs[int(source)]})"
+        text = "; ".join([shown[w] for w in words])
+    return Text.of(text, lambda: _said_parts(words, refs))
+
+
+def _said_parts(words: list[str], refs: dict[int, SourceRef]) -> list:
     parts: list = []
-    for word in said.split(";"):
+    for word in words:
         if parts:
             parts.append("; ")
-        made = shown.get(word)
-        if made is None:
-            status, _, source = word.partition(":")
-            made = shown[word] = (f"{status} (", refs[int(source)], ")")
-        parts += made
-    return Text(parts)
+        status, _, source = word.partition(":")
+        parts += (f"{status} (", refs[int(source)], ")")
+    return parts
 
 
 # A jurisdiction as the report and the list show it, in their order.
@@ -196,29 +206,39 @@ def in_force_rows(
     )
     nothing = (None, None, None, None, None)
     width = len(_JURISDICTION)
-    shown: dict[str, tuple] = {}
+    shown: dict[str, str] = {}
+    make = InForce._make
     for row in stream(conn, q, "tracker_jurisdictions"):
-        jurisdiction = row[:width]
+        start = row[width]
         if stale and row[0] in stale:
             period = live.get(row[0])
             if period is None:
-                yield InForce(*jurisdiction, *nothing)
+                yield make(row[:width] + nothing)
                 continue
             current = period.current
-            found = sp.Kept(current[sp.START], period.status, period.since,
-                            current[sp.SOURCE], sp.said(period.disagreeing))  # fmt: skip
+            found = (current[sp.START], period.status, period.since, current[sp.SOURCE],
+                     sp.said(period.disagreeing))  # fmt: skip
+        elif start is None:
+            yield make(row[:width] + nothing)
+            continue
+        elif start <= day:
+            # The common case, today: the newest period, read as stored.
+            found = row[width : width + 5]
         else:
             found = sp.kept(row[width:], day)
             if found is None:
-                yield InForce(*jurisdiction, *nothing)
+                yield make(row[:width] + nothing)
                 continue
-        yield InForce(
-            *jurisdiction,
-            found.status,
-            found.since,
-            found.start or None,
-            refs[found.source_id],
-            _said(found.disagreement, refs, shown) if disagreement and found.disagreement else None,
+        start, status, since, source, said = found
+        yield make(
+            row[:width]
+            + (
+                status,
+                since,
+                start or None,
+                refs[source],
+                _said(said, refs, shown) if disagreement and said else None,
+            )
         )
 
 

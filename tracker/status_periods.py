@@ -80,25 +80,27 @@ class Period(NamedTuple):
         return STATUSES[self.current[CODE] & 7]
 
 
-def _groups(words: list[tuple]) -> Iterator[tuple[int, int, str | None]]:
+def _groups(words: list[tuple]) -> list[tuple[int, int, str | None]]:
     """``words`` sorted (oldest first) and taken a start at a time: for
     each, where its words are (``words[i:j]``) and "since" once they are in force."""
     words.sort()
-    status = origin = first = None
-    n, i = len(words), 0
-    while i < n:
-        start, j = words[i][START], i
-        while j < n and words[j][START] == start:
-            code = words[j][CODE]
-            if code & 7 != status:
-                # Another status: a new run, this word its oldest.
-                status, origin, first = code & 7, code >> 3, words[j]
-            elif code >> 3 < origin:
-                # A better date than any older word of the run: "since" is its start.
-                origin, first = code >> 3, words[j]
-            j += 1
-        yield i, j, first[START] or None
-        i = j
+    found = []
+    status = origin = first = previous = None
+    i = 0
+    for j, word in enumerate(words):
+        if word[START] != previous:
+            if j:
+                found.append((i, j, first[START] or None))
+            previous, i = word[START], j
+        code = word[CODE]
+        if code & 7 != status:
+            # Another status: a new run, this word its oldest.
+            status, origin, first = code & 7, code >> 3, word
+        elif code >> 3 < origin:
+            # A better date than any older word of the run: "since" is its start.
+            origin, first = code >> 3, word
+    found.append((i, len(words), first[START] or None))
+    return found
 
 
 def _disagreeing(words: list[tuple]) -> list[tuple]:
@@ -113,9 +115,7 @@ def _disagreeing(words: list[tuple]) -> list[tuple]:
 
 def decide(words: list[tuple]) -> Period:
     """The rule over the words in force (not empty, any order; sorted here)."""
-    since = None
-    for group in _groups(words):
-        since = group[2]
+    since = _groups(words)[-1][2]
     return Period(words[-1], since, _disagreeing(words))
 
 
@@ -174,33 +174,36 @@ def in_force(conn: sa.Connection, day: str, jurisdictions=None) -> Iterator[tupl
 # A status_periods row: the period in force from the newest start on in
 # columns (start, status, since, source_id, and the disagreement as
 # ``status:source_id;...``, newest first), and the older ones in
-# ``earlier``, newest first, a line each: ``start<TAB>since<TAB>words``, the
-# words that start then as ``status:source_id,...``, newest first. The first
-# word of a line is the newest in force from its start; the disagreement on a
-# day is read off the lines from the one in force on: each source's first
-# word there is its latest.
-
-
-def _word(word: tuple) -> str:
-    return f"{STATUSES[word[CODE] & 7]}:{word[SOURCE]}"
+# ``earlier``, newest first, a line each:
+# ``start<TAB>status<TAB>since<TAB>source_id<TAB>disagreement``, as the columns.
 
 
 def said(words: list[tuple]) -> str | None:
     """Disagreeing words as stored: ``status:source_id;...``."""
-    return ";".join(map(_word, words)) or None
+    return ";".join([f"{STATUSES[w[CODE] & 7]}:{w[SOURCE]}" for w in words]) or None
 
 
 def _stored(jid: int, words: list[tuple]) -> tuple:
     """A ``status_periods`` row from a jurisdiction's words (not empty)."""
-    lines = list(_groups(words))
-    _i, _j, since = lines.pop()
-    newest = words[-1]
+    lines = []
+    # Each source's latest word so far, (status, as stored), oldest first.
+    latest: dict[int, tuple[int, str]] = {}
+    forget = latest.pop
+    for i, j, since in _groups(words):
+        for word in words[i:j]:
+            code = word[CODE] & 7
+            forget(word[SOURCE], None)
+            latest[word[SOURCE]] = (code, f"{STATUSES[code]}:{word[SOURCE]}")
+        current = words[j - 1]
+        status = current[CODE] & 7
+        others = ";".join([w for s, w in reversed(latest.values()) if s != status])
+        lines.append((words[i][START], since, STATUSES[status], current[SOURCE], others))
+    start, since, status, source, others = lines.pop()
     earlier = "\n".join(
-        f"{words[i][START]}\t{since or ''}\t" + ",".join(map(_word, reversed(words[i:j])))
-        for i, j, since in reversed(lines)
+        f"{start}\t{status}\t{since or ''}\t{source}\t{others}"
+        for start, since, status, source, others in reversed(lines)
     )
-    return (jid, newest[START], STATUSES[newest[CODE] & 7], since, newest[SOURCE],
-            said(_disagreeing(words)), earlier or None)  # fmt: skip
+    return (jid, start, status, since, source, others or None, earlier or None)
 
 
 class Kept(NamedTuple):
@@ -236,27 +239,11 @@ def kept(row: tuple, day: str) -> Kept | None:
     # of a date: the line is below the day and a newline exactly when its
     # start is on or before the day.
     bound = day + "\n"
-    lines = earlier.split("\n")
-    k = 0
-    while lines[k] >= bound:
-        k += 1
-        if k == len(lines):
-            return None
-    start, since, _words = lines[k].split("\t")
-    seen: set[str] = set()
-    status = source = None
-    others = []
-    for line in lines[k:]:
-        for word in line[line.rindex("\t") + 1 :].split(","):
-            said, _, sid = word.partition(":")
-            if sid in seen:
-                continue
-            seen.add(sid)
-            if status is None:
-                status, source = said, int(sid)
-            elif said != status:
-                others.append(word)
-    return Kept(start, status, since or None, source, ";".join(others) or None)
+    for line in earlier.split("\n"):
+        if line < bound:
+            start, status, since, source, disagreement = line.split("\t")
+            return Kept(start, status, since or None, int(source), disagreement or None)
+    return None
 
 
 @contextmanager

@@ -140,7 +140,8 @@ def show(result, format: Format | None, excel_safe: bool = False) -> None:
         sys.stdout.flush()
         out = stdout_writer()
         try:
-            render(result.rows, Format.csv, out, excel_safe=excel_safe, columns=result.columns)
+            render(result.rows, Format.csv, out, excel_safe=excel_safe, columns=result.columns,
+                   plain=result.plain)  # fmt: skip
         finally:
             out.flush()
             out.detach()
