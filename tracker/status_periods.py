@@ -54,14 +54,14 @@ from tracker import vocab
 from tracker.db import BulkWriter, stream
 from tracker.models import PolicyStatus, Source, StatusPeriods, StatusPeriodsStale
 
-# A word: (start, recorded_at, id, jurisdiction_id, source_id, code), so that
-# tuples, compared item by item, compare as the rule does: the greater of two
-# words is the newer (ids are unique: what follows never decides). The code
-# is the status's place in the vocabulary (the column's CHECK allows nothing
-# else) plus 8 times what the start is (_EFFECTIVE, _OBSERVED, or _OTHER: the
-# published date or nothing): a small int costs less than strings a million
-# times over.
-START, JURISDICTION, SOURCE, CODE = 0, 3, 4, 5
+# A word: (start, jurisdiction_id, source_id, code), one per assertion; a
+# jurisdiction's words come from the database oldest first, in the rule's
+# order (start, recorded_at, id: ``words_query``), and are taken in that
+# order. The code is the status's place in the vocabulary (the column's
+# CHECK allows nothing else) plus 8 times what the start is (_EFFECTIVE,
+# _OBSERVED, or _OTHER: the published date or nothing): a small int costs
+# less than strings a million times over.
+START, JURISDICTION, SOURCE, CODE = 0, 1, 2, 3
 STATUSES = [s.value for s in vocab.Status]
 _EFFECTIVE, _OBSERVED, _OTHER = 0, 1, 2
 
@@ -80,42 +80,20 @@ class Period(NamedTuple):
         return STATUSES[self.current[CODE] & 7]
 
 
-def _groups(words: list[tuple]) -> list[tuple[int, int, str | None]]:
-    """``words`` sorted (oldest first) and taken a start at a time: for
-    each, where its words are (``words[i:j]``) and "since" once they are in force."""
-    words.sort()
-    found = []
-    status = origin = first = previous = None
-    i = 0
-    for j, word in enumerate(words):
-        if word[START] != previous:
-            if j:
-                found.append((i, j, first[START] or None))
-            previous, i = word[START], j
-        code = word[CODE]
-        if code & 7 != status:
-            # Another status: a new run, this word its oldest.
-            status, origin, first = code & 7, code >> 3, word
-        elif code >> 3 < origin:
-            # A better date than any older word of the run: "since" is its start.
-            origin, first = code >> 3, word
-    found.append((i, len(words), first[START] or None))
-    return found
-
-
 def _disagreeing(words: list[tuple]) -> list[tuple]:
     """Of sorted words, the other sources' latest words with another status
     than the newest's, newest first."""
-    latest = {}
+    latest: dict[int, tuple] = {}
     for word in words:
+        latest.pop(word[SOURCE], None)
         latest[word[SOURCE]] = word
     status = words[-1][CODE] & 7
-    return sorted((w for w in latest.values() if w[CODE] & 7 != status), reverse=True)
+    return [w for w in reversed(latest.values()) if w[CODE] & 7 != status]
 
 
 def decide(words: list[tuple]) -> Period:
-    """The rule over the words in force (not empty, any order; sorted here)."""
-    since = _groups(words)[-1][2]
+    """The rule over the words in force (not empty, oldest first)."""
+    since = _stored(0, words)[3]
     return Period(words[-1], since, _disagreeing(words))
 
 
@@ -127,8 +105,8 @@ def start_of(conn: sa.Connection):
 
 
 def words_query(conn: sa.Connection, day: str | None = None):
-    """Every word (one per assertion), by jurisdiction; ``day``: only those in
-    force on it."""
+    """Every word (one per assertion), by jurisdiction, each one's oldest
+    first; ``day``: only those in force on it."""
     p, s = PolicyStatus, Source
     start = start_of(conn)
     status = sa.case({v: i for i, v in enumerate(STATUSES)}, value=p.c.status)
@@ -138,11 +116,10 @@ def words_query(conn: sa.Connection, day: str | None = None):
         else_=8 * _OTHER,
     )
     q = (
-        sa.select(start, p.c.recorded_at, p.c.id, p.c.jurisdiction_id, p.c.source_id,
-                  status + origin)
+        sa.select(start, p.c.jurisdiction_id, p.c.source_id, status + origin)
         .join(s, s.c.id == p.c.source_id)
-        .order_by(p.c.jurisdiction_id)
-    )  # fmt: skip
+        .order_by(p.c.jurisdiction_id, start, p.c.recorded_at, p.c.id)
+    )
     if day is not None:
         q = q.where(start <= day)
     return q
@@ -183,27 +160,49 @@ def said(words: list[tuple]) -> str | None:
     return ";".join([f"{STATUSES[w[CODE] & 7]}:{w[SOURCE]}" for w in words]) or None
 
 
+# Words as stored (``status:source_id``) by status + 8 * source_id: a few
+# hundred distinct, made once each.
+_STORED: dict[int, str] = {}
+
+
 def _stored(jid: int, words: list[tuple]) -> tuple:
-    """A ``status_periods`` row from a jurisdiction's words (not empty)."""
+    """A ``status_periods`` row from a jurisdiction's words (not empty, oldest
+    first): the run rule, period by period. The words are taken
+    a start at a time; after each start's, "since" is the start of the run's
+    oldest word with the best date (effective, else observed, else any)."""
     lines = []
     # Each source's latest word so far, (status, as stored), oldest first.
     latest: dict[int, tuple[int, str]] = {}
-    forget = latest.pop
-    for i, j, since in _groups(words):
-        for word in words[i:j]:
-            code = word[CODE] & 7
-            forget(word[SOURCE], None)
-            latest[word[SOURCE]] = (code, f"{STATUSES[code]}:{word[SOURCE]}")
-        current = words[j - 1]
-        status = current[CODE] & 7
-        others = ";".join([w for s, w in reversed(latest.values()) if s != status])
-        lines.append((words[i][START], since, STATUSES[status], current[SOURCE], others))
-    start, since, status, source, others = lines.pop()
-    earlier = "\n".join(
-        f"{start}\t{status}\t{since or ''}\t{source}\t{others}"
-        for start, since, status, source, others in reversed(lines)
-    )
-    return (jid, start, status, since, source, others or None, earlier or None)
+    forget, stored = latest.pop, _STORED
+    status = origin = first = previous = None
+    for j, word in enumerate(words):
+        if word[START] != previous:
+            if j:
+                # The period of the start before: from it on, until this one.
+                newest = words[j - 1]
+                now = newest[CODE] & 7
+                others = ";".join([w for s, w in reversed(latest.values()) if s != now])
+                lines.append(f"{previous}\t{STATUSES[now]}\t{first[START] or ''}\t"
+                             f"{newest[SOURCE]}\t{others}")  # fmt: skip
+            previous = word[START]
+        code = word[CODE]
+        if code & 7 != status:
+            # Another status: a new run, this word its oldest.
+            status, origin, first = code & 7, code >> 3, word
+        elif code >> 3 < origin:
+            # A better date than any older word of the run: "since" is its start.
+            origin, first = code >> 3, word
+        source = word[SOURCE]
+        forget(source, None)
+        said = stored.get(code & 7 | source << 3)
+        if said is None:
+            said = stored[code & 7 | source << 3] = f"{STATUSES[code & 7]}:{source}"
+        latest[source] = (code & 7, said)
+    newest = words[-1]
+    now = newest[CODE] & 7
+    others = ";".join([w for s, w in reversed(latest.values()) if s != now])
+    return (jid, previous, STATUSES[now], first[START] or None, newest[SOURCE],
+            others or None, "\n".join(reversed(lines)) or None)  # fmt: skip
 
 
 class Kept(NamedTuple):
@@ -286,6 +285,14 @@ def refresh(conn: sa.Connection, *, everything: bool = False) -> int:
         and conn.execute(sa.select(marked.c.jurisdiction_id).limit(1)).first() is None
     ):
         return 0
+    if not everything:
+        # Most of them (a first import): one pass over every assertion
+        # costs less than looking each marked jurisdiction's up.
+        count = sa.select(sa.func.count()).select_from
+        marked_n, kept_n = conn.execute(
+            sa.select(count(marked).scalar_subquery(), count(t).scalar_subquery())
+        ).one()
+        everything = marked_n > kept_n
     q = words_query(conn)
     if everything:
         conn.execute(t.delete())
