@@ -105,3 +105,24 @@ def test_sections_titles_and_empty_sections():
         ["case", "1", "id", "1"],
         ["rulings", "1", "id", "2"],
     ]
+
+
+def test_plain_rows_are_written_as_the_csv_module_writes_them():
+    """``plain`` rows (strings, ints, None) take a shorter way to CSV: the
+    same bytes as the csv writer, cell by cell, for every awkward value."""
+    import itertools
+
+    from tracker.records import SourceRef, Text
+
+    awkward = ["", None, 0, 42, "plain", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "crlf\r\n",
+               " padded ", "Doña Ana", "[Old] Town", SourceRef("https://a.example/x", "X"),
+               Text(["partial (", SourceRef("https://b.example/y", "Y"), ")"]), "'quoted'"]  # fmt: skip
+    rows = [dict(zip("abc", cells, strict=True)) for cells in itertools.product(awkward, repeat=3)]
+    for columns in (["a", "b", "c"], ["a"]):
+        fast, slow = io.StringIO(), io.StringIO()
+        render(iter(rows), Format.csv, fast, columns=columns, plain=True)
+        render(iter(rows), Format.csv, slow, columns=columns)
+        assert fast.getvalue() == slow.getvalue()
+        assert list(csv.reader(io.StringIO(fast.getvalue())))[1:] == [
+            ["" if r[c] is None else str(r[c]) for c in columns] for r in rows
+        ]

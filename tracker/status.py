@@ -3,6 +3,7 @@
 import operator
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -125,14 +126,14 @@ def _said(said: str, refs: dict[int, SourceRef], shown: dict[str, str]) -> Text:
     key in files, a title in tables. ``shown``: each word with its key, made once."""
     words = said.split(";")
     try:
-        text = "; ".join([shown[w] for w in words])
+        text = "; ".join(map(shown.__getitem__, words))
     except KeyError:
         for word in words:
             if word not in shown:
                 status, _, source = word.partition(":")
                 shown[word] = f"{status} ({refs[int(source)]})"
-        text = "; ".join([shown[w] for w in words])
-    return Text.of(text, lambda: _said_parts(words, refs))
+        text = "; ".join(map(shown.__getitem__, words))
+    return Text.of(text, partial(_said_parts, words, refs))
 
 
 def _said_parts(words: list[str], refs: dict[int, SourceRef]) -> list:
@@ -198,40 +199,45 @@ def in_force_rows(
     if stale:
         chosen = sa.select(StatusPeriodsStale.c.jurisdiction_id)
         live = dict(sp.in_force(conn, day, chosen))
+    # Each jurisdiction's kept periods by id, then the jurisdictions in order:
+    # two plain reads cost less than sorting the periods along with them.
+    q = sa.select(kept.c.jurisdiction_id, *sp.columns(day))
+    if only:
+        q = q.where(kept.c.jurisdiction_id.in_(sa.select(j.c.id).where(*only)))
+    periods = {row[0]: row[1:] for row in stream(conn, q, "tracker_status_periods")}
     q = (
-        sa.select(*[j.c[c] for c in _JURISDICTION], *sp.columns(day))
-        .outerjoin(kept, kept.c.jurisdiction_id == j.c.id)
+        sa.select(*[j.c[c] for c in _JURISDICTION])
         .where(*only)
         .order_by(j.c.state, j.c.name_folded, j.c.ocd_id)
     )
     nothing = (None, None, None, None, None)
-    width = len(_JURISDICTION)
     shown: dict[str, str] = {}
     make = InForce._make
     for row in stream(conn, q, "tracker_jurisdictions"):
-        start = row[width]
         if stale and row[0] in stale:
             period = live.get(row[0])
             if period is None:
-                yield make(row[:width] + nothing)
+                yield make(row + nothing)
                 continue
             current = period.current
             found = (current[sp.START], period.status, period.since, current[sp.SOURCE],
                      sp.said(period.disagreeing))  # fmt: skip
-        elif start is None:
-            yield make(row[:width] + nothing)
-            continue
-        elif start <= day:
-            # The common case, today: the newest period, read as stored.
-            found = row[width : width + 5]
         else:
-            found = sp.kept(row[width:], day)
-            if found is None:
-                yield make(row[:width] + nothing)
+            stored = periods.pop(row[0], None)
+            if stored is None:
+                yield make(row + nothing)
                 continue
-        start, status, since, source, said = found
+            if stored[0] <= day:
+                # The common case, today: the newest period, read as stored.
+                found = stored
+            else:
+                found = sp.kept(stored, day)
+                if found is None:
+                    yield make(row + nothing)
+                    continue
+        start, status, since, source, said = found[:5]
         yield make(
-            row[:width]
+            row
             + (
                 status,
                 since,

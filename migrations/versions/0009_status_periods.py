@@ -2,7 +2,8 @@
 assertions and kept on the write path (tracker/status_periods.py), so a
 national status report reads one row per jurisdiction; status_periods_stale
 marks the jurisdictions to compute again. The index of each jurisdiction's
-assertions now holds everything deciding the status in force.
+assertions now holds everything deciding the status in force. A case's
+parties' unique indexes are plain ones (NULLs never collide in a unique index).
 
 Revision ID: 0009
 Revises: 0008
@@ -22,6 +23,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _INDEX = "ix_policy_status_latest"
+_PARTIES = (("uq_case_party_jurisdiction", "jurisdiction_id"), ("uq_case_party_name", "name"))
 
 
 def upgrade() -> None:
@@ -56,9 +58,21 @@ def upgrade() -> None:
     conn = op.get_bind()
     status_periods.install(conn)
     status_periods.refresh(conn, everything=True)
+    # A case's parties: unique where set, as any unique index is (NULLs never
+    # collide), without the partial indexes' engine-specific WHERE.
+    for name, column in _PARTIES:
+        op.drop_index(name, table_name="case_party")
+        op.create_index(name, "case_party", ["case_id", "role", column], unique=True)
 
 
 def downgrade() -> None:
+    for name, column in _PARTIES:
+        op.drop_index(name, table_name="case_party")
+        where = sa.text(f"{column} IS NOT NULL")
+        op.create_index(
+            name, "case_party", ["case_id", "role", column], unique=True,
+            sqlite_where=where, postgresql_where=where,
+        )  # fmt: skip
     status_periods.uninstall(op.get_bind())
     op.drop_table("status_periods_stale")
     op.drop_table("status_periods")
