@@ -237,12 +237,17 @@ def kept(row: tuple, day: str) -> Kept | None:
     # A line starts with its start and a tab, which sorts below any character
     # of a date: the line is below the day and a newline exactly when its
     # start is on or before the day.
+    # A start is at most 10 characters: a line's first 11 decide.
     bound = day + "\n"
-    for line in earlier.split("\n"):
-        if line < bound:
-            start, status, since, source, disagreement = line.split("\t")
-            return Kept(start, status, since or None, int(source), disagreement or None)
-    return None
+    at = 0
+    while earlier[at : at + 11] >= bound:
+        at = earlier.find("\n", at) + 1
+        if not at:
+            return None
+    end = earlier.find("\n", at)
+    line = earlier[at:end] if end >= 0 else earlier[at:]
+    start, status, since, source, disagreement = line.split("\t")
+    return Kept(start, status, since or None, int(source), disagreement or None)
 
 
 @contextmanager
