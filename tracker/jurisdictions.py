@@ -717,10 +717,11 @@ class _CityCounties:
     the counties named like them."""
 
     def __init__(self, conn: sa.Connection, states: set[str] | None = None):
-        self.names: dict[tuple[str, str], list[tuple[str, str, str | None]]] = {}
-        cols = (J.c.kind, J.c.name, J.c.ocd_id, J.c.fips)
-        by_name = sa.select(J.c.state, J.c.name_folded, *cols)
-        by_alias = sa.select(J.c.state, A.c.alias_folded, *cols).select_from(
+        # (state, base name) -> [(kind, fips, name, state, OCD id)], in the order held.
+        self.names: dict[tuple[str, str], list[tuple]] = {}
+        cols = (J.c.kind, J.c.fips, J.c.name, J.c.state, J.c.ocd_id)
+        by_name = sa.select(J.c.name_folded, *cols)
+        by_alias = sa.select(A.c.alias_folded, *cols).select_from(
             A.join(J, J.c.id == A.c.jurisdiction_id)
         )
         if states is not None:
@@ -728,37 +729,57 @@ class _CityCounties:
                 by_name.where(J.c.state.in_(states)),
                 by_alias.where(J.c.state.in_(states)),
             )
-        for state, folded, kind, name, ocd, fips in conn.execute(sa.union_all(by_name, by_alias)):
-            self.add(state, folded, kind, f"{name}, {state} ({ocd})", fips)
+        for folded, *held in conn.execute(sa.union_all(by_name, by_alias)):
+            self._hold(folded, tuple(held))
 
-    def add(self, state: str, folded: str, kind: str, shown: str, fips: str | None) -> None:
-        if kind not in STATE_LEVEL:
-            self.names.setdefault((state, _base_name(folded)), []).append((kind, shown, fips))
+    def _hold(self, folded: str, held: tuple) -> None:
+        if held[0] not in STATE_LEVEL:
+            key = (held[3], _base_name(folded))
+            found = self.names.get(key)
+            if found is None:
+                self.names[key] = [held]
+            else:
+                found.append(held)
 
-    def check(self, data: "JurisdictionInput", folded: str) -> None:
+    def claim(self, data: "JurisdictionInput", folded: str) -> None:
+        """Check a new record (``folded``: its name folded) against every
+        name held, then hold its name and aliases. Raises Duplicate."""
         if data.kind in STATE_LEVEL:
             return
-        found = [
-            f
-            for f in self.names.get((data.state, _base_name(folded)), ())
-            if not (data.fips and f[2] and data.fips != f[2])
-        ]
-        if data.kind == K.city_county:
-            clash = next(iter(found), None)
+        held = (data.kind, data.fips, data.name, data.state, data.ocd_id)
+        # One dictionary test for the common name that no other record shares.
+        key = (data.state, _base_name(folded))
+        found = self.names.get(key)
+        if found is None:
+            self.names[key] = [held]
         else:
-            clash = next((f for f in found if f[0] == K.city_county), None)
-        if clash is None:
-            return
-        kind, shown, _fips = clash
-        if kind == K.city_county:
-            raise Duplicate(
-                f"name: {data.name!r} is the consolidated city-county already tracked as "
-                f"{shown}; add it as an alias instead"
-            )
+            _check_city_county(data, found)
+            found.append(held)
+        for alias in data.aliases:
+            self._hold(fold(alias), held)
+
+
+def _check_city_county(data: "JurisdictionInput", found: list[tuple]) -> None:
+    """``data`` against the records held under its state and base name."""
+    if data.fips:
+        found = [f for f in found if not (f[1] and f[1] != data.fips)]
+    if data.kind == K.city_county:
+        clash = next(iter(found), None)
+    else:
+        clash = next((f for f in found if f[0] == K.city_county), None)
+    if clash is None:
+        return
+    kind, _fips, name, state, ocd = clash
+    shown = f"{name}, {state} ({ocd})"
+    if kind == K.city_county:
         raise Duplicate(
-            f"name: {shown} is already tracked as a {kind}; a consolidated "
-            "city-county is one record, so remove that one first or add this name as its alias"
+            f"name: {data.name!r} is the consolidated city-county already tracked as "
+            f"{shown}; add it as an alias instead"
         )
+    raise Duplicate(
+        f"name: {shown} is already tracked as a {kind}; a consolidated "
+        "city-county is one record, so remove that one first or add this name as its alias"
+    )
 
 
 # --- which jurisdiction a row means ------------------------------------------------
@@ -1065,8 +1086,8 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     existing = {r.ocd_id: r for r in conn.execute(stored)}
     if batch.where is None:
         alias_q = alias_q.where(A.c.jurisdiction_id.in_([r.id for r in existing.values()]))
-    # FIPS code -> (its owner's OCD id, the owner as a message names it).
-    fips_owner = {r.fips: (r.ocd_id, label(r)) for r in existing.values() if r.fips}
+    # FIPS code -> its owner's OCD id.
+    fips_owner = {r.fips: r.ocd_id for r in existing.values() if r.fips}
     aliases: dict[int, set[str]] = {}
     for jid, alias in conn.execute(alias_q):
         aliases.setdefault(jid, set()).add(alias)
@@ -1082,8 +1103,9 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     now = writer.bind("created_at")(datetime.now(UTC))
     seen: dict = {}
     added: list[tuple[str, tuple[str, ...]]] = []
-    new: list[tuple[str, str | None, str, str]] = []
+    new: list[JurisdictionInput] = []
     updates: list[tuple[int, dict, set[str] | None, set[str]]] = []
+    add = writer.add
 
     for row, data in batch.each(rows, lambda v: _parse(identify(v))):
         v = row.values
@@ -1103,33 +1125,28 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             continue
         fips = data.fips if old is None or "fips" in v else old.fips
         if fips:
-            owner, shown = fips_owner.get(fips, (None, None))
+            owner = fips_owner.get(fips)
             if owner is not None and owner != data.ocd_id:
+                shown = label(existing[owner]) if owner in existing else owner
                 batch.problem(row, Duplicate(f"fips: {fips} already belongs to {shown}"))
                 continue
         folded = fold(data.name)
         if old is None:
             try:
-                city_counties.check(data, folded)
+                city_counties.claim(data, folded)
             except Duplicate as exc:
                 batch.problem(row, exc)
                 continue
-        if fips and old is None:
-            fips_owner[fips] = (data.ocd_id, data.ocd_id)
-        elif fips:
-            fips_owner[fips] = (old.ocd_id, label(old))
+        if fips:
+            fips_owner[fips] = data.ocd_id
         if old is None:
-            shown = label(data)
-            city_counties.add(data.state, folded, data.kind, shown, fips)
-            for alias in data.aliases:
-                city_counties.add(data.state, fold(alias), data.kind, shown, fips)
             counts.added += 1
-            new.append((data.ocd_id, data.fips, data.name, data.state))
+            new.append(data)
             if batch.failed:
                 continue
             if batch.recording:
                 batch.added("jurisdictions", data.ocd_id, _shown(data))
-            writer.add(
+            add(
                 (data.ocd_id, data.name, folded, data.kind, data.state,
                  data.fips or empty, empty if data.population is None else data.population,
                  data.notes or empty, now)
@@ -1164,11 +1181,11 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     if batch.failed:
         # Nothing is written; later files may still name these rows.
         known = _known(batch)
-        for ocd_id, fips, name, state in new:
-            pid = known[ocd_id] = batch.placeholder()
-            if fips:
-                known[fips] = pid
-            batch.pending.setdefault(fold(name), []).append((state, pid))
+        for data in new:
+            pid = known[data.ocd_id] = batch.placeholder()
+            if data.fips:
+                known[data.fips] = pid
+            batch.pending.setdefault(fold(data.name), []).append((data.state, pid))
         return
     _store_changes(conn, added, updates)
     # The ids of rows just written are read again when a later file needs them.
