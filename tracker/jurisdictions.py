@@ -50,6 +50,7 @@ FIPS_LENGTHS = {
     K.county: (5,),
     K.city_county: (5, 7),
 }
+_PLACE_FIPS = (7,)
 _KIND_VALUES = {k.value: k.value for k in K}
 
 
@@ -106,7 +107,7 @@ def validate_fips(fips: str | None, kind: str, state_fips: str) -> str | None:
         return None
     if not value.isascii() or not value.isdigit():
         raise InvalidValue(f"fips: {fips!r} must be digits only")
-    lengths = FIPS_LENGTHS.get(kind, (7,))
+    lengths = FIPS_LENGTHS.get(kind, _PLACE_FIPS)
     if len(value) not in lengths:
         want = " or ".join(str(n) for n in lengths)
         raise InvalidValue(f"fips: {fips!r} has {len(value)} digits; a {kind} has {want}")
@@ -160,7 +161,7 @@ def validate(
     ocd = check(_ocd_id, ocd_id) if ocd_id is not None else None
     if not name or name[0].isspace() or name[-1].isspace() or "\x00" in name:
         name = check(clean_text, name, "name", required=True)
-    if name is not None and _CONTROL.search(name):
+    if name is not None and not name.isprintable() and _CONTROL.search(name):
         name = check(one_line, name, "name")
     kind = _KIND_VALUES.get(kind) or check(_kind, kind)
     st = _STATE_SEEN.get(state) if state.__class__ is str else None
@@ -169,7 +170,16 @@ def validate(
     if kind in STATE_LEVEL and st is not None:
         check(_state_level_kind, kind, st)
     if fips is not None and kind is not None and st is not None:
-        fips = check(validate_fips, fips, kind, st.fips)
+        if not fips:
+            fips = None
+        elif not (
+            fips.isdigit()
+            and fips.isascii()
+            and len(fips) in FIPS_LENGTHS.get(kind, _PLACE_FIPS)
+            and fips.startswith(st.fips)
+        ):
+            # Not plainly a code of this kind and state: the careful check words why.
+            fips = check(validate_fips, fips, kind, st.fips)
         if fips is not None and kind in STATE_LEVEL and fips != st.fips:
             fields.add(InvalidValue(f"fips: {fips!r} is not {st.name}'s code {st.fips}"))
     if population.__class__ is str:
