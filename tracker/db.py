@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -380,7 +381,17 @@ class BulkWriter:
         """The function that turns a value of ``column`` into what the driver stores."""
         dialect = self.conn.dialect
         process = self.table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-        return process or (lambda value: value)
+        process = process or (lambda value: value)
+        if not self.postgres:
+            return process
+
+        def text(value):
+            # A timestamp as COPY reads it (ISO 8601 with its offset), formatted
+            # once by the caller rather than by the driver on every row.
+            value = process(value)
+            return value.isoformat() if isinstance(value, datetime) else value
+
+        return text
 
     def defer_indexes(self) -> None:
         """SQLite: drop the table's indexes now and build them again at close.
