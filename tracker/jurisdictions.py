@@ -913,7 +913,8 @@ class _Identify:
         return self._registry
 
     def __call__(self, v: dict) -> dict:
-        if v.get("ocd_id") or not v.get("name") or _CONTROL.search(v["name"]):
+        name = v.get("name")
+        if v.get("ocd_id") or not name or (not name.isprintable() and _CONTROL.search(name)):
             return v  # validate words what is wrong with the name
         fips = v.get("fips")
         if fips and v.get("kind") and v.get("state") and self.tracked.empty:
@@ -921,7 +922,7 @@ class _Identify:
             # to find, so only a FIPS code the registry has could tell more.
             if self.registry.by_fips(fips.strip()) is None:
                 return v
-        name = v["name"].strip()
+        name = name.strip()
         given_state = (v.get("state") or "").strip()
         st = lookup_state(given_state) if given_state else None
         if st is None and not given_state:
@@ -1126,8 +1127,10 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             if clash is not None:
                 batch.problem(row, clash)
                 continue
-        if not batch.first_time(seen, data.ocd_id, row):
-            continue
+            if not batch.first_time(seen, data.ocd_id, row):
+                continue
+        else:
+            seen[data.ocd_id] = row.line
         if old is not None and new_only:
             batch.problem(
                 row, Duplicate(f"jurisdiction {data.ocd_id} already exists: {label(old)}")
