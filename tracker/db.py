@@ -373,6 +373,9 @@ class BulkWriter:
             marks = ", ".join("nullif(?, '')" if c in nullable else "?" for c in columns)
             self.sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
         self.buffer: list[tuple] = []
+        # PostgreSQL: smaller chunks into the one COPY, so the connection's
+        # buffers hold what the server has yet to store and Python rarely waits.
+        self.chunk = 2_000 if self.postgres else self.CHUNK
         self.deferred: list[str] | None = None
         # PostgreSQL: the open COPY (its cursor, the block that ends it, the Copy).
         self._copy = None
@@ -420,7 +423,7 @@ class BulkWriter:
 
     def add(self, row: tuple) -> None:
         self.buffer.append(row)
-        if len(self.buffer) >= self.CHUNK:
+        if len(self.buffer) >= self.chunk:
             self.flush()
 
     def flush(self) -> None:
