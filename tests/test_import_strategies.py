@@ -627,3 +627,19 @@ def test_a_bulk_write_rolled_back_leaves_nothing(url):
         writer.close()
     with db.connect(url) as conn:
         assert _stored_names(conn) == ["Galena"]
+
+
+def test_a_bulk_write_and_a_streamed_read_take_turns_on_one_connection(url):
+    """A write of what a stream reads (status periods are kept this way): on
+    PostgreSQL the COPY ends before each fetch of the server-side cursor."""
+    columns = (*jurisdictions._STORED, "created_at")
+    j = models.Jurisdiction
+    with db.connect(url, write=True) as conn:
+        db.BulkWriter(conn, j, columns).write(_bulk_rows([f"Town{i}" for i in range(12_000)]))
+        writer = db.BulkWriter(conn, j, columns)
+        for (name,) in db.stream(conn, sa.select(j.c.name).order_by(j.c.id), "test"):
+            writer.add(_bulk_rows([f"{name}Copy"])[0])
+        writer.close()
+    with db.connect(url) as conn:
+        names = set(_stored_names(conn))
+    assert len(names) == 24_000 and "Town11999Copy" in names

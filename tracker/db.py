@@ -520,19 +520,34 @@ def stream(conn: sa.Connection, query, name: str) -> Iterator[tuple]:
     SQLAlchemy, for the few reads that pass a million rows through Python."""
     sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
     raw = conn.connection.driver_connection
-    postgres = conn.dialect.name == "postgresql"
-    if postgres:
-        end_copy(conn)
+    if conn.dialect.name != "postgresql":
+        cur = raw.cursor()
+        try:
+            with driver_errors(conn, sql):
+                cur.execute(sql)
+                yield from cur
+        finally:
+            cur.close()
+        return
     # Named uniquely: another may still be open in the same transaction.
-    cur = raw.cursor(name=f"{name}_{next(_cursors)}") if postgres else raw.cursor()
-    if postgres:
-        cur.itersize = 10_000
+    cur = raw.cursor(name=f"{name}_{next(_cursors)}")
     try:
         with driver_errors(conn, sql):
+            end_copy(conn)
             cur.execute(sql)
-            yield from cur
+            while True:
+                # The caller may write what it reads (status periods): a
+                # BulkWriter's COPY begun since the last fetch ends first.
+                end_copy(conn)
+                rows = cur.fetchmany(10_000)
+                if not rows:
+                    break
+                yield from rows
     finally:
-        cur.close()
+        try:
+            end_copy(conn)
+        finally:
+            cur.close()
 
 
 @contextmanager
