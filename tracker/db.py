@@ -493,6 +493,8 @@ _OPEN_COPY = "tracker_open_copy"
 def end_copy(conn: sa.Connection) -> None:
     """End a BulkWriter's open COPY on ``conn``, if any (its rows stored), so
     the driver connection can be used directly."""
+    if conn.closed or conn.invalidated:
+        return  # a COPY on it ended with it
     writer = conn.info.get(_OPEN_COPY)
     if writer is not None:
         writer._end_copy()
