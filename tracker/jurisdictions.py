@@ -1116,7 +1116,9 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     added: list[tuple[str, tuple[str, ...]]] = []
     new: list[JurisdictionInput] = []
     updates: list[tuple[int, dict, set[str] | None, set[str]]] = []
-    add = writer.add
+    add, problems = writer.add, batch.problems
+    # A dry run records each record added (Batch.recording, while no problem is found).
+    recording = batch.changes is not None
 
     for row, data in batch.each(rows, lambda v: _parse(identify(v))):
         v = row.values
@@ -1155,9 +1157,9 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
         if old is None:
             counts.added += 1
             new.append(data)
-            if batch.failed:
+            if problems.total:
                 continue
-            if batch.recording:
+            if recording:
                 batch.added("jurisdictions", data.ocd_id, _shown(data))
             add(
                 (data.ocd_id, data.name, folded, data.kind, data.state,
