@@ -1,11 +1,13 @@
 """tracker's benchmark: tracker and its baselines side by side, interleaved.
 
-    python bench/run.py [--quick] [--rounds N] [--data DIR] [--no-postgres]
+    python bench/run.py [--quick] [--rounds N] [--data DIR] [--no-postgres] [--only BLOCK,...]
 
 Each operation is timed as a whole process (start-up included), round after
 round with tracker and the baselines interleaved; the table gives the median,
 min-max, the ratio of medians to the first baseline, and peak memory (max RSS
 of the process). Data comes from bench/generate.py and is cached in bench/data/.
+``--only`` runs some of the blocks (and only the set-up they need), by name:
+jurisdictions, status, export, report, reimport, startup, postgres.
 """
 
 import argparse
@@ -24,6 +26,7 @@ BIN = Path(PY).parent
 TRACKER = [str(BIN / "tracker")] if (BIN / "tracker").exists() else [PY, "-m", "tracker"]
 SQLITE_UTILS = BIN / "sqlite-utils"
 PG_ADMIN = os.environ.get("TRACKER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+BLOCKS = ("jurisdictions", "status", "export", "report", "reimport", "startup", "postgres")
 
 
 def run(cmd, *, stdout=None, env=None) -> tuple[float, int]:
@@ -45,12 +48,15 @@ def run(cmd, *, stdout=None, env=None) -> tuple[float, int]:
 
 
 class Bench:
-    def __init__(self, rounds: int):
+    def __init__(self, rounds: int, blocks: set[str]):
         self.rounds = rounds
+        self.blocks = blocks
         self.results: list[tuple[str, list[tuple[str, list[float], int]]]] = []
 
-    def compare(self, title: str, contenders: list[tuple[str, callable]]) -> None:
+    def compare(self, block: str, title: str, contenders: list[tuple[str, callable]]) -> None:
         """contenders: (label, fn) where fn() prepares and returns (cmd, stdout or None)."""
+        if block not in self.blocks:
+            return
         times: dict[str, list[float]] = {label: [] for label, _ in contenders}
         peak: dict[str, int] = {label: 0 for label, _ in contenders}
         for _ in range(self.rounds):
@@ -98,7 +104,11 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=None)
     p.add_argument("--data", type=Path)
     p.add_argument("--no-postgres", action="store_true")
+    p.add_argument("--only", type=lambda s: set(s.split(",")), help="blocks, comma-separated")
     args = p.parse_args()
+    if args.only and args.only - set(BLOCKS):
+        p.error(f"--only: no block {', '.join(sorted(args.only - set(BLOCKS)))}; see --help")
+    blocks = args.only or set(BLOCKS)
     rounds = args.rounds or (3 if args.quick else 3)
     data = data_dir(args.quick, args.data)
     # tracker as installed: its modules compiled once, as pip does for an
@@ -111,7 +121,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     env = dict(os.environ, TRACKER_HOME=str(work / "home"))
     os.environ.update(env)
-    bench = Bench(rounds)
+    bench = Bench(rounds, blocks)
     n = sum(1 for _ in open(data / "jurisdictions.csv", encoding="utf-8")) - 1
     m = sum(1 for _ in open(data / "status.csv", encoding="utf-8")) - 1
     print(
@@ -139,17 +149,23 @@ def main() -> None:
         )
         full = work / "full.db"
         shutil.copy(with_j, full)
-        subprocess.run(
-            [*TRACKER, "--db", f"sqlite:///{full}", "import", str(data / "status.csv")],
-            check=True,
-            capture_output=True,
-        )
+        # Statuses only for the blocks that read or re-import them.
+        need_full = bool(blocks & {"status", "export", "report", "reimport"})
+        if need_full:
+            subprocess.run(
+                [*TRACKER, "--db", f"sqlite:///{full}", "import", str(data / "status.csv")],
+                check=True,
+                capture_output=True,
+            )
 
         # tracker's stored values, for the floor of its own schema (load-schema).
         stored_j, stored_s = work / "stored_jurisdiction.csv", work / "stored_status.csv"
         baseline = [PY, str(HERE / "baseline_sqlite.py")]
         subprocess.run([*baseline, "dump", str(with_j), "jurisdiction", str(stored_j)], check=True)
-        subprocess.run([*baseline, "dump", str(full), "policy_status", str(stored_s)], check=True)
+        if need_full:
+            subprocess.run(
+                [*baseline, "dump", str(full), "policy_status", str(stored_s)], check=True
+            )
 
         def fresh(template: Path | None, name: str) -> Path:
             target = work / name
@@ -161,6 +177,7 @@ def main() -> None:
 
         jcsv, scsv = str(data / "jurisdictions.csv"), str(data / "status.csv")
         bench.compare(
+            "jurisdictions",
             f"import {n:,} jurisdictions (SQLite)",
             [
                 ("tracker import", lambda: ([*TRACKER, "--db", f"sqlite:///{fresh(empty, 't.db')}", "import", jcsv], None)),
@@ -171,6 +188,7 @@ def main() -> None:
             ],
         )  # fmt: skip
         bench.compare(
+            "status",
             f"import {m:,} status assertions (SQLite)",
             [
                 ("tracker import", lambda: ([*TRACKER, "--db", f"sqlite:///{fresh(with_j, 't.db')}", "import", scsv], None)),
@@ -181,6 +199,7 @@ def main() -> None:
         )  # fmt: skip
         out = str(work / "out.csv")
         bench.compare(
+            "export",
             f"export {m:,} status assertions (SQLite)",
             [
                 ("tracker export status", lambda: ([*TRACKER, "--db", f"sqlite:///{full}", "export", "status"], out)),
@@ -192,6 +211,7 @@ def main() -> None:
         report_floor = [PY, str(HERE / "baseline_sqlite.py"), "report-rows", str(full)]
         for label, as_of in (("today", []), ("as of 2018-01-24", ["--as-of", "2018-01-24"])):
             bench.compare(
+                "report",
                 f"report status {label}, {n:,} jurisdictions, {m:,} assertions (SQLite)",
                 [
                     ("tracker report status --format csv", lambda as_of=as_of: ([*TRACKER, "--db", f"sqlite:///{full}", "report", "status", *as_of, "--format", "csv"], out)),
@@ -201,13 +221,15 @@ def main() -> None:
         # Re-import: an export of the whole database with 1% of its rows changed,
         # into the database that holds it, against a first import of the same files.
         exported, changed = work / "exported", work / "changed"
-        subprocess.run(
-            [*TRACKER, "--db", f"sqlite:///{full}", "export", "--out", str(exported)],
-            check=True,
-            capture_output=True,
-        )
-        change_one_percent(exported, changed)
+        if "reimport" in blocks:
+            subprocess.run(
+                [*TRACKER, "--db", f"sqlite:///{full}", "export", "--out", str(exported)],
+                check=True,
+                capture_output=True,
+            )
+            change_one_percent(exported, changed)
         bench.compare(
+            "reimport",
             f"re-import {n:,} jurisdictions and {m:,} assertions, 1% changed (SQLite)",
             [
                 ("tracker import into the database holding them", lambda: ([*TRACKER, "--db", f"sqlite:///{fresh(full, 't.db')}", "import", str(changed)], None)),
@@ -219,6 +241,7 @@ def main() -> None:
             [*TRACKER, "--db", f"sqlite:///{seeded}", "seed"], check=True, capture_output=True
         )
         bench.compare(
+            "startup",
             "start-up",
             [
                 ("tracker --help", lambda: ([*TRACKER, "--help"], None)),
@@ -227,7 +250,7 @@ def main() -> None:
                 ("tracker jurisdictions show 'Chicago, IL'", lambda: ([*TRACKER, "--db", f"sqlite:///{seeded}", "jurisdictions", "show", "Chicago, IL"], None)),
             ],
         )  # fmt: skip
-        if not args.no_postgres and shutil.which("psql"):
+        if "postgres" in blocks and not args.no_postgres and shutil.which("psql"):
             pg_bench(bench, work, jcsv, n, stored_j)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -263,7 +286,9 @@ def pg_bench(bench: Bench, work: Path, jcsv: str, n: int, stored_j: Path) -> Non
         PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
     )
     base = sa.engine.make_url(PG_ADMIN)
-    names = ["tracker_bench_t", "tracker_bench_b", "tracker_bench_f", "tracker_bench_tmpl"]
+    # Named by this process: another run on the same server keeps its own.
+    t, b, f, tmpl = (f"tracker_bench_{os.getpid()}_{x}" for x in ("t", "b", "f", "tmpl"))
+    names = [t, b, f, tmpl]
 
     def sql(statement: str) -> None:
         with admin.connect() as c:
@@ -271,20 +296,20 @@ def pg_bench(bench: Bench, work: Path, jcsv: str, n: int, stored_j: Path) -> Non
 
     for name in names:
         sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    sql("CREATE DATABASE tracker_bench_tmpl")
-    tmpl_url = base.set(database="tracker_bench_tmpl").render_as_string(hide_password=False)
+    sql(f"CREATE DATABASE {tmpl}")
+    tmpl_url = base.set(database=tmpl).render_as_string(hide_password=False)
     subprocess.run([*TRACKER, "--db", tmpl_url, "db", "upgrade"], check=True, capture_output=True)
-    t_url = base.set(database="tracker_bench_t").render_as_string(hide_password=False)
-    b_url = base.set(database="tracker_bench_b").render_as_string(hide_password=False)
+    t_url = base.set(database=t).render_as_string(hide_password=False)
+    b_url = base.set(database=b).render_as_string(hide_password=False)
 
     def tracker_run():
-        sql("DROP DATABASE IF EXISTS tracker_bench_t WITH (FORCE)")
-        sql("CREATE DATABASE tracker_bench_t TEMPLATE tracker_bench_tmpl")
+        sql(f"DROP DATABASE IF EXISTS {t} WITH (FORCE)")
+        sql(f"CREATE DATABASE {t} TEMPLATE {tmpl}")
         return [*TRACKER, "--db", t_url, "import", jcsv], None
 
     def psql_run():
-        sql("DROP DATABASE IF EXISTS tracker_bench_b WITH (FORCE)")
-        sql("CREATE DATABASE tracker_bench_b")
+        sql(f"DROP DATABASE IF EXISTS {b} WITH (FORCE)")
+        sql(f"CREATE DATABASE {b}")
         with sa.create_engine(b_url.replace("postgresql://", "postgresql+psycopg://")).begin() as c:
             c.exec_driver_sql(
                 "CREATE TABLE j (name text, kind text, state text, fips text, population text)"
@@ -297,12 +322,12 @@ def pg_bench(bench: Bench, work: Path, jcsv: str, n: int, stored_j: Path) -> Non
             f"\\copy j FROM '{jcsv}' WITH (FORMAT csv, HEADER true)",
         ], None
 
-    f_url = base.set(database="tracker_bench_f").render_as_string(hide_password=False)
+    f_url = base.set(database=f).render_as_string(hide_password=False)
 
     def floor_run():
         # tracker's stored values into tracker's own table: its constraints and indexes.
-        sql("DROP DATABASE IF EXISTS tracker_bench_f WITH (FORCE)")
-        sql("CREATE DATABASE tracker_bench_f TEMPLATE tracker_bench_tmpl")
+        sql(f"DROP DATABASE IF EXISTS {f} WITH (FORCE)")
+        sql(f"CREATE DATABASE {f} TEMPLATE {tmpl}")
         with stored_j.open(encoding="utf-8") as fh:
             columns = fh.readline().strip()
         return [
@@ -314,6 +339,7 @@ def pg_bench(bench: Bench, work: Path, jcsv: str, n: int, stored_j: Path) -> Non
         ], None
 
     bench.compare(
+        "postgres",
         f"import {n:,} jurisdictions (PostgreSQL)",
         [
             ("tracker import", tracker_run),

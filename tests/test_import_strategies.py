@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import CLI, dump
 
-from tracker import db, status, transfer
+from tracker import db, jurisdictions, models, status, transfer
 
 SRC = "Department of Justice Threatens Jurisdictions That Don\u2019t Cooperate With Immigration Officials (2018-01-25)"
 CHI = "ocd-division/country:us/state:il/place:chicago"
@@ -575,3 +575,71 @@ def test_a_postgres_database_without_the_schema_is_refused_as_before(postgres, t
     finally:
         db.dispose_all()
         postgres.drop(name)
+
+
+def _bulk_rows(names: list[str]) -> list[tuple]:
+    now = datetime.now(UTC)
+    return [
+        (f"ocd-division/country:us/state:il/place:{n.lower()}", n, n.lower(), "city", "IL",
+         None, None, None, now)
+        for n in names
+    ]  # fmt: skip
+
+
+def _stored_names(conn) -> list[str]:
+    j = models.Jurisdiction
+    return list(conn.execute(sa.select(j.c.name).order_by(j.c.name)).scalars())
+
+
+def test_a_bulk_write_is_stored_before_anything_else_asks_the_connection(url):
+    """PostgreSQL's one COPY across chunks ends before another statement, a
+    streamed read, another writer or the commit; SQLite writes each chunk."""
+    columns = (*jurisdictions._STORED, "created_at")
+    with db.connect(url, write=True) as conn:
+        writer = db.BulkWriter(conn, models.Jurisdiction, columns)
+        writer.write(_bulk_rows(["Aurora", "Berwyn"]))
+        assert _stored_names(conn) == ["Aurora", "Berwyn"]
+        writer.write(_bulk_rows(["Cicero"]))
+        j = models.Jurisdiction
+        assert [r[0] for r in db.stream(conn, sa.select(j.c.name), "test")] == [
+            "Aurora", "Berwyn", "Cicero"
+        ]  # fmt: skip
+        writer.write(_bulk_rows(["Dixon"]))
+        other = db.BulkWriter(conn, models.Jurisdiction, columns)
+        other.write(_bulk_rows(["Elgin"]))
+        other.close()
+        writer.write(_bulk_rows(["Freeport"]))
+        writer.close()
+    with db.connect(url) as conn:
+        assert _stored_names(conn) == ["Aurora", "Berwyn", "Cicero", "Dixon", "Elgin", "Freeport"]
+
+
+def test_a_bulk_write_rolled_back_leaves_nothing(url):
+    columns = (*jurisdictions._STORED, "created_at")
+    with pytest.raises(KeyboardInterrupt), db.connect(url, write=True) as conn:
+        writer = db.BulkWriter(conn, models.Jurisdiction, columns)
+        writer.write(_bulk_rows(["Galena"]))
+        raise KeyboardInterrupt
+    with db.connect(url, write=True) as conn:
+        assert _stored_names(conn) == []
+        writer = db.BulkWriter(conn, models.Jurisdiction, columns)
+        writer.write(_bulk_rows(["Galena"]))
+        writer.close()
+    with db.connect(url) as conn:
+        assert _stored_names(conn) == ["Galena"]
+
+
+def test_a_bulk_write_and_a_streamed_read_take_turns_on_one_connection(url):
+    """A write of what a stream reads (status periods are kept this way): on
+    PostgreSQL the COPY ends before each fetch of the server-side cursor."""
+    columns = (*jurisdictions._STORED, "created_at")
+    j = models.Jurisdiction
+    with db.connect(url, write=True) as conn:
+        db.BulkWriter(conn, j, columns).write(_bulk_rows([f"Town{i}" for i in range(12_000)]))
+        writer = db.BulkWriter(conn, j, columns)
+        for (name,) in db.stream(conn, sa.select(j.c.name).order_by(j.c.id), "test"):
+            writer.add(_bulk_rows([f"{name}Copy"])[0])
+        writer.close()
+    with db.connect(url) as conn:
+        names = set(_stored_names(conn))
+    assert len(names) == 24_000 and "Town11999Copy" in names

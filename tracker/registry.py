@@ -239,6 +239,7 @@ def _ends(words: list[str], suffix: tuple[str, ...]) -> bool:
 
 
 _COUNTY_LAST = frozenset(s[-1] for s in _COUNTY_WORDS)
+_PLACE_LAST = frozenset(s[-1] for s, _ in _PLACE_WORDS)
 _PREFIX_FIRST = frozenset(p[0] for p, _, _ in _PREFIXES)
 
 
@@ -349,14 +350,17 @@ class Registry:
             return True
         words = _tokens(name)
         unprefixed, _ = _unprefix(words)
-        keys = {_key(words), _key(unprefixed)}
-        if keys & self._normal.keys() or keys & self._base.keys():
+        normal, base = self._normal, self._base
+        for key in (_key(words), _key(unprefixed)):
+            if key in normal or key in base:
+                return True
+        county = _county_base(unprefixed)
+        if county is not None and county in base:
             return True
-        base = _county_base(unprefixed)
-        if base is not None and base in self._base:
-            return True
+        if not unprefixed or unprefixed[-1] not in _PLACE_LAST:
+            return False
         for suffix, _kinds in _PLACE_WORDS:
-            if _ends(unprefixed, suffix) and _key(unprefixed[: -len(suffix)]) in self._normal:
+            if _ends(unprefixed, suffix) and _key(unprefixed[: -len(suffix)]) in normal:
                 return True
         return False
 

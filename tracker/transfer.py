@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tracker import actions, cases, grants, jurisdictions, lists, protection, sources, status
-from tracker.batch import Batch, Change
+from tracker.batch import Batch, Change, collector_paused
 from tracker.csvformat import (
     ENTITIES,
     Counts,
@@ -103,12 +103,13 @@ def import_files(
     files = files_to_import(path, entity)
     batch = Batch(conn, progress=progress)
     batch.changes = changes
-    for e, p in files:
-        if batch.problems.full:
-            break
-        batch.where = p.name
-        batch.counts(e.name)
-        WRITERS[e.name](batch, _File(p, e, batch))
+    with collector_paused():
+        for e, p in files:
+            if batch.problems.full:
+                break
+            batch.where = p.name
+            batch.counts(e.name)
+            WRITERS[e.name](batch, _File(p, e, batch))
     if batch.failed:
         raise ImportFailed(batch.problems.items, batch.problems.total)
     return batch.summary
