@@ -51,6 +51,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from tracker import vocab
+from tracker.batch import collector_paused
 from tracker.db import BulkWriter, stream
 from tracker.models import PolicyStatus, Source, StatusPeriods, StatusPeriodsStale
 
@@ -308,9 +309,10 @@ def refresh(conn: sa.Connection, *, everything: bool = False) -> int:
     columns = [c.name for c in t.c]
     writer = BulkWriter(conn, t, columns, ())
     n = 0
-    for jid, words in _by_jurisdiction(conn, q, "tracker_status_periods"):
-        writer.add(_stored(jid, words))
-        n += 1
+    with collector_paused():
+        for jid, words in _by_jurisdiction(conn, q, "tracker_status_periods"):
+            writer.add(_stored(jid, words))
+            n += 1
     writer.close()
     conn.execute(marked.delete())
     return n
