@@ -10,8 +10,10 @@ without one they are skipped with a message, unless TRACKER_REQUIRE_POSTGRES=1
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
@@ -23,6 +25,7 @@ PG_ADMIN_URL = os.environ.get(
 )
 REQUIRE_PG = os.environ.get("TRACKER_REQUIRE_POSTGRES") == "1"
 ENGINES = ["sqlite", "postgresql"]
+T = TypeVar("T")
 
 
 def pytest_collection_modifyitems(items):
@@ -260,6 +263,42 @@ class Postgres:
         """A test is done with ``name`` (from ``migrated``): empty it for a later test, or drop it."""
         self.coming.append(self.helper.submit(self._reset, name))
 
+    def rows(self, name: str) -> tuple[dict[str, bytes], list[tuple]]:
+        """Every table's rows (a binary COPY) and every sequence's state, of ``name``."""
+        with self._session(name) as conn:
+            tables = {}
+            for table in self.tables:
+                with (
+                    conn.cursor() as cur,
+                    cur.copy(f"COPY {table} TO STDOUT (FORMAT BINARY)") as copy,
+                ):
+                    tables[table] = b"".join(copy)
+            sequences = [
+                (
+                    sequence,
+                    *conn.execute(f"SELECT last_value, is_called FROM {sequence}").fetchone(),
+                )
+                for sequence, _start in self.sequences
+            ]
+        return tables, sequences
+
+    def load(self, name: str, saved: tuple[dict[str, bytes], list[tuple]]) -> None:
+        """Make the rows and sequences of ``name`` those ``rows`` read."""
+        tables, sequences = saved
+        with self._session(name) as conn:
+            # Rows as they were: the journal's triggers wrote its rows then, and
+            # the foreign keys held.
+            conn.execute("SET session_replication_role = replica")
+            for table in self.tables:
+                conn.execute(f"DELETE FROM {table}")
+                with (
+                    conn.cursor() as cur,
+                    cur.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy,
+                ):
+                    copy.write(tables[table])
+            for sequence, value, called in sequences:
+                conn.execute("SELECT setval(%s, %s, %s)", (sequence, value, called))
+
     def _session(self, name: str):
         import psycopg
 
@@ -380,6 +419,45 @@ def url(engine_name, tmp_path, request):
 def other_url(engine_name, tmp_path, request):
     """A second new database at the head revision, on the same engine as ``url``."""
     yield from _migrated(engine_name, tmp_path, request, "other.db")
+
+
+# --- a state built once per worker -------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _prebuilt(tmp_path_factory) -> tuple[dict, Path]:
+    return {}, tmp_path_factory.mktemp("prebuilt")
+
+
+def prebuilt(request, url: str, build: Callable[[], T]) -> T:
+    """The database at ``url`` as ``build()`` leaves it, and what it returns.
+
+    For a fixture that writes the same rows for every test that uses it: the
+    first such test in a worker runs ``build``; later ones on the same engine
+    get a copy of the rows it left (SQLite: the file; PostgreSQL: every
+    table's rows and every sequence) and the same value. So ``build`` must
+    depend on the database alone, and its value must hold nothing of one test
+    (not ``url``)."""
+    store, directory = request.getfixturevalue("_prebuilt")
+    key = (request.fixturename, db.is_sqlite(url))
+    name = sa.engine.make_url(url).database
+    if key not in store:
+        value = build()
+        db.dispose_all()
+        if db.is_sqlite(url):
+            saved = directory / f"{request.fixturename}.db"
+            shutil.copyfile(name, saved)
+        else:
+            saved = request.getfixturevalue("postgres").rows(name)
+        store[key] = saved, value
+        return value
+    saved, value = store[key]
+    db.dispose_all()
+    if db.is_sqlite(url):
+        shutil.copyfile(saved, name)
+    else:
+        request.getfixturevalue("postgres").load(name, saved)
+    return value
 
 
 @pytest.fixture
