@@ -461,11 +461,15 @@ def prebuilt(request, url: str, build: Callable[[], T]) -> T:
 
 
 @pytest.fixture
-def seeded_url(url):
+def seeded_url(url, request):
+    """``url`` holding the seed (imported once per worker and engine, copied after)."""
     from tracker import transfer
 
-    with db.connect(url, write=True) as s:
-        transfer.import_files(s, db.resource_dir("seed"))
+    def seed() -> None:
+        with db.connect(url, write=True) as s:
+            transfer.import_files(s, db.resource_dir("seed"))
+
+    prebuilt(request, url, seed)
     return url
 
 
