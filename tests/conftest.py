@@ -10,8 +10,10 @@ without one they are skipped with a message, unless TRACKER_REQUIRE_POSTGRES=1
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
@@ -23,6 +25,7 @@ PG_ADMIN_URL = os.environ.get(
 )
 REQUIRE_PG = os.environ.get("TRACKER_REQUIRE_POSTGRES") == "1"
 ENGINES = ["sqlite", "postgresql"]
+T = TypeVar("T")
 
 
 def pytest_collection_modifyitems(items):
@@ -42,30 +45,168 @@ def _isolate(tmp_path, monkeypatch):
     db.dispose_all()
 
 
+# Everything a test could change in a database besides its rows: relations,
+# columns, constraints, indexes, triggers, functions, types, grants, settings,
+# sequences, the migration stamp, and what the planner knows (table sizes,
+# statistics). A database whose fingerprint, once emptied, is the template's
+# is as good as a new copy of it.
+FINGERPRINT = """
+SELECT md5(string_agg(x, E'\\n' ORDER BY x)) FROM (
+  SELECT concat_ws(' ', 'rel', c.oid::regclass, c.relkind, c.relpersistence,
+                   c.relowner::regrole, c.relacl)
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%'
+  UNION ALL
+  SELECT concat_ws(' ', 'col', a.attrelid::regclass, a.attnum, a.attname,
+                   format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                   pg_get_expr(d.adbin, d.adrelid), a.attacl)
+    FROM pg_attribute a
+    JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+   WHERE a.attnum > 0 AND NOT a.attisdropped
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%'
+  UNION ALL
+  SELECT concat_ws(' ', 'con', conrelid::regclass, contypid::regtype, conname,
+                   pg_get_constraintdef(oid))
+    FROM pg_constraint WHERE connamespace NOT IN (
+      SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', 'information_schema'))
+  UNION ALL
+  SELECT concat_ws(' ', 'idx', pg_get_indexdef(i.indexrelid))
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%'
+  UNION ALL
+  SELECT concat_ws(' ', 'trg', pg_get_triggerdef(oid)) FROM pg_trigger WHERE NOT tgisinternal
+  UNION ALL
+  SELECT concat_ws(' ', 'rule', schemaname, rulename, definition) FROM pg_rules
+   WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+  UNION ALL
+  SELECT concat_ws(' ', 'view', c.oid::regclass, pg_get_viewdef(c.oid))
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relkind IN ('v', 'm')
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%'
+  UNION ALL
+  SELECT concat_ws(' ', 'fn', p.oid::regprocedure, md5(p.prosrc), p.proacl)
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%'
+  UNION ALL
+  SELECT concat_ws(' ', 'type', t.oid::regtype, t.typtype)
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%'
+  UNION ALL
+  SELECT concat_ws(' ', 'enum', enumtypid::regtype, enumsortorder, enumlabel) FROM pg_enum
+  UNION ALL
+  SELECT concat_ws(' ', 'ns', nspname, nspowner::regrole, nspacl)
+    FROM pg_namespace WHERE nspname NOT LIKE 'pg_%' AND nspname <> 'information_schema'
+  UNION ALL
+  SELECT concat_ws(' ', 'ext', extname, extversion) FROM pg_extension
+  UNION ALL
+  SELECT concat_ws(' ', 'seq', schemaname, sequencename, coalesce(last_value::text, '-'),
+                   start_value, increment_by, min_value, max_value, cycle)
+    FROM pg_sequences
+  UNION ALL
+  SELECT concat_ws(' ', 'defacl', defaclrole::regrole, defaclobjtype, defaclacl)
+    FROM pg_default_acl
+  UNION ALL
+  SELECT concat_ws(' ', 'db', datdba::regrole, datallowconn, datconnlimit, datacl)
+    FROM pg_database WHERE datname = current_database()
+  UNION ALL
+  SELECT concat_ws(' ', 'set', setrole, setconfig) FROM pg_db_role_setting
+   WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+  UNION ALL
+  SELECT concat_ws(' ', 'lo', count(*)) FROM pg_largeobject_metadata
+  UNION ALL
+  SELECT concat_ws(' ', 'size', c.relname, c.reltuples, c.relpages, c.relallvisible,
+                   pg_relation_size(c.oid), t.reltuples, t.relpages, pg_relation_size(t.oid))
+    FROM pg_class c LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+   WHERE c.relnamespace = 'public'::regnamespace AND c.relkind <> 'i'
+  UNION ALL
+  SELECT concat_ws(' ', 'statistics', count(*)) FROM pg_statistic
+   WHERE starelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)
+  UNION ALL
+  SELECT concat_ws(' ', 'alembic', version_num) FROM alembic_version
+) AS s(x)
+"""
+
+# The largest relation in the database, in bytes.
+BIGGEST = """
+SELECT max(pg_relation_size(c.oid)) FROM pg_class c
+ WHERE c.relnamespace = 'public'::regnamespace
+    OR c.oid IN (SELECT reltoastrelid FROM pg_class WHERE relnamespace = 'public'::regnamespace)
+"""
+
+# What the planner knows of each relation (a toast table by its table's name).
+PLANNER = """
+SELECT c.relname, c.reltuples, c.relpages, c.relallvisible FROM pg_class c
+ WHERE c.relnamespace = 'public'::regnamespace
+UNION ALL
+SELECT 'toast of ' || c.relname, t.reltuples, t.relpages, t.relallvisible
+  FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid
+ WHERE c.relnamespace = 'public'::regnamespace
+"""
+
+# Put back what PLANNER read from the template, forget the column statistics
+# and the counts autovacuum goes by. Only SQL that writes the catalog can
+# undo VACUUM's measurement (reltuples -1: never measured); a superuser may.
+FORGET_STATISTICS = """
+WITH known AS (
+  SELECT * FROM unnest(%(names)s::text[], %(tuples)s::real[], %(pages)s::int[], %(visible)s::int[])
+    AS v(name, tuples, pages, visible)
+), relations AS (
+  SELECT c.oid, c.relname AS name FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
+  UNION ALL
+  SELECT c.reltoastrelid, 'toast of ' || c.relname FROM pg_class c
+   WHERE c.relnamespace = 'public'::regnamespace AND c.reltoastrelid <> 0
+), restored AS (
+  UPDATE pg_class c SET reltuples = k.tuples, relpages = k.pages, relallvisible = k.visible
+    FROM relations r JOIN known k USING (name) WHERE c.oid = r.oid
+  RETURNING c.oid
+), forgotten AS (
+  DELETE FROM pg_statistic WHERE starelid IN (SELECT oid FROM relations)
+)
+SELECT count(pg_stat_reset_single_table_counters(oid)) FROM relations
+"""
+
+
 class Postgres:
     """Creates databases on the test server; each test gets its own.
 
-    Creating one from the migrated template takes the server about 0.2 s and
-    dropping one 0.07 s: a thread creates the next while a test runs, and
-    drops the last one after it, so tests wait for neither."""
+    A database at the head revision is a copy of a migrated template. Copying
+    is cheap, but dropping a database makes the server write a checkpoint
+    (seconds when many tests are writing) and wait until every session on the
+    server, in any database, has acknowledged it. So a database a test is
+    done with is emptied instead (its sessions ended, every row deleted, ids
+    restarted, the planner's knowledge reset) and handed to a later test,
+    unless the test changed more than rows or wrote many: then it is dropped.
+    One thread empties and copies while the next test runs; another drops, so
+    no test waits for a drop."""
 
     def __init__(self, admin_url: str):
         self.admin = sa.create_engine(db.normalize_url(admin_url), isolation_level="AUTOCOMMIT")
         self.base = sa.engine.make_url(db.normalize_url(admin_url))
         self.template: str | None = None
+        self.fingerprint: str | None = None
+        self.tables: list[str] = []
+        self.sequences: list[tuple[str, int]] = []
+        self.planner: dict[str, list] = {}
         self.helper = ThreadPoolExecutor(max_workers=1)
-        self.next: Future | None = None
+        self.dropper = ThreadPoolExecutor(max_workers=1)
+        # Databases at head with no rows, and the helper's work that yields more.
+        self.clean: list[str] = []
+        self.coming: list[Future] = []
 
     def close(self) -> None:
-        if self.next is not None:
-            self.drop_later(self.next.result())
+        for future in self.coming:
+            if (name := future.result()) is not None:
+                self.clean.append(name)
         self.helper.shutdown(wait=True)
-        if self.template:
-            self.drop(self.template)
+        for name in [*self.clean, *filter(None, [self.template])]:
+            self.drop_later(name)
+        self.dropper.shutdown(wait=True)
         self.admin.dispose()
 
     def drop_later(self, name: str) -> None:
-        self.helper.submit(self.drop, name)
+        self.dropper.submit(self.drop, name)
 
     def url(self, name: str) -> str:
         return self.base.set(database=name).render_as_string(hide_password=False)
@@ -82,14 +223,134 @@ class Postgres:
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
     def migrated(self) -> str:
-        """A new database at the head revision (copied from a migrated template)."""
+        """A database at the head revision with no rows, for one test; give it
+        back with ``release``."""
         if self.template is None:
             self.template = self.create()
             db.upgrade(self.url(self.template))
             db.dispose_all()
-        name = self.next.result() if self.next is not None else self.create(self.template)
-        self.next = self.helper.submit(self.create, self.template)
+            with self._session(self.template) as conn:
+                self.tables = [
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT quote_ident(tablename) FROM pg_tables"
+                        " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                    )
+                ]
+                self.sequences = conn.execute(
+                    "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename),"
+                    " start_value FROM pg_sequences"
+                ).fetchall()
+                rows = conn.execute(PLANNER).fetchall()
+                self.planner = {
+                    key: [row[i] for row in rows]
+                    for i, key in enumerate(("names", "tuples", "pages", "visible"))
+                }
+                self.fingerprint = conn.execute(FINGERPRINT).fetchone()[0]
+        done = [f for f in self.coming if f.done()]
+        self.coming = [f for f in self.coming if not f.done()]
+        self.clean += filter(None, (f.result() for f in done))
+        while not self.clean and self.coming:
+            if (name := self.coming.pop(0).result()) is not None:
+                self.clean.append(name)
+        name = self.clean.pop(0) if self.clean else self.create(self.template)
+        if not self.clean and not self.coming:
+            # One spare, ready for the next test.
+            self.coming.append(self.helper.submit(self.create, self.template))
         return name
+
+    def release(self, name: str) -> None:
+        """A test is done with ``name`` (from ``migrated``): empty it for a later test, or drop it."""
+        self.coming.append(self.helper.submit(self._reset, name))
+
+    def rows(self, name: str) -> tuple[dict[str, bytes], list[tuple]]:
+        """Every table's rows (a binary COPY) and every sequence's state, of ``name``."""
+        with self._session(name) as conn:
+            tables = {}
+            for table in self.tables:
+                with (
+                    conn.cursor() as cur,
+                    cur.copy(f"COPY {table} TO STDOUT (FORMAT BINARY)") as copy,
+                ):
+                    tables[table] = b"".join(copy)
+            sequences = [
+                (
+                    sequence,
+                    *conn.execute(f"SELECT last_value, is_called FROM {sequence}").fetchone(),
+                )
+                for sequence, _start in self.sequences
+            ]
+        return tables, sequences
+
+    def load(self, name: str, saved: tuple[dict[str, bytes], list[tuple]]) -> None:
+        """Make the rows and sequences of ``name`` those ``rows`` read."""
+        tables, sequences = saved
+        with self._session(name) as conn:
+            # Rows as they were: the journal's triggers wrote its rows then, and
+            # the foreign keys held.
+            conn.execute("SET session_replication_role = replica")
+            for table in self.tables:
+                conn.execute(f"DELETE FROM {table}")
+                with (
+                    conn.cursor() as cur,
+                    cur.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy,
+                ):
+                    copy.write(tables[table])
+            for sequence, value, called in sequences:
+                conn.execute("SELECT setval(%s, %s, %s)", (sequence, value, called))
+
+    def _session(self, name: str):
+        import psycopg
+
+        url = self.base.set(drivername="postgresql", database=name)
+        return psycopg.connect(url.render_as_string(hide_password=False), connect_timeout=10)
+
+    def _reset(self, name: str) -> str | None:
+        """``name`` emptied, or None (and dropped) if it cannot be made a new copy's equal."""
+        try:
+            with self.admin.connect() as conn:
+                conn.exec_driver_sql(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %(name)s AND pid <> pg_backend_pid()",
+                    {"name": name},
+                )
+            with self._session(name) as conn:
+                if self._empty(conn):
+                    return name
+        except Exception:  # noqa: BLE001 - whatever the test left, a new copy replaces it
+            pass
+        self.drop_later(name)
+        return None
+
+    def _empty(self, conn) -> bool:
+        # A test that wrote many rows leaves big indexes (VACUUM empties them
+        # but keeps their pages): a new copy replaces it.
+        if conn.execute(BIGGEST).fetchone()[0] > 16 * 8192:
+            return False
+        conn.execute("SET lock_timeout = '20s'")
+        # Only this emptying skips waiting for the disk and firing triggers
+        # (the journal's, the foreign keys'); the test's own writes did both.
+        conn.execute("SET synchronous_commit = off")
+        conn.execute("SET session_replication_role = replica")
+        for table in self.tables:
+            conn.execute(f"DELETE FROM {table}")
+        for sequence, start in self.sequences:
+            conn.execute("SELECT setval(%s, %s, false)", (sequence, start))
+        conn.commit()
+        # VACUUM frees the deleted rows' pages, so the next test's rows lie in
+        # the order written, as in a new copy.
+        conn.autocommit = True
+        conn.execute(f"VACUUM {', '.join(self.tables)}")
+        # The planner then sees what it sees in a new copy: sizes never
+        # measured (VACUUM measured them) and no statistics.
+        conn.autocommit = False
+        conn.execute(FORGET_STATISTICS, self.planner)
+        conn.commit()
+        left = any(
+            conn.execute(f"SELECT EXISTS (SELECT FROM {table})").fetchone()[0]
+            for table in self.tables
+        )
+        return not left and conn.execute(FINGERPRINT).fetchone()[0] == self.fingerprint
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +393,7 @@ def empty_url(engine_name, tmp_path, request):
     name = pg.create()
     yield pg.url(name)
     db.dispose_all()
-    pg.drop(name)
+    pg.drop_later(name)
 
 
 def _migrated(engine_name, tmp_path, request, filename: str):
@@ -145,7 +406,7 @@ def _migrated(engine_name, tmp_path, request, filename: str):
     name = pg.migrated()
     yield pg.url(name)
     db.dispose_all()
-    pg.drop_later(name)
+    pg.release(name)
 
 
 @pytest.fixture
@@ -160,12 +421,55 @@ def other_url(engine_name, tmp_path, request):
     yield from _migrated(engine_name, tmp_path, request, "other.db")
 
 
+# --- a state built once per worker -------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _prebuilt(tmp_path_factory) -> tuple[dict, Path]:
+    return {}, tmp_path_factory.mktemp("prebuilt")
+
+
+def prebuilt(request, url: str, build: Callable[[], T]) -> T:
+    """The database at ``url`` as ``build()`` leaves it, and what it returns.
+
+    For a fixture that writes the same rows for every test that uses it: the
+    first such test in a worker runs ``build``; later ones on the same engine
+    get a copy of the rows it left (SQLite: the file; PostgreSQL: every
+    table's rows and every sequence) and the same value. So ``build`` must
+    depend on the database alone, and its value must hold nothing of one test
+    (not ``url``)."""
+    store, directory = request.getfixturevalue("_prebuilt")
+    key = (request.fixturename, db.is_sqlite(url))
+    name = sa.engine.make_url(url).database
+    if key not in store:
+        value = build()
+        db.dispose_all()
+        if db.is_sqlite(url):
+            saved = directory / f"{request.fixturename}.db"
+            shutil.copyfile(name, saved)
+        else:
+            saved = request.getfixturevalue("postgres").rows(name)
+        store[key] = saved, value
+        return value
+    saved, value = store[key]
+    db.dispose_all()
+    if db.is_sqlite(url):
+        shutil.copyfile(saved, name)
+    else:
+        request.getfixturevalue("postgres").load(name, saved)
+    return value
+
+
 @pytest.fixture
-def seeded_url(url):
+def seeded_url(url, request):
+    """``url`` holding the seed (imported once per worker and engine, copied after)."""
     from tracker import transfer
 
-    with db.connect(url, write=True) as s:
-        transfer.import_files(s, db.resource_dir("seed"))
+    def seed() -> None:
+        with db.connect(url, write=True) as s:
+            transfer.import_files(s, db.resource_dir("seed"))
+
+    prebuilt(request, url, seed)
     return url
 
 

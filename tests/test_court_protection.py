@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import CLI, dump
+from conftest import CLI, dump, prebuilt
 
 from tracker import db, protection
 from tracker.protection import SUPERSEDED, Event, force, runs, supersessions
@@ -147,9 +147,13 @@ def ok(cli, *args: str) -> str:
 
 
 @pytest.fixture
-def chain(seeded_cli):
-    """The seed plus the 2017 chain; the two actions' keys."""
-    cli = seeded_cli
+def chain(seeded_cli, request):
+    """The seed plus the 2017 chain; the two actions' keys. Built once per
+    worker and engine, copied for each test after."""
+    return (seeded_cli, *prebuilt(request, seeded_cli.url, lambda: _chain(seeded_cli)))
+
+
+def _chain(cli) -> tuple[str, str]:
     ok(cli, "sources", "add", "City & County of San Francisco v. Trump, docket",
        "--url", SF_SRC, "--kind", "court_record")  # fmt: skip
     ok(cli, "sources", "add", "City of Chicago v. Sessions, docket",
@@ -195,7 +199,7 @@ def chain(seeded_cli):
        "--event", "stayed", "--date", "2018-06-26", "--source", CHI_SRC,
        "--appellate", f"{SEVENTH}@2018-06-26:appellate_decision",
        "--still-covers", "Chicago, IL")  # fmt: skip
-    return cli, eo, jag
+    return eo, jag
 
 
 def report(cli, *args: str) -> list[dict]:

@@ -574,7 +574,7 @@ def test_a_postgres_database_without_the_schema_is_refused_as_before(postgres, t
         assert paths == []  # refused before the import began
     finally:
         db.dispose_all()
-        postgres.drop(name)
+        postgres.drop_later(name)
 
 
 def _bulk_rows(names: list[str]) -> list[tuple]:

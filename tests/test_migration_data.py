@@ -335,7 +335,7 @@ def test_every_row_at_each_revision_survives_the_upgrade_to_head(engine_name, re
         else:
             pg = request.getfixturevalue("postgres")
             name = pg.create()
-            request.addfinalizer(lambda pg=pg, name=name: (db.dispose_all(), pg.drop(name)))
+            request.addfinalizer(lambda pg=pg, name=name: (db.dispose_all(), pg.drop_later(name)))
             url = pg.url(name)
         _populate_at(url, revision, order)
         before = _rows(url)

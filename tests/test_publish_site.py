@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import prebuilt
 
 from tracker import registry, site
 from tracker.csvformat import ENTITIES
@@ -41,12 +42,17 @@ def ok(result):
 
 
 @pytest.fixture
-def rich(seeded_cli, tmp_path):
+def rich(seeded_cli, tmp_path, request):
     """The seed, two designation lists (the second replacing the first) with a
     fate, a court order restraining the first with a stay, a hostile name,
     and Cook County: sanctuary from 2012-09, cooperative from 2020 by another
-    source (so sources disagree from then on)."""
-    cli = seeded_cli
+    source (so sources disagree from then on). Built once per worker and
+    engine, copied for each test after."""
+    prebuilt(request, seeded_cli.url, lambda: _rich(seeded_cli, tmp_path))
+    return seeded_cli
+
+
+def _rich(cli, tmp_path: Path) -> None:
     for title, url, published, kind in (
         ("DOJ list", LIST1, "2025-08-05", "government_release"),
         ("DOJ list v2", LIST2, "2025-09-01", "government_release"),
@@ -83,7 +89,6 @@ def rich(seeded_cli, tmp_path):
            "--effective", "2012-09"))  # fmt: skip
     ok(cli("status", "set", "Cook County, IL", "cooperative", "--source", LIST1,
            "--effective", "2020"))  # fmt: skip
-    return cli
 
 
 def publish(cli, out: Path):

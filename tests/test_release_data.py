@@ -16,7 +16,7 @@ from pathlib import Path
 import frictionless
 import pytest
 import sqlalchemy as sa
-from conftest import CLI, dump
+from conftest import CLI, dump, prebuilt
 
 from tracker import db, release, schema
 from tracker.csvformat import ENTITIES
@@ -107,8 +107,9 @@ def _build(cli: CLI, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def built(seeded_cli, tmp_path) -> CLI:
-    _build(seeded_cli, tmp_path)
+def built(seeded_cli, tmp_path, request) -> CLI:
+    """Built once per worker and engine, copied for each test after."""
+    prebuilt(request, seeded_cli.url, lambda: _build(seeded_cli, tmp_path))
     return seeded_cli
 
 

@@ -1,6 +1,7 @@
 """Export, import into an empty database, export again: byte-identical files,
 on SQLite, on PostgreSQL, and from SQLite to PostgreSQL."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -80,12 +81,11 @@ def _import(url: str, directory: Path) -> dict[str, csvformat.Counts]:
 
 def _fresh(engine: str, tmp_path: Path, request, name: str) -> str:
     if engine == "sqlite":
-        u = f"sqlite:///{tmp_path / name}"
-        db.upgrade(u)
-        return u
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / name)
+        return f"sqlite:///{tmp_path / name}"
     pg = request.getfixturevalue("postgres")
     dbname = pg.migrated()
-    request.addfinalizer(lambda: (db.dispose_all(), pg.drop(dbname)))
+    request.addfinalizer(lambda: (db.dispose_all(), pg.release(dbname)))
     return pg.url(dbname)
 
 

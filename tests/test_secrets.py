@@ -110,7 +110,7 @@ def pg_with_password(postgres):
     assert PASSWORD in url
     yield url
     db.dispose_all()
-    postgres.drop(name)
+    postgres.drop_later(name)
 
 
 def test_every_db_command_and_schema_error_masks_the_password(pg_with_password, caplog):
