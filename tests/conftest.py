@@ -28,10 +28,17 @@ ENGINES = ["sqlite", "postgresql"]
 T = TypeVar("T")
 
 
+# Files of long tests (many writer processes, real processes, timeouts),
+# longest first.
+SLOW = ["test_concurrency.py", "test_faults.py", "test_interrupt.py", "test_install.py",
+        "test_migration_data.py", "test_scenario.py", "test_migrations.py"]  # fmt: skip
+
+
 def pytest_collection_modifyitems(items):
-    # The longest tests (many writer processes each) start first: with xdist
-    # (make test) they then run beside the short ones, not alone at the end.
-    items.sort(key=lambda item: item.path.name != "test_concurrency.py")
+    # The long tests start first: with xdist (make test) they then run beside
+    # the short ones, and the last minute is short tests that the workers
+    # share out (--dist worksteal), not one long test alone.
+    items.sort(key=lambda item: SLOW.index(item.path.name) if item.path.name in SLOW else len(SLOW))
 
 
 @pytest.fixture(autouse=True)
