@@ -7,6 +7,7 @@ without one they are skipped with a message, unless TRACKER_REQUIRE_POSTGRES=1
 (set by CI), where they fail.
 """
 
+import functools
 import os
 import shutil
 import uuid
@@ -17,6 +18,7 @@ from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
+import typer.testing
 
 from tracker import db
 
@@ -32,6 +34,11 @@ T = TypeVar("T")
 # longest first.
 SLOW = ["test_concurrency.py", "test_faults.py", "test_interrupt.py", "test_install.py",
         "test_migration_data.py", "test_scenario.py", "test_migrations.py"]  # fmt: skip
+
+
+# Typer's test runner builds the click command from the app on every invoke
+# (10 ms, more than most commands take); the app does not change during a run.
+typer.testing._get_command = functools.cache(typer.testing._get_command)
 
 
 def pytest_collection_modifyitems(items):
