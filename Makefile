@@ -32,7 +32,7 @@ TEST_WORKERS ?= auto
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check tracker tests migrations
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check tracker tests migrations

@@ -7,6 +7,7 @@ without one they are skipped with a message, unless TRACKER_REQUIRE_POSTGRES=1
 (set by CI), where they fail.
 """
 
+import functools
 import os
 import shutil
 import uuid
@@ -17,6 +18,7 @@ from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
+import typer.testing
 
 from tracker import db
 
@@ -28,10 +30,22 @@ ENGINES = ["sqlite", "postgresql"]
 T = TypeVar("T")
 
 
+# Files of long tests (many writer processes, real processes, timeouts),
+# longest first.
+SLOW = ["test_concurrency.py", "test_faults.py", "test_interrupt.py", "test_install.py",
+        "test_migration_data.py", "test_scenario.py", "test_migrations.py"]  # fmt: skip
+
+
+# Typer's test runner builds the click command from the app on every invoke
+# (10 ms, more than most commands take); the app does not change during a run.
+typer.testing._get_command = functools.cache(typer.testing._get_command)
+
+
 def pytest_collection_modifyitems(items):
-    # The longest tests (many writer processes each) start first: with xdist
-    # (make test) they then run beside the short ones, not alone at the end.
-    items.sort(key=lambda item: item.path.name != "test_concurrency.py")
+    # The long tests start first: with xdist (make test) they then run beside
+    # the short ones, and the last minute is short tests that the workers
+    # share out (--dist worksteal), not one long test alone.
+    items.sort(key=lambda item: SLOW.index(item.path.name) if item.path.name in SLOW else len(SLOW))
 
 
 @pytest.fixture(autouse=True)
