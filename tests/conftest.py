@@ -510,10 +510,11 @@ class CLI:
         return CliRunner().invoke(app, ["--db", self.url, *args], input=input)
 
 
-def import_dir(cli, tmp_path: Path, files: dict[str, str]):
-    """Write ``files`` (file name -> CSV text) to a directory and import it
-    through the CLI; the CLI back, for the test to go on with."""
-    d = tmp_path / "data"
+def import_dir(cli, tmp_path: Path, files: dict[str, str], name: str = "data"):
+    """Write ``files`` (file name -> CSV text) to a directory (``name``, under
+    ``tmp_path``) and import it through the CLI; the CLI back, for the test
+    to go on with."""
+    d = tmp_path / name
     d.mkdir()
     for name, text in files.items():
         (d / name).write_text(text, encoding="utf-8")

@@ -84,12 +84,7 @@ def test_every_write_keeps_the_periods(cli, url, tmp_path):
     # A re-import: the stored rows matched, one more added.
     more = dict(FILES)
     more["status.csv"] = FILES["status.csv"] + f"{JOLIET},sanctuary,{B},2018-01-25,\n"
-    d = tmp_path / "more"
-    d.mkdir()
-    for name, text in more.items():
-        (d / name).write_text(text, encoding="utf-8")
-    r = cli("import", str(d))
-    assert r.exit_code == 0, r.output
+    import_dir(cli, tmp_path, more, "more")
     _both(url)
     assert _line(_report(cli, "--as-of", "2018-01-24"), JOLIET).endswith(
         f",partial,,2010-05-01,{A},"
@@ -99,11 +94,12 @@ def test_every_write_keeps_the_periods(cli, url, tmp_path):
     )
 
     # A source's published date changes the start of its undated assertions.
-    (d / "sources.csv").write_text(
-        f"title,url,published,kind\nThree,{C},2017-03,dataset\n", encoding="utf-8"
+    import_dir(
+        cli,
+        tmp_path,
+        {"sources.csv": f"title,url,published,kind\nThree,{C},2017-03,dataset\n"},
+        "dated",
     )
-    r = cli("import", str(d / "sources.csv"))
-    assert r.exit_code == 0, r.output
     _both(url)
     assert _line(_report(cli, "--as-of", "2017-02-28"), JOLIET).endswith(
         f",partial,2010-05-01,2010-05-01,{A},"
