@@ -7,8 +7,6 @@ from tracker import db
 from tracker.models import metadata
 
 target_metadata = metadata
-# An arbitrary constant: the PostgreSQL advisory lock that serialises migrations.
-MIGRATION_LOCK = 740_211_820
 
 
 def _engine():
@@ -49,10 +47,7 @@ def run_migrations_online() -> None:
                 on_version_apply=_journal_every_table,
             )
             with context.begin_transaction():
-                if connection.dialect.name == "postgresql":
-                    # Concurrent upgrades queue here; the next one then finds the
-                    # schema at head instead of failing on tables that already exist.
-                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+                db.lock_migrations(connection)
                 context.run_migrations()
                 if sqlite:
                     _check_foreign_keys(connection)

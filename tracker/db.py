@@ -32,6 +32,8 @@ BUSY_SLICE_MS = 200
 # An arbitrary constant (env.py's migration lock + 1): PostgreSQL writers queue
 # on it, as SQLite writers queue on BEGIN IMMEDIATE.
 WRITE_LOCK = 740_211_821
+# Another arbitrary constant: the advisory lock that serialises migrations.
+MIGRATION_LOCK = 740_211_820
 # How long a writer waits for another one, as SQLite's busy_timeout.
 LOCK_TIMEOUT = "60s"
 # libpq waits forever for a server that drops packets; a URL may say otherwise.
@@ -267,6 +269,15 @@ def lock_writers(conn: sa.Connection) -> None:
         return
     conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+
+
+def lock_migrations(conn: sa.Connection) -> None:
+    """Hold PostgreSQL's migration lock until the transaction ends: concurrent
+    upgrades queue, and the next one finds the schema at head instead of
+    failing on tables that already exist. A no-op on SQLite, whose migrations
+    run in a write transaction (``_alembic_config``)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
 
 
 @contextmanager
@@ -583,7 +594,7 @@ def _alembic_config(engine: Engine):
     if engine.dialect.name == "sqlite":
         # Take the write lock before reading the revision: two processes opening
         # a new embedded database at once then queue instead of one failing with
-        # "database is locked". (PostgreSQL: an advisory lock in env.py.)
+        # "database is locked". (PostgreSQL: ``lock_migrations``, from env.py.)
         engine = engine.execution_options(tracker_write=True)
     cfg.attributes["engine"] = engine
     return cfg
