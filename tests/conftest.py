@@ -1,4 +1,5 @@
-"""Every test runs against SQLite and PostgreSQL, each on a new database.
+"""Every test runs against SQLite and PostgreSQL, each on a new database (on
+PostgreSQL, one a finished test left, emptied to equal a new one: see Postgres).
 
 No test can touch a real database: TRACKER_HOME points at a temporary
 directory and TRACKER_DATABASE_URL is cleared. PostgreSQL tests need a server
