@@ -20,6 +20,7 @@ from typing import TypeVar
 import pytest
 import sqlalchemy as sa
 import typer.testing
+from alembic.script import ScriptDirectory
 
 from tracker import db
 
@@ -40,6 +41,22 @@ SLOW = ["test_concurrency.py", "test_faults.py", "test_interrupt.py", "test_inst
 # Typer's test runner builds the click command from the app on every invoke
 # (10 ms, more than most commands take); the app does not change during a run.
 typer.testing._get_command = functools.cache(typer.testing._get_command)
+
+# Alembic reads every migration script again for each upgrade or downgrade
+# (0.2 s); a directory's scripts do not change during a run (a test that
+# adds one copies the directory first).
+_read_scripts = ScriptDirectory.from_config
+_scripts: dict[str, ScriptDirectory] = {}
+
+
+def _scripts_of(config) -> ScriptDirectory:
+    location = config.get_alembic_option("script_location")
+    if location not in _scripts:
+        _scripts[location] = _read_scripts(config)
+    return _scripts[location]
+
+
+ScriptDirectory.from_config = staticmethod(_scripts_of)
 
 
 def pytest_collection_modifyitems(items):
