@@ -14,6 +14,7 @@ import shutil
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 from typing import TypeVar
 
@@ -466,8 +467,8 @@ def prebuilt(request, url: str, build: Callable[[], T]) -> T:
 
     For a fixture that writes the same rows for every test that uses it: the
     first such test in a worker runs ``build``; later ones on the same engine
-    get a copy of the rows it left (SQLite: the file; PostgreSQL: every
-    table's rows and every sequence) and the same value. So ``build`` must
+    get a copy of the rows it left (SQLite: the database file; PostgreSQL:
+    every table's rows and every sequence) and the same value. So ``build`` must
     depend on the database alone, and its value must hold nothing of one test
     (not ``url``)."""
     store, directory = request.getfixturevalue("_prebuilt")
@@ -478,7 +479,7 @@ def prebuilt(request, url: str, build: Callable[[], T]) -> T:
         db.dispose_all()
         if db.is_sqlite(url):
             saved = directory / f"{request.fixturename}.db"
-            shutil.copyfile(name, saved)
+            _sqlite_copy(name, saved)
         else:
             saved = request.getfixturevalue("postgres").rows(name)
         store[key] = saved, value
@@ -486,10 +487,19 @@ def prebuilt(request, url: str, build: Callable[[], T]) -> T:
     saved, value = store[key]
     db.dispose_all()
     if db.is_sqlite(url):
-        shutil.copyfile(saved, name)
+        _sqlite_copy(saved, name)
     else:
         request.getfixturevalue("postgres").load(name, saved)
     return value
+
+
+def _sqlite_copy(source, target) -> None:
+    # SQLite's backup, not a file copy: pages still in a write-ahead log
+    # come along, and one left beside the target cannot apply to the copy.
+    import sqlite3
+
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
 
 
 @pytest.fixture
