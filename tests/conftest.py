@@ -1,4 +1,5 @@
-"""Every test runs against SQLite and PostgreSQL, each on a new database.
+"""Every test runs against SQLite and PostgreSQL, each on a new database (on
+PostgreSQL, one a finished test left, emptied to equal a new one: see Postgres).
 
 No test can touch a real database: TRACKER_HOME points at a temporary
 directory and TRACKER_DATABASE_URL is cleared. PostgreSQL tests need a server
@@ -13,12 +14,14 @@ import shutil
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
 import typer.testing
+from alembic.script import ScriptDirectory
 
 from tracker import db
 
@@ -39,6 +42,22 @@ SLOW = ["test_concurrency.py", "test_faults.py", "test_interrupt.py", "test_inst
 # Typer's test runner builds the click command from the app on every invoke
 # (10 ms, more than most commands take); the app does not change during a run.
 typer.testing._get_command = functools.cache(typer.testing._get_command)
+
+# Alembic reads every migration script again for each upgrade or downgrade
+# (0.2 s); a directory's scripts do not change during a run (a test that
+# adds one copies the directory first).
+_read_scripts = ScriptDirectory.from_config
+_scripts: dict[str, ScriptDirectory] = {}
+
+
+def _scripts_of(config) -> ScriptDirectory:
+    location = config.get_alembic_option("script_location")
+    if location not in _scripts:
+        _scripts[location] = _read_scripts(config)
+    return _scripts[location]
+
+
+ScriptDirectory.from_config = staticmethod(_scripts_of)
 
 
 def pytest_collection_modifyitems(items):
@@ -448,8 +467,8 @@ def prebuilt(request, url: str, build: Callable[[], T]) -> T:
 
     For a fixture that writes the same rows for every test that uses it: the
     first such test in a worker runs ``build``; later ones on the same engine
-    get a copy of the rows it left (SQLite: the file; PostgreSQL: every
-    table's rows and every sequence) and the same value. So ``build`` must
+    get a copy of the rows it left (SQLite: the database file; PostgreSQL:
+    every table's rows and every sequence) and the same value. So ``build`` must
     depend on the database alone, and its value must hold nothing of one test
     (not ``url``)."""
     store, directory = request.getfixturevalue("_prebuilt")
@@ -460,7 +479,7 @@ def prebuilt(request, url: str, build: Callable[[], T]) -> T:
         db.dispose_all()
         if db.is_sqlite(url):
             saved = directory / f"{request.fixturename}.db"
-            shutil.copyfile(name, saved)
+            _sqlite_copy(name, saved)
         else:
             saved = request.getfixturevalue("postgres").rows(name)
         store[key] = saved, value
@@ -468,10 +487,19 @@ def prebuilt(request, url: str, build: Callable[[], T]) -> T:
     saved, value = store[key]
     db.dispose_all()
     if db.is_sqlite(url):
-        shutil.copyfile(saved, name)
+        _sqlite_copy(saved, name)
     else:
         request.getfixturevalue("postgres").load(name, saved)
     return value
+
+
+def _sqlite_copy(source, target) -> None:
+    # SQLite's backup, not a file copy: pages still in a write-ahead log
+    # come along, and one left beside the target cannot apply to the copy.
+    import sqlite3
+
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import CLI, dump
+from conftest import CLI, dump, prebuilt
 
 from tracker import db
 
@@ -153,25 +153,33 @@ def test_stopped_import_says_so_exits_with_the_signal_code_and_writes_nothing(
     assert dump(seeded_url) == before
 
 
+@pytest.fixture
+def big_url(seeded_url, tmp_path, request):
+    """The seed and ``_big_import``: large enough that an export is still
+    writing when interrupted. Loading it is setting up, not the interrupt:
+    in-process, once per worker and engine (copied after)."""
+
+    def load() -> None:
+        loaded = CLI(seeded_url)("import", str(_big_import(tmp_path / "big")))
+        assert loaded.exit_code == 0, loaded.stderr
+
+    prebuilt(request, seeded_url, load)
+    return seeded_url
+
+
 @pytest.mark.parametrize(
     ("sig", "code", "said"),
     [(signal.SIGINT, 130, "Interrupted"), (signal.SIGTERM, 143, "Terminated")],
     ids=["SIGINT", "SIGTERM"],
 )
 def test_stopped_export_exits_with_the_signal_code_and_leaves_no_partial_file(
-    seeded_url, tmp_path, sig, code, said
+    big_url, tmp_path, sig, code, said
 ):
-    # A database large enough that the export is still writing when interrupted.
-    files = _big_import(tmp_path / "big")
-    # Loading it is setting up, not the interrupt: in-process.
-    loaded = CLI(seeded_url)("import", str(files))
-    assert loaded.exit_code == 0, loaded.stderr
-    db.dispose_all()
-    before = dump(seeded_url)
+    before = dump(big_url)
     db.dispose_all()
     out = tmp_path / "out"
 
-    proc = _start(seeded_url, "export", "--out", str(out))
+    proc = _start(big_url, "export", "--out", str(out))
     _wait_until(proc, lambda: out.is_dir() and any(out.iterdir()))
     proc.send_signal(sig)
     proc.wait(timeout=60)
@@ -181,7 +189,7 @@ def test_stopped_export_exits_with_the_signal_code_and_leaves_no_partial_file(
     assert said in err and "Traceback" not in err
     assert list(out.iterdir()) == []
     db.dispose_all()
-    assert dump(seeded_url) == before
+    assert dump(big_url) == before
 
 
 def test_ctrl_c_while_queued_behind_another_writer_stops_at_once(url):
