@@ -199,8 +199,7 @@ def test_ctrl_c_while_queued_behind_another_writer_stops_at_once(url):
     # (the engine's begin hook), PostgreSQL's advisory lock.
     holder = db.engine_for(url).execution_options(tracker_write=True).connect()
     holder.begin()
-    if not db.is_sqlite(url):
-        holder.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": db.WRITE_LOCK})
+    db.lock_writers(holder)
     try:
         proc = _start(url, "sources", "add", "Queued", "--url", "https://example.org/queued")
 

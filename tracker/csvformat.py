@@ -12,6 +12,7 @@ import itertools
 import operator
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -702,3 +703,17 @@ def write_csv(out, entity: str, rows: Iterable[tuple[str, ...]], excel_safe: boo
 
 def stdout_writer():
     return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
+
+
+@contextmanager
+def buffered_stdout() -> Iterator[io.TextIOWrapper]:
+    """Standard output as UTF-8 CSV text through a buffer, whatever Python's
+    own stdout does (PYTHONUNBUFFERED makes each record a system call):
+    what was printed before comes first, everything written is flushed after."""
+    sys.stdout.flush()
+    out = stdout_writer()
+    try:
+        yield out
+    finally:
+        out.flush()
+        out.detach()

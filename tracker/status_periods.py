@@ -235,10 +235,9 @@ def kept(row: tuple, day: str) -> Kept | None:
         return Kept(start, status, since, source, disagreement)
     if not earlier:
         return None
-    # A line starts with its start and a tab, which sorts below any character
-    # of a date: the line is below the day and a newline exactly when its
-    # start is on or before the day.
-    # A start is at most 10 characters: a line's first 11 decide.
+    # A line starts with its start (at most 10 characters) and a tab, which
+    # sorts below any character of a date: the line's first 11 characters are
+    # below the day and a newline exactly when its start is on or before the day.
     bound = day + "\n"
     at = 0
     while earlier[at : at + 11] >= bound:
@@ -282,23 +281,23 @@ def mark(conn: sa.Connection, ids: Iterable[int]) -> None:
         conn.execute(t.insert(), new)
 
 
+# Marked jurisdictions computed one by one whatever the rest.
+_FEW = 1000
+
+
 def refresh(conn: sa.Connection, *, everything: bool = False) -> int:
     """Compute the marked jurisdictions' periods again (``everything``: every
     jurisdiction's, whatever is marked); returns how many were computed."""
     t, marked = StatusPeriods, StatusPeriodsStale
-    if (
-        not everything
-        and conn.execute(sa.select(marked.c.jurisdiction_id).limit(1)).first() is None
-    ):
-        return 0
     if not everything:
-        # Most of them (a first import): one pass over every assertion
-        # costs less than looking each marked jurisdiction's up.
         count = sa.select(sa.func.count()).select_from
-        marked_n, kept_n = conn.execute(
-            sa.select(count(marked).scalar_subquery(), count(t).scalar_subquery())
-        ).one()
-        everything = marked_n > kept_n
+        marked_n = conn.execute(count(marked)).scalar_one()
+        if not marked_n:
+            return 0
+        # Most of them (a first import): one pass over every assertion costs
+        # less than looking each marked jurisdiction's up. A write of a few
+        # (the common one) does not count the kept ones.
+        everything = marked_n > _FEW and marked_n > conn.execute(count(t)).scalar_one()
     q = words_query(conn)
     if everything:
         conn.execute(t.delete())

@@ -132,19 +132,12 @@ def show(result, format: Format | None, excel_safe: bool = False) -> None:
     if isinstance(result, dict):
         render_sections(result, fmt(format), excel_safe=excel_safe)
     elif fmt(format) == Format.csv:
-        # A national report is a hundred thousand records: written through
-        # a buffer whatever Python's own stdout does (PYTHONUNBUFFERED makes
-        # each record a system call).
-        from tracker.csvformat import stdout_writer
+        # A national report is a hundred thousand records.
+        from tracker.csvformat import buffered_stdout
 
-        sys.stdout.flush()
-        out = stdout_writer()
-        try:
+        with buffered_stdout() as out:
             render(result.rows, Format.csv, out, excel_safe=excel_safe, columns=result.columns,
                    plain=result.plain)  # fmt: skip
-        finally:
-            out.flush()
-            out.detach()
     else:
         render(result.rows, fmt(format), excel_safe=excel_safe, columns=result.columns)
 

@@ -155,14 +155,9 @@ def export(
             break
     if entity is not None:
         name = csvformat.entity_named(entity).name
-        with common.connect() as conn:
-            stream = csvformat.stdout_writer()
-            try:
-                rows = progress(transfer.export_rows(conn, name), name)
-                csvformat.write_csv(stream, name, rows, excel_safe)
-            finally:
-                stream.flush()
-                stream.detach()
+        with common.connect() as conn, csvformat.buffered_stdout() as stream:
+            rows = progress(transfer.export_rows(conn, name), name)
+            csvformat.write_csv(stream, name, rows, excel_safe)
         return
     # One snapshot for every file, so references agree across files.
     with common.connect(snapshot=True) as conn:
