@@ -126,10 +126,15 @@ def words_query(conn: sa.Connection, day: str | None = None):
     return q
 
 
-def _by_jurisdiction(conn: sa.Connection, q, name: str) -> Iterator[tuple[int, list[tuple]]]:
+def _by_jurisdiction(
+    conn: sa.Connection, q, name: str, *, few: bool = False
+) -> Iterator[tuple[int, list[tuple]]]:
     """Each jurisdiction's words from ``q`` (a ``words_query``), one
-    jurisdiction's in memory at a time."""
-    for jid, words in itertools.groupby(stream(conn, q, name), operator.itemgetter(JURISDICTION)):
+    jurisdiction's in memory at a time. ``few``: a few jurisdictions' (a
+    command's write), read as any query is (its SQL compiled once per
+    process, no server-side cursor to open and close); else streamed."""
+    rows = conn.execute(q) if few else stream(conn, q, name)
+    for jid, words in itertools.groupby(rows, operator.itemgetter(JURISDICTION)):
         yield jid, list(words)
 
 
@@ -143,7 +148,8 @@ def in_force(conn: sa.Connection, day: str, jurisdictions=None) -> Iterator[tupl
         q = q.where(p.c.jurisdiction_id == jurisdictions)
     elif jurisdictions is not None:
         q = q.where(p.c.jurisdiction_id.in_(jurisdictions))
-    for jid, words in _by_jurisdiction(conn, q, "tracker_in_force"):
+    few = isinstance(jurisdictions, int)
+    for jid, words in _by_jurisdiction(conn, q, "tracker_in_force", few=few):
         yield jid, decide(words)
 
 
@@ -305,14 +311,23 @@ def refresh(conn: sa.Connection, *, everything: bool = False) -> int:
         chosen = sa.select(marked.c.jurisdiction_id)
         conn.execute(t.delete().where(t.c.jurisdiction_id.in_(chosen)))
         q = q.where(PolicyStatus.c.jurisdiction_id.in_(chosen))
-    columns = [c.name for c in t.c]
-    writer = BulkWriter(conn, t, columns, ())
+    few = not everything and marked_n <= _FEW
     n = 0
-    with collector_paused():
-        for jid, words in _by_jurisdiction(conn, q, "tracker_status_periods"):
-            writer.add(_stored(jid, words))
-            n += 1
-    writer.close()
+    if few:
+        # A command's write: a plain insert costs less than a bulk writer's set-up.
+        names = [c.name for c in t.c]
+        rows = [dict(zip(names, _stored(jid, words), strict=True))
+                for jid, words in _by_jurisdiction(conn, q, "", few=True)]  # fmt: skip
+        if rows:
+            conn.execute(t.insert(), rows)
+        n = len(rows)
+    else:
+        writer = BulkWriter(conn, t, [c.name for c in t.c], ())
+        with collector_paused():
+            for jid, words in _by_jurisdiction(conn, q, "tracker_status_periods"):
+                writer.add(_stored(jid, words))
+                n += 1
+        writer.close()
     conn.execute(marked.delete())
     return n
 
