@@ -242,16 +242,15 @@ def kept(row: tuple, day: str) -> Kept | None:
     if not earlier:
         return None
     # A line starts with its start (at most 10 characters) and a tab, which
-    # sorts below any character of a date: the line's first 11 characters are
-    # below the day and a newline exactly when its start is on or before the day.
+    # sorts below any character of a date: a line is below the day and a
+    # newline exactly when its start is on or before the day. Lines are
+    # newest first: the first such is the period in force.
     bound = day + "\n"
-    at = 0
-    while earlier[at : at + 11] >= bound:
-        at = earlier.find("\n", at) + 1
-        if not at:
-            return None
-    end = earlier.find("\n", at)
-    line = earlier[at:end] if end >= 0 else earlier[at:]
+    for line in earlier.split("\n"):
+        if line < bound:
+            break
+    else:
+        return None
     start, status, since, source, disagreement = line.split("\t")
     return Kept(start, status, since or None, int(source), disagreement or None)
 
