@@ -563,6 +563,20 @@ def stream(conn: sa.Connection, query, name: str) -> Iterator[tuple]:
             cur.close()
 
 
+def fetch_all(conn: sa.Connection, sql: str) -> list[tuple]:
+    """The rows of ``sql`` (a statement with its values written in) as the
+    driver gives them, tuples: for a query run often whose SQL the caller
+    compiled once, with none of SQLAlchemy's per-row work."""
+    end_copy(conn)
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        with driver_errors(conn, sql):
+            cur.execute(sql)
+            return cur.fetchall()
+    finally:
+        cur.close()
+
+
 @contextmanager
 def driver_errors(conn: sa.Connection, statement: str) -> Iterator[None]:
     """A driver's error on the connection's raw driver (COPY, executemany, a

@@ -52,7 +52,7 @@ import sqlalchemy as sa
 
 from tracker import vocab
 from tracker.batch import collector_paused
-from tracker.db import BulkWriter, stream
+from tracker.db import BulkWriter, fetch_all, stream
 from tracker.models import PolicyStatus, Source, StatusPeriods, StatusPeriodsStale
 
 # A word: (start, jurisdiction_id, source_id, code), one per assertion; a
@@ -288,6 +288,12 @@ def mark(conn: sa.Connection, ids: Iterable[int]) -> None:
 
 # Marked jurisdictions computed one by one whatever the rest.
 _FEW = 1000
+# The marked jurisdictions' words, as SQL with its values written in, by dialect.
+_FEW_SQL: dict[str, str] = {}
+
+
+def _literal(conn: sa.Connection, q) -> str:
+    return str(q.compile(conn, compile_kwargs={"literal_binds": True}))
 
 
 def refresh(conn: sa.Connection, *, everything: bool = False) -> int:
@@ -313,10 +319,16 @@ def refresh(conn: sa.Connection, *, everything: bool = False) -> int:
     few = not everything and marked_n <= _FEW
     n = 0
     if few:
-        # A command's write: a plain insert costs less than a bulk writer's set-up.
+        # A command's write (under the write lock: every writer waits for
+        # it): the query compiled once, its rows as the driver gives them,
+        # a plain insert rather than a bulk writer's set-up.
+        sql = _FEW_SQL.get(conn.dialect.name)
+        if sql is None:
+            sql = _FEW_SQL[conn.dialect.name] = _literal(conn, q)
+        words = fetch_all(conn, sql)
         names = [c.name for c in t.c]
-        rows = [dict(zip(names, _stored(jid, words), strict=True))
-                for jid, words in _by_jurisdiction(conn, q, "", few=True)]  # fmt: skip
+        rows = [dict(zip(names, _stored(jid, list(group)), strict=True))
+                for jid, group in itertools.groupby(words, operator.itemgetter(JURISDICTION))]  # fmt: skip
         if rows:
             conn.execute(t.insert(), rows)
         n = len(rows)
