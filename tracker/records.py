@@ -10,13 +10,15 @@ from typing import NamedTuple
 
 
 class Rows(NamedTuple):
-    """Rows (dicts) and the columns to print them under, in order. ``plain``:
-    every value is a string (``SourceRef`` and ``Text`` are), an int or None,
-    so CSV writes them as they are (a national report's hundred thousand rows)."""
+    """Rows (dicts) and the columns to print them under, in order.
+    ``records``: the same rows as tuples in column order, every value a
+    string (``SourceRef`` and ``Text`` are), an int or None, which CSV writes
+    as they are (a national report's hundred thousand rows); a reader takes
+    either the rows or the records (one stream), never both."""
 
     columns: list[str]
     rows: Iterable[dict]
-    plain: bool = False
+    records: Iterable[tuple] | None = None
 
 
 class SourceRef(str):

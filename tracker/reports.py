@@ -51,7 +51,7 @@ def status_report(
     state: str | None = None,
     kind: str | None = None,
     status: str | None = None,
-) -> Iterator[dict]:
+) -> Rows:
     """One row per jurisdiction: the status in force on ``as_of`` (default today);
     with ``status``, only those where that status is in force.
 
@@ -65,25 +65,18 @@ def status_report(
         kind = vocab.parse_choice(vocab.JurisdictionKind, kind, "kind").value
     if status:
         status = vocab.parse_choice(vocab.Status, status, "status").value
-    rows = st.in_force_rows(conn, day, state=state, kind=kind)
-    return Rows(STATUS_COLUMNS, _status_rows(rows, status), plain=True)
+    records = _status_records(st.in_force_rows(conn, day, state=state, kind=kind), status)
+    rows = (dict(zip(STATUS_COLUMNS, r, strict=True)) for r in records)
+    return Rows(STATUS_COLUMNS, rows, records)
 
 
-def _status_rows(rows, status: str | None = None) -> Iterator[dict]:
+def _status_records(rows, status: str | None = None) -> Iterator[tuple]:
+    """The report's records (STATUS_COLUMNS) of in-force rows."""
     for r in rows:
         if status is not None and r.status != status:
             continue
-        yield {
-            "jurisdiction": r.ocd_id,
-            "name": r.name,
-            "kind": r.kind,
-            "state": r.state,
-            "status": r.status or NO_STATUS,
-            "since": r.since,
-            "last_asserted": r.last_asserted,
-            "source": r.source,
-            "disagreement": r.disagreement,
-        }
+        yield (r.ocd_id, r.name, r.kind, r.state, r.status or NO_STATUS, r.since,
+               r.last_asserted, r.source, r.disagreement)  # fmt: skip
 
 
 # --- protection -----------------------------------------------------------------

@@ -199,45 +199,44 @@ def in_force_rows(
     if stale:
         chosen = sa.select(StatusPeriodsStale.c.jurisdiction_id)
         live = dict(sp.in_force(conn, day, chosen))
-    # Each jurisdiction's kept periods by id, then the jurisdictions in order:
-    # two plain reads cost less than sorting the periods along with them.
-    q = sa.select(kept.c.jurisdiction_id, *sp.columns(day))
-    if only:
-        q = q.where(kept.c.jurisdiction_id.in_(sa.select(j.c.id).where(*only)))
-    periods = {row[0]: row[1:] for row in stream(conn, q, "tracker_status_periods")}
+    # One read: each jurisdiction in order beside its kept periods (the older
+    # ones only when the day is before the newest period's start).
     q = (
-        sa.select(*[j.c[c] for c in _JURISDICTION])
+        sa.select(*[j.c[c] for c in _JURISDICTION], *sp.columns(day))
+        .select_from(j.outerjoin(kept, kept.c.jurisdiction_id == j.c.id))
         .where(*only)
         .order_by(j.c.state, j.c.name_folded, j.c.ocd_id)
     )
+    n = len(_JURISDICTION)
     nothing = (None, None, None, None, None)
     shown: dict[str, str] = {}
     make = InForce._make
-    for row in stream(conn, q, "tracker_jurisdictions"):
+    for row in stream(conn, q, "tracker_in_force_rows"):
+        jurisdiction = row[:n]
         if stale and row[0] in stale:
             period = live.get(row[0])
             if period is None:
-                yield make(row + nothing)
+                yield make(jurisdiction + nothing)
                 continue
             current = period.current
             found = (current[sp.START], period.status, period.since, current[sp.SOURCE],
                      sp.said(period.disagreeing))  # fmt: skip
         else:
-            stored = periods.pop(row[0], None)
-            if stored is None:
-                yield make(row + nothing)
+            start = row[n]
+            if start is None:
+                yield make(jurisdiction + nothing)
                 continue
-            if stored[0] <= day:
+            if start <= day:
                 # The common case, today: the newest period, read as stored.
-                found = stored
+                found = row[n : n + 5]
             else:
-                found = sp.kept(stored, day)
+                found = sp.kept(row[n:], day)
                 if found is None:
-                    yield make(row + nothing)
+                    yield make(jurisdiction + nothing)
                     continue
         start, status, since, source, said = found[:5]
         yield make(
-            row
+            jurisdiction
             + (
                 status,
                 since,

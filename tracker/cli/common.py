@@ -137,7 +137,7 @@ def show(result, format: Format | None, excel_safe: bool = False) -> None:
 
         with buffered_stdout() as out:
             render(result.rows, Format.csv, out, excel_safe=excel_safe, columns=result.columns,
-                   plain=result.plain)  # fmt: skip
+                   records=result.records)  # fmt: skip
     else:
         render(result.rows, fmt(format), excel_safe=excel_safe, columns=result.columns)
 
