@@ -126,3 +126,25 @@ def test_plain_rows_are_written_as_the_csv_module_writes_them():
         assert list(csv.reader(io.StringIO(fast.getvalue())))[1:] == [
             ["" if r[c] is None else str(r[c]) for c in columns] for r in rows
         ]
+
+
+def test_csv_files_are_written_in_chunks_as_the_csv_module_writes_them(monkeypatch):
+    """``write_csv`` writes a chunk of records at once, their line ends turned
+    into \\n; a chunk with a CRLF inside a cell goes record by record. Either
+    way the bytes are the csv writer's, cell by cell."""
+    import itertools
+
+    from tracker import csvformat
+    from tracker.render import csv_writer
+
+    monkeypatch.setattr(csvformat, "_CHUNK", 7)
+    awkward = ["", "plain", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "crlf\r\ninside", " x "]
+    rows = [tuple(cells) for cells in itertools.product(awkward, repeat=2)]
+    rows += [("clean", "row")] * 20  # whole chunks with no CRLF in a cell
+    fast, slow = io.StringIO(), io.StringIO()
+    assert csvformat.write_csv(fast, "sources", iter(rows)) == len(rows)
+    writer = csv_writer(slow)
+    writer.writerow(csvformat.ENTITIES["sources"].columns)
+    writer.writerows(rows)
+    assert fast.getvalue() == slow.getvalue()
+    assert list(csv.reader(io.StringIO(fast.getvalue(), newline="")))[1:] == [list(r) for r in rows]

@@ -9,7 +9,6 @@ referred to by natural key, lists joined with "; ".
 import csv
 import io
 import itertools
-import operator
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -697,10 +696,29 @@ def write_csv(out, entity: str, rows: Iterable[tuple[str, ...]], excel_safe: boo
     writer.writerow(ENTITIES[entity].columns)
     if excel_safe:
         rows = map(excel_neutralise, rows)
-    # Counting in C (zip with a counter) keeps the loop out of Python.
-    counter = itertools.count()
-    writer.writerows(map(operator.itemgetter(0), zip(rows, counter, strict=False)))
-    return next(counter)
+    # In chunks, with no Python per record: the csv module writes a chunk
+    # into a buffer with its own \r\n line ends, which become \n at once
+    # when the chunk holds no other \r\n (one inside a quoted cell stays:
+    # such a chunk goes through the writer record by record).
+    buffer = io.StringIO()
+    chunked = csv.writer(buffer, lineterminator="\r\n")
+    rows = iter(rows)
+    n = 0
+    while chunk := list(itertools.islice(rows, _CHUNK)):
+        n += len(chunk)
+        buffer.seek(0)
+        buffer.truncate()
+        chunked.writerows(chunk)
+        text = buffer.getvalue()
+        if text.count("\r\n") == len(chunk):
+            out.write(text.replace("\r\n", "\n"))
+        else:
+            writer.writerows(chunk)
+    return n
+
+
+# Records written to CSV at a time.
+_CHUNK = 2000
 
 
 def stdout_writer():
