@@ -17,7 +17,6 @@ meant for documents, is never shortened beyond a source's title.
 
 import csv
 import json
-import operator
 import os
 import shutil
 import sys
@@ -139,15 +138,14 @@ def render(
     columns: list[str] | None = None,
     excel_safe: bool = False,
     width: int | None = None,
-    plain: bool = False,
     records: Iterable[tuple] | None = None,
 ) -> None:
     """Rows in ``fmt``. Tables and markdown put the columns in ``table_columns``
     order; a table fits ``width`` characters (``None``: ``terminal_width(out)``;
     0: no limit). CSV, JSON and jsonl print every column in full, as given.
-    ``plain``: the rows hold only strings, ints and None; ``records``: the
-    same rows as such tuples in ``columns`` order, written instead of the
-    rows where CSV can take them as they are (``records.Rows``)."""
+    ``records``: the same rows as tuples in ``columns`` order, every value a
+    string, an int or None, written instead of the rows where CSV can take
+    them as they are (``records.Rows``)."""
     out = out or sys.stdout
     if fmt == Format.jsonl:
         # One object per line, streamed: for jq, a log shipper or a cron job.
@@ -161,10 +159,8 @@ def render(
         return
     if fmt == Format.csv:
         writer = csv_writer(out)
-        if (plain or records is not None) and columns and len(columns) > 1 and not excel_safe:
+        if records is not None and columns and len(columns) > 1 and not excel_safe:
             writer.writerow(columns)
-            if records is None:
-                records = map(operator.itemgetter(*columns), rows)
             write_plain(out, writer, records, len(columns))
             return
         header_written = False
