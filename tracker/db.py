@@ -531,7 +531,7 @@ def stream(conn: sa.Connection, query, name: str) -> Iterator[tuple]:
     """A large query's rows as the driver gives them (tuples; on PostgreSQL
     from a server-side cursor, so they stream): no per-row work in
     SQLAlchemy, for the few reads that pass a million rows through Python."""
-    sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+    sql = literal_sql(conn, query)
     raw = conn.connection.driver_connection
     if conn.dialect.name != "postgresql":
         cur = raw.cursor()
@@ -561,6 +561,12 @@ def stream(conn: sa.Connection, query, name: str) -> Iterator[tuple]:
             end_copy(conn)
         finally:
             cur.close()
+
+
+def literal_sql(conn: sa.Connection, query) -> str:
+    """``query`` as SQL for ``conn``'s dialect, its values written in (what
+    the driver's own cursor runs)."""
+    return str(query.compile(conn, compile_kwargs={"literal_binds": True}))
 
 
 def fetch_all(conn: sa.Connection, sql: str) -> list[tuple]:

@@ -52,7 +52,7 @@ import sqlalchemy as sa
 
 from tracker import vocab
 from tracker.batch import collector_paused
-from tracker.db import BulkWriter, fetch_all, stream
+from tracker.db import BulkWriter, fetch_all, literal_sql, stream
 from tracker.models import PolicyStatus, Source, StatusPeriods, StatusPeriodsStale
 
 # A word: (start, jurisdiction_id, source_id, code), one per assertion; a
@@ -126,14 +126,9 @@ def words_query(conn: sa.Connection, day: str | None = None):
     return q
 
 
-def _by_jurisdiction(
-    conn: sa.Connection, q, name: str, *, few: bool = False
-) -> Iterator[tuple[int, list[tuple]]]:
-    """Each jurisdiction's words from ``q`` (a ``words_query``), one
-    jurisdiction's in memory at a time. ``few``: a few jurisdictions' (a
-    command's write), read as any query is (its SQL compiled once per
-    process, no server-side cursor to open and close); else streamed."""
-    rows = conn.execute(q) if few else stream(conn, q, name)
+def _by_jurisdiction(rows: Iterable[tuple]) -> Iterator[tuple[int, list[tuple]]]:
+    """Each jurisdiction's words from the rows of a ``words_query``, one
+    jurisdiction's in memory at a time."""
     for jid, words in itertools.groupby(rows, operator.itemgetter(JURISDICTION)):
         yield jid, list(words)
 
@@ -148,8 +143,11 @@ def in_force(conn: sa.Connection, day: str, jurisdictions=None) -> Iterator[tupl
         q = q.where(p.c.jurisdiction_id == jurisdictions)
     elif jurisdictions is not None:
         q = q.where(p.c.jurisdiction_id.in_(jurisdictions))
-    few = isinstance(jurisdictions, int)
-    for jid, words in _by_jurisdiction(conn, q, "tracker_in_force", few=few):
+    # One jurisdiction's (a dossier, a command's answer): read as any query
+    # is; more are streamed.
+    one = isinstance(jurisdictions, int)
+    rows = conn.execute(q) if one else stream(conn, q, "tracker_in_force")
+    for jid, words in _by_jurisdiction(rows):
         yield jid, decide(words)
 
 
@@ -292,10 +290,6 @@ _FEW = 1000
 _FEW_SQL: dict[str, str] = {}
 
 
-def _literal(conn: sa.Connection, q) -> str:
-    return str(q.compile(conn, compile_kwargs={"literal_binds": True}))
-
-
 def refresh(conn: sa.Connection, *, everything: bool = False) -> int:
     """Compute the marked jurisdictions' periods again (``everything``: every
     jurisdiction's, whatever is marked); returns how many were computed."""
@@ -324,18 +318,17 @@ def refresh(conn: sa.Connection, *, everything: bool = False) -> int:
         # a plain insert rather than a bulk writer's set-up.
         sql = _FEW_SQL.get(conn.dialect.name)
         if sql is None:
-            sql = _FEW_SQL[conn.dialect.name] = _literal(conn, q)
-        words = fetch_all(conn, sql)
+            sql = _FEW_SQL[conn.dialect.name] = literal_sql(conn, q)
         names = [c.name for c in t.c]
-        rows = [dict(zip(names, _stored(jid, list(group)), strict=True))
-                for jid, group in itertools.groupby(words, operator.itemgetter(JURISDICTION))]  # fmt: skip
+        rows = [dict(zip(names, _stored(jid, words), strict=True))
+                for jid, words in _by_jurisdiction(fetch_all(conn, sql))]  # fmt: skip
         if rows:
             conn.execute(t.insert(), rows)
         n = len(rows)
     else:
         writer = BulkWriter(conn, t, [c.name for c in t.c], ())
         with collector_paused():
-            for jid, words in _by_jurisdiction(conn, q, "tracker_status_periods"):
+            for jid, words in _by_jurisdiction(stream(conn, q, "tracker_status_periods")):
                 writer.add(_stored(jid, words))
                 n += 1
         writer.close()
