@@ -3,6 +3,8 @@
 around it, the report read from the kept periods is the report computed from
 the assertions, on every day that matters. On both engines."""
 
+import random
+
 import pytest
 import sqlalchemy as sa
 from conftest import import_dir
@@ -10,6 +12,8 @@ from conftest import import_dir
 from tracker import db
 from tracker import status as st
 from tracker import status_periods as sp
+from tracker.batch import Batch
+from tracker.csvformat import Row
 from tracker.models import Jurisdiction, PolicyStatus, Source, StatusPeriods, StatusPeriodsStale
 
 A, B, C = "https://a.example/one", "https://b.example/two", "https://c.example/three"
@@ -184,7 +188,8 @@ def test_a_failed_write_keeps_nothing(cli, url, tmp_path):
 def test_the_kept_period_on_a_day_is_the_rule_on_the_words_in_force(words):
     """What ``kept`` reads off a stored row on a day is ``decide`` over the
     words in force on that day."""
-    stored = sp._stored(1, list(words))[1:]
+    words = [(*w, i) for i, w in enumerate(words, 1)]  # each its assertion's id
+    stored = sp._stored(1, words)[1:7]
     days = ["2009-01-01", "2010-01-01", "2012-01-01", "2013-06-01", "2014-06-01", "2015-06-01",
             "2015-06-30", "2016-02-29", "2016-06-01", "2017-01-01", "2018-01-01", "2030-01-01"]  # fmt: skip
     for day in days:
@@ -200,3 +205,72 @@ def test_the_kept_period_on_a_day_is_the_rule_on_the_words_in_force(words):
             period.current[0], period.status, period.since, period.current[2],
             sp.said(period.disagreeing),
         ), day  # fmt: skip
+
+
+def _kept_and_computed(url: str) -> tuple[list, list]:
+    """Every kept row, and every row computed from scratch (thrown away)."""
+    order = StatusPeriods.c.jurisdiction_id
+    with db.connect(url) as conn:
+        kept = conn.execute(sa.select(StatusPeriods).order_by(order)).all()
+        sp.refresh(conn, everything=True)
+        computed = conn.execute(sa.select(StatusPeriods).order_by(order)).all()
+        conn.rollback()
+    return kept, computed
+
+
+def test_a_write_after_the_newest_goes_on_from_where_the_rule_stood(
+    url, cli, tmp_path, monkeypatch
+):
+    """Assertions added a few at a time, in random order of their starts, some
+    recorded in the past: after each write the kept row (every column, where
+    the rule stood included) is the one computed from all the assertions,
+    whether the write went on from the kept row or computed it again."""
+    import_dir(cli, tmp_path, {k: v for k, v in FILES.items() if k != "status.csv"})
+    went_on = []
+    real = sp.go_on
+
+    def spy(conn, jurisdictions, before):
+        done = real(conn, jurisdictions, before)
+        went_on.append(len(done))
+        return done
+
+    monkeypatch.setattr(sp, "go_on", spy)
+    rng = random.Random(20180124)
+    places = [ELGIN, JOLIET, PEORIA]
+    statuses = ["sanctuary", "partial", "cooperative", "anti_sanctuary", "neutral"]
+    year = 2000
+    for n in range(60):
+        rows = []
+        for _ in range(rng.choice([1, 1, 1, 2, 3])):
+            # Mostly later starts (the common write), now and then an older one.
+            year += rng.choice([0, 0, 1, 1, 2])
+            when = year - (rng.choice([0, 0, 0, 0, 7]))
+            values = {"jurisdiction": rng.choice(places), "status": rng.choice(statuses),
+                      "source": rng.choice([A, B, C])}  # fmt: skip
+            kind = rng.choice(["effective", "observed", "effective", "neither"])
+            if kind != "neither":
+                values[kind] = rng.choice([f"{when}", f"{when}-06", f"{when}-06-30"])
+            if rng.random() < 0.1:
+                values["recorded_at"] = "2001-01-01T00:00:00Z"
+            rows.append(Row(len(rows) + 2, values))
+        with db.connect(url, write=True) as conn:
+            st.write(Batch(conn), rows, append=True)
+        kept, computed = _kept_and_computed(url)
+        assert kept == computed, n
+    # Most writes went on from the kept rows; some could not.
+    assert sum(went_on) > 40
+    assert len(kept) == 3
+
+
+def test_a_row_kept_before_it_said_where_the_rule_stood_is_computed_again(url, cli, tmp_path):
+    import_dir(cli, tmp_path, FILES)
+    with db.connect(url, write=True) as conn:
+        conn.execute(sa.update(StatusPeriods).values(origin=None, sources=None, last_id=None))
+    r = cli("status", "set", "Elgin, IL", "partial", "--source", A, "--effective", "2020")
+    assert r.exit_code == 0, r.output
+    kept, computed = _kept_and_computed(url)
+    assert kept[0] == computed[0]
+    assert kept[0].status == "partial" and kept[0].origin == 0
+    # Joliet was not written: its row stays as it was.
+    assert kept[1].origin is None
+    _both(url)

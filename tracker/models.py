@@ -202,7 +202,9 @@ PolicyStatus = sa.Table(
 # is ``status:source_id;...``, newest first. Kept on the write path: a
 # change to what decides them marks the jurisdiction in
 # status_periods_stale, and each write transaction computes the marked ones
-# again before it commits.
+# again before it commits. Where the rule stood after the newest assertion
+# (``origin``, ``sources``, ``last_id``) lets a write that only adds newer
+# assertions go on from there instead of reading every older one again.
 StatusPeriods = sa.Table(
     "status_periods",
     metadata,
@@ -218,6 +220,13 @@ StatusPeriods = sa.Table(
     sa.Column("source_id", sa.Integer, nullable=False),
     _optional("disagreement"),
     _optional("earlier"),
+    # What "since" was taken from: 0 an effective date, 1 an observed one, 2 neither.
+    _optional("origin", sa.SmallInteger),
+    # Every source's latest word, newest first, as source ids ``3;12;5`` (its
+    # status: the disagreement's, else the one in force).
+    _optional("sources"),
+    # The newest assertion (policy_status.id; no foreign key: derived data).
+    _optional("last_id", sa.Integer),
 )
 
 StatusPeriodsStale = sa.Table(

@@ -484,6 +484,11 @@ COLUMN_ABOUT = {
     "status:source id, separated by semicolons",
     "status_periods.earlier": "the older periods, newest first, one per line: start, status, "
     "since, source id and disagreement, separated by tabs",
+    "status_periods.origin": "what since is taken from: 0 an effective date, 1 an observed "
+    "date, 2 neither (where the rule stood, for the next write to go on from)",
+    "status_periods.sources": "every source's latest word, newest first: source ids separated "
+    "by semicolons (where the rule stood)",
+    "status_periods.last_id": "the newest assertion (policy_status.id; where the rule stood)",
     "status_periods_stale.jurisdiction_id": "a jurisdiction whose periods are to be computed "
     "again (jurisdiction.id)",
 }

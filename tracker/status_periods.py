@@ -40,6 +40,13 @@ transaction computes the marked ones again before it commits
 (``db.connect``, ``refresh``). A reader takes the kept periods of unmarked
 jurisdictions and computes the marked ones from their assertions, so an
 answer never depends on a writer having done that work.
+
+Going on. A kept row also says where the rule stood after the newest
+assertion (the run's best origin, every source's latest word, that
+assertion's id), so a write that adds a few assertions after a
+jurisdiction's newest (``status set``, a file of new ones) takes its periods
+on from there (``go_on``): its cost is the new assertions', not the
+jurisdiction's whole history. A test holds it to the computation from scratch.
 """
 
 import itertools
@@ -55,14 +62,14 @@ from tracker.batch import collector_paused
 from tracker.db import BulkWriter, fetch_all, literal_sql, stream
 from tracker.models import PolicyStatus, Source, StatusPeriods, StatusPeriodsStale
 
-# A word: (start, jurisdiction_id, source_id, code), one per assertion; a
+# A word: (start, jurisdiction_id, source_id, code, id), one per assertion; a
 # jurisdiction's words come from the database oldest first, in the rule's
 # order (start, recorded_at, id: ``words_query``), and are taken in that
 # order. The code is the status's place in the vocabulary (the column's
 # CHECK allows nothing else) plus 8 times what the start is (_EFFECTIVE,
 # _OBSERVED, or _OTHER: the published date or nothing): a small int costs
-# less than strings a million times over.
-START, JURISDICTION, SOURCE, CODE = 0, 1, 2, 3
+# less than strings a million times over. The id is the assertion's.
+START, JURISDICTION, SOURCE, CODE, ID = 0, 1, 2, 3, 4
 STATUSES = [s.value for s in vocab.Status]
 _EFFECTIVE, _OBSERVED, _OTHER = 0, 1, 2
 
@@ -117,7 +124,7 @@ def words_query(conn: sa.Connection, day: str | None = None):
         else_=8 * _OTHER,
     )
     q = (
-        sa.select(start, p.c.jurisdiction_id, p.c.source_id, status + origin)
+        sa.select(start, p.c.jurisdiction_id, p.c.source_id, status + origin, p.c.id)
         .join(s, s.c.id == p.c.source_id)
         .order_by(p.c.jurisdiction_id, start, p.c.recorded_at, p.c.id)
     )
@@ -170,21 +177,67 @@ def said(words: list[tuple]) -> str | None:
 _STORED: dict[int, str] = {}
 
 
-def _stored(jid: int, words: list[tuple]) -> tuple:
+def _said_of(code: int, source: int) -> str:
+    said = _STORED.get(code & 7 | source << 3)
+    if said is None:
+        said = _STORED[code & 7 | source << 3] = f"{STATUSES[code & 7]}:{source}"
+    return said
+
+
+class Resume(NamedTuple):
+    """Where the rule stood after a jurisdiction's newest word, as its kept
+    row holds it: the newest period (its start, the newest word, the run's
+    best origin and the word "since" comes from), each source's latest word
+    (status, as stored) oldest first, and the older periods' text."""
+
+    previous: str
+    newest: tuple
+    status: int
+    origin: int
+    first: tuple
+    latest: dict[int, tuple[int, str]]
+    earlier: str | None
+
+
+def resume(row) -> Resume | None:
+    """Where to go on from, out of a kept ``status_periods`` row (None when
+    the row was written before it kept that)."""
+    if row.origin is None or row.sources is None or row.last_id is None:
+        return None
+    now = STATUSES.index(row.status)
+    other = {}
+    for said in (row.disagreement or "").split(";") if row.disagreement else ():
+        status, source = said.split(":")
+        other[int(source)] = STATUSES.index(status)
+    latest = {}
+    for source in reversed(row.sources.split(";")):
+        code = other.get(int(source), now)
+        latest[int(source)] = (code, _said_of(code, int(source)))
+    newest = (row.start, row.jurisdiction_id, row.source_id, now, row.last_id)
+    return Resume(row.start, newest, now, row.origin, (row.since or "",), latest, row.earlier)
+
+
+def _stored(jid: int, words: list[tuple], resumed: Resume | None = None) -> tuple:
     """A ``status_periods`` row from a jurisdiction's words (not empty, oldest
-    first): the run rule, period by period. The words are taken
-    a start at a time; after each start's, "since" is the start of the run's
-    oldest word with the best date (effective, else observed, else any)."""
+    first): the run rule, period by period; ``resumed``: the words come after
+    those a kept row was computed from, and the rule goes on from where it
+    stood. The words are taken a start at a time; after each start's, "since"
+    is the start of the run's oldest word with the best date (effective,
+    else observed, else any)."""
     lines = []
     # Each source's latest word so far, (status, as stored), oldest first.
     latest: dict[int, tuple[int, str]] = {}
     forget, stored = latest.pop, _STORED
     status = origin = first = previous = None
+    if resumed is not None:
+        previous, status, origin, first = (resumed.previous, resumed.status, resumed.origin,
+                                           resumed.first)  # fmt: skip
+        latest.update(resumed.latest)
     for j, word in enumerate(words):
         if word[START] != previous:
-            if j:
+            if j or resumed is not None:
                 # The period of the start before: from it on, until this one.
-                newest = words[j - 1]
+                newest = words[j - 1] if j else resumed.newest
                 now = newest[CODE] & 7
                 others = ";".join([w for s, w in reversed(latest.values()) if s != now])
                 lines.append(f"{previous}\t{STATUSES[now]}\t{first[START] or ''}\t"
@@ -201,13 +254,17 @@ def _stored(jid: int, words: list[tuple]) -> tuple:
         forget(source, None)
         said = stored.get(code & 7 | source << 3)
         if said is None:
-            said = stored[code & 7 | source << 3] = f"{STATUSES[code & 7]}:{source}"
+            said = _said_of(code, source)
         latest[source] = (code & 7, said)
     newest = words[-1]
     now = newest[CODE] & 7
     others = ";".join([w for s, w in reversed(latest.values()) if s != now])
+    earlier = "\n".join(reversed(lines)) or None
+    if resumed is not None and resumed.earlier:
+        earlier = f"{earlier}\n{resumed.earlier}" if earlier else resumed.earlier
     return (jid, previous, STATUSES[now], first[START] or None, newest[SOURCE],
-            others or None, "\n".join(reversed(lines)) or None)  # fmt: skip
+            others or None, earlier, origin, ";".join(map(str, reversed(latest))),
+            newest[ID])  # fmt: skip
 
 
 class Kept(NamedTuple):
@@ -255,19 +312,67 @@ def kept(row: tuple, day: str) -> Kept | None:
 
 @contextmanager
 def adding(conn: sa.Connection) -> Iterator[set[int]]:
-    """Assertions added in bulk: on SQLite the row trigger that marks their
-    jurisdictions is set aside while they are written (it would cost a
-    second per million rows), and the jurisdictions the caller puts in the
-    set are marked at the end instead. Inside the transaction: a failure
-    brings the trigger back with everything else."""
+    """Assertions added: the caller puts their jurisdictions in the set.
+
+    A few jurisdictions whose kept periods were up to date, and whose new
+    assertions all come after their newest (the common write: ``status
+    set``), have their periods taken on from where the rule stood
+    (``go_on``), whatever their history; the others are marked for
+    ``refresh``. On SQLite the row trigger that marks their jurisdictions is
+    set aside while they are written (it would cost a second per million
+    rows). Inside the transaction: a failure brings the trigger back with
+    everything else."""
     touched: set[int] = set()
     sqlite = conn.dialect.name == "sqlite"
+    before = conn.execute(sa.select(sa.func.max(PolicyStatus.c.id))).scalar() or 0
+    marked = stale(conn)
     if sqlite:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {_INSERT_TRIGGER}")
     yield touched
     if sqlite:
         conn.exec_driver_sql(_sqlite_insert_trigger())
-    mark(conn, touched)
+    done = go_on(conn, touched - marked, before) if len(touched) <= _FEW else set()
+    mark(conn, touched - done)
+    if done and not sqlite:
+        # The insert trigger marked them.
+        t = StatusPeriodsStale
+        conn.execute(t.delete().where(t.c.jurisdiction_id.in_(done)))
+
+
+def go_on(conn: sa.Connection, jurisdictions: set[int], before: int) -> set[int]:
+    """The periods of jurisdictions whose kept periods were up to date when
+    assertions with ids above ``before`` were added, taken on from where
+    the rule stood: read are the new assertions and the newest before them,
+    not the whole history. Returns the jurisdictions done; one with a new
+    assertion that does not come after its newest (an older effective date,
+    a recorded_at in the past) is left to ``refresh``, as is one whose kept
+    row does not say where the rule stood."""
+    if not jurisdictions:
+        return set()
+    t, p = StatusPeriods, PolicyStatus
+    kept = {r.jurisdiction_id: r
+            for r in conn.execute(sa.select(t).where(t.c.jurisdiction_id.in_(jurisdictions)))}  # fmt: skip
+    lasts = [r.last_id for r in kept.values() if r.last_id is not None]
+    q = words_query(conn).where(
+        p.c.jurisdiction_id.in_(jurisdictions), sa.or_(p.c.id > before, p.c.id.in_(lasts))
+    )
+    rows = []
+    for jid, words in _by_jurisdiction(conn.execute(q)):
+        row = kept.get(jid)
+        if row is None:
+            # Its first assertions (no kept row, nothing marked: it had none).
+            rows.append(_stored(jid, words))
+            continue
+        resumed = resume(row)
+        if resumed is None or words[0][ID] != row.last_id or len(words) == 1:
+            continue
+        rows.append(_stored(jid, words[1:], resumed))
+    done = {r[0] for r in rows}
+    if done:
+        conn.execute(t.delete().where(t.c.jurisdiction_id.in_(done)))
+        names = [c.name for c in t.c]
+        conn.execute(t.insert(), [dict(zip(names, r, strict=True)) for r in rows])
+    return done
 
 
 def stale(conn: sa.Connection) -> set[int]:
@@ -278,8 +383,11 @@ def stale(conn: sa.Connection) -> set[int]:
 def mark(conn: sa.Connection, ids: Iterable[int]) -> None:
     """Mark jurisdictions whose assertions were added (``refresh`` computes them)."""
     t = StatusPeriodsStale
+    ids = set(ids)
+    if not ids:
+        return
     known = stale(conn)
-    new = [{"jurisdiction_id": i} for i in set(ids) - known]
+    new = [{"jurisdiction_id": i} for i in ids - known]
     if new:
         conn.execute(t.insert(), new)
 

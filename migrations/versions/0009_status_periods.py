@@ -57,7 +57,13 @@ def upgrade() -> None:
     )
     conn = op.get_bind()
     status_periods.install(conn)
-    status_periods.refresh(conn, everything=True)
+    # Every jurisdiction with assertions marked: readers compute the marked
+    # ones from their assertions, and the next write computes them all (with
+    # the columns of the newest revision, which this one's table may lack).
+    conn.exec_driver_sql(
+        "INSERT INTO status_periods_stale (jurisdiction_id) "
+        "SELECT DISTINCT jurisdiction_id FROM policy_status"
+    )
     # A case's parties: unique where set, as any unique index is (NULLs never
     # collide), without the partial indexes' engine-specific WHERE.
     for name, column in _PARTIES:
