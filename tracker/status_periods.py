@@ -206,7 +206,7 @@ def resume(row) -> Resume | None:
         return None
     now = STATUSES.index(row.status)
     other = {}
-    for said in (row.disagreement or "").split(";") if row.disagreement else ():
+    for said in row.disagreement.split(";") if row.disagreement else ():
         status, source = said.split(":")
         other[int(source)] = STATUSES.index(status)
     latest = {}
