@@ -8,6 +8,7 @@ driver's error is worded for a user, and how rows are loaded in bulk
 (``BulkWriter``: chunked ``executemany`` on SQLite, COPY on PostgreSQL).
 """
 
+import contextlib
 import itertools
 import os
 import time
@@ -29,7 +30,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # the slices a writer waits in (see _begin_immediate).
 BUSY_TIMEOUT_MS = 60_000
 BUSY_SLICE_MS = 200
-# How much of an embedded database file is read through a memory map.
+# How much of an embedded database file a scattered read maps (``stream``).
 MMAP_BYTES = 256 * 1024 * 1024
 # An arbitrary constant (env.py's migration lock + 1): PostgreSQL writers queue
 # on it, as SQLite writers queue on BEGIN IMMEDIATE.
@@ -105,9 +106,6 @@ def _configure_sqlite(dbapi_connection, _record=None) -> None:
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
-    # Pages read through a memory map rather than a read() each: a national
-    # report looks up 100k jurisdictions' periods in no order the file keeps.
-    cursor.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     cursor.close()
 
 
@@ -532,19 +530,33 @@ def _cancel_open_copy(conn: sa.Connection) -> None:
 _cursors = itertools.count()
 
 
-def stream(conn: sa.Connection, query, name: str) -> Iterator[tuple]:
+def stream(conn: sa.Connection, query, name: str, *, scattered: bool = False) -> Iterator[tuple]:
     """A large query's rows as the driver gives them (tuples; on PostgreSQL
     from a server-side cursor, so they stream): no per-row work in
-    SQLAlchemy, for the few reads that pass a million rows through Python."""
+    SQLAlchemy, for the few reads that pass a million rows through Python.
+
+    ``scattered``: the query looks rows up in no order the file keeps (a
+    national report, each jurisdiction's periods in report order). SQLite
+    then reads the file through a memory map while it runs, a page a
+    pointer rather than a read() (a third of the query's time); the pages
+    it touched count in the process's resident memory, as file pages the
+    system may drop. Scans in the file's own order (an export) read as usual,
+    their memory flat."""
     sql = literal_sql(conn, query)
     raw = conn.connection.driver_connection
     if conn.dialect.name != "postgresql":
         cur = raw.cursor()
         try:
             with driver_errors(conn, sql):
+                if scattered:
+                    cur.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
                 cur.execute(sql)
                 yield from cur
         finally:
+            if scattered:
+                # On a connection that failed, the first error is the one to report.
+                with contextlib.suppress(Exception):
+                    cur.execute("PRAGMA mmap_size = 0")
             cur.close()
         return
     # Named uniquely: another may still be open in the same transaction.

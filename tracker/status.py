@@ -211,7 +211,7 @@ def in_force_rows(
     nothing = (None, None, None, None, None)
     shown: dict[str, str] = {}
     make = InForce._make
-    for row in stream(conn, q, "tracker_in_force_rows"):
+    for row in stream(conn, q, "tracker_in_force_rows", scattered=True):
         jurisdiction = row[:n]
         if stale and row[0] in stale:
             period = live.get(row[0])
