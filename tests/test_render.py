@@ -131,9 +131,9 @@ def test_plain_rows_are_written_as_the_csv_module_writes_them():
 
 
 def test_csv_files_are_written_in_chunks_as_the_csv_module_writes_them(monkeypatch):
-    """``write_csv`` writes a chunk of records at once, their line ends turned
-    into \\n; a chunk with a CRLF inside a cell goes record by record. Either
-    way the bytes are the csv writer's, cell by cell."""
+    """``write_csv`` writes a chunk of records at once, each ending with \\n;
+    a chunk with a carriage return inside a cell goes record by record.
+    Either way the bytes are the csv writer's, cell by cell."""
     import itertools
 
     from tracker import csvformat
@@ -142,7 +142,7 @@ def test_csv_files_are_written_in_chunks_as_the_csv_module_writes_them(monkeypat
     monkeypatch.setattr(csvformat, "_CHUNK", 7)
     awkward = ["", "plain", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "crlf\r\ninside", " x "]
     rows = [tuple(cells) for cells in itertools.product(awkward, repeat=2)]
-    rows += [("clean", "row")] * 20  # whole chunks with no CRLF in a cell
+    rows += [("clean", "row")] * 20  # whole chunks with no carriage return in a cell
     fast, slow = io.StringIO(), io.StringIO()
     assert csvformat.write_csv(fast, "sources", iter(rows)) == len(rows)
     writer = csv_writer(slow)

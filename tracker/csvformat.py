@@ -697,11 +697,11 @@ def write_csv(out, entity: str, rows: Iterable[tuple[str, ...]], excel_safe: boo
     if excel_safe:
         rows = map(excel_neutralise, rows)
     # In chunks, with no Python per record: the csv module writes a chunk
-    # into a buffer with its own \r\n line ends, which become \n at once
-    # when the chunk holds no other \r\n (one inside a quoted cell stays:
-    # such a chunk goes through the writer record by record).
+    # into a buffer, records ending with \n. It quotes a cell holding \n,
+    # but not one holding a bare \r (the csv_writer above explains): a chunk
+    # with any \r goes through that writer instead, record by record.
     buffer = io.StringIO()
-    chunked = csv.writer(buffer, lineterminator="\r\n")
+    chunked = csv.writer(buffer, lineterminator="\n")
     rows = iter(rows)
     n = 0
     while chunk := list(itertools.islice(rows, _CHUNK)):
@@ -710,10 +710,10 @@ def write_csv(out, entity: str, rows: Iterable[tuple[str, ...]], excel_safe: boo
         buffer.truncate()
         chunked.writerows(chunk)
         text = buffer.getvalue()
-        if text.count("\r\n") == len(chunk):
-            out.write(text.replace("\r\n", "\n"))
-        else:
+        if "\r" in text:
             writer.writerows(chunk)
+        else:
+            out.write(text)
     return n
 
 
