@@ -274,3 +274,20 @@ def test_a_row_kept_before_it_said_where_the_rule_stood_is_computed_again(url, c
     # Joliet was not written: its row stays as it was.
     assert kept[1].origin is None
     _both(url)
+
+
+def test_a_database_from_before_kept_periods_has_them_all_computed_by_the_upgrade(
+    url, cli, tmp_path
+):
+    """From revision 0008 (no periods kept) to head: every jurisdiction's
+    periods are kept, nothing is left marked, and they are the periods
+    computed from the assertions."""
+    import_dir(cli, tmp_path, FILES)
+    db.downgrade(url, "0008")
+    db.upgrade(url, "head")
+    with db.connect(url) as conn:
+        assert conn.execute(sa.select(StatusPeriodsStale)).all() == []
+    kept, computed = _kept_and_computed(url)
+    assert len(kept) == 2  # Elgin and Joliet; Peoria has no assertion
+    assert kept == computed
+    _both(url)

@@ -58,8 +58,8 @@ def upgrade() -> None:
     conn = op.get_bind()
     status_periods.install(conn)
     # Every jurisdiction with assertions marked: readers compute the marked
-    # ones from their assertions, and the next write computes them all (with
-    # the columns of the newest revision, which this one's table may lack).
+    # ones from their assertions, and 0010 computes them all (with the
+    # columns the periods have from 0010 on, which this revision's lack).
     conn.exec_driver_sql(
         "INSERT INTO status_periods_stale (jurisdiction_id) "
         "SELECT DISTINCT jurisdiction_id FROM policy_status"
