@@ -346,7 +346,7 @@ def go_on(conn: sa.Connection, jurisdictions: set[int], before: int) -> set[int]
     not the whole history. Returns the jurisdictions done; one with a new
     assertion that does not come after its newest (an older effective date,
     a recorded_at in the past) is left to ``refresh``, as is one whose kept
-    row does not say where the rule stood."""
+    row does not say where the rule stood, or that has no kept row."""
     if not jurisdictions:
         return set()
     t, p = StatusPeriods, PolicyStatus
@@ -359,11 +359,8 @@ def go_on(conn: sa.Connection, jurisdictions: set[int], before: int) -> set[int]
     rows = []
     for jid, words in _by_jurisdiction(conn.execute(q)):
         row = kept.get(jid)
-        if row is None:
-            # Its first assertions (no kept row, nothing marked: it had none).
-            rows.append(_stored(jid, words))
-            continue
-        resumed = resume(row)
+        # No kept row (its first assertions): refresh reads them all.
+        resumed = resume(row) if row is not None else None
         if resumed is None or words[0][ID] != row.last_id or len(words) == 1:
             continue
         rows.append(_stored(jid, words[1:], resumed))
