@@ -21,7 +21,8 @@ import pytest
 import sqlalchemy as sa
 from conftest import CLI
 
-from tracker import db
+from tracker import db, status_periods
+from tracker.models import StatusPeriods
 
 SOURCE = "https://example.org/concurrency"
 
@@ -111,6 +112,13 @@ def _run_writers(url: str, processes: int, each: int, tmp_path: Path) -> None:
     expected = {f"w{w}-{n}" for w in range(processes) for n in range(each)}
     assert len(notes) == len(expected), "every assertion stored, none twice"
     assert set(notes) == expected
+    # Each writer took the periods of status on from where the one before it
+    # left them: what is kept is what all the assertions say.
+    with db.connect(url) as conn:
+        kept = conn.execute(sa.select(StatusPeriods)).all()
+        status_periods.refresh(conn, everything=True)
+        assert conn.execute(sa.select(StatusPeriods)).all() == kept
+        conn.rollback()
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite"])
