@@ -112,25 +112,32 @@ def start_of(conn: sa.Connection):
     return start.collate("C") if conn.dialect.name == "postgresql" else start
 
 
+# The words' query and its start, built once per dialect (every write of a
+# status asks for them).
+_WORDS: dict[str, tuple] = {}
+
+
 def words_query(conn: sa.Connection, day: str | None = None):
     """Every word (one per assertion), by jurisdiction, each one's oldest
     first; ``day``: only those in force on it."""
-    p, s = PolicyStatus, Source
-    start = start_of(conn)
-    status = sa.case({v: i for i, v in enumerate(STATUSES)}, value=p.c.status)
-    origin = sa.case(
-        (p.c.effective.is_not(None), 8 * _EFFECTIVE),
-        (p.c.observed.is_not(None), 8 * _OBSERVED),
-        else_=8 * _OTHER,
-    )
-    q = (
-        sa.select(start, p.c.jurisdiction_id, p.c.source_id, status + origin, p.c.id)
-        .join(s, s.c.id == p.c.source_id)
-        .order_by(p.c.jurisdiction_id, start, p.c.recorded_at, p.c.id)
-    )
-    if day is not None:
-        q = q.where(start <= day)
-    return q
+    built = _WORDS.get(conn.dialect.name)
+    if built is None:
+        p, s = PolicyStatus, Source
+        start = start_of(conn)
+        status = sa.case({v: i for i, v in enumerate(STATUSES)}, value=p.c.status)
+        origin = sa.case(
+            (p.c.effective.is_not(None), 8 * _EFFECTIVE),
+            (p.c.observed.is_not(None), 8 * _OBSERVED),
+            else_=8 * _OTHER,
+        )
+        q = (
+            sa.select(start, p.c.jurisdiction_id, p.c.source_id, status + origin, p.c.id)
+            .join(s, s.c.id == p.c.source_id)
+            .order_by(p.c.jurisdiction_id, start, p.c.recorded_at, p.c.id)
+        )
+        built = _WORDS[conn.dialect.name] = (q, start)
+    q, start = built
+    return q if day is None else q.where(start <= day)
 
 
 def _by_jurisdiction(rows: Iterable[tuple]) -> Iterator[tuple[int, list[tuple]]]:
