@@ -339,10 +339,14 @@ def adding(conn: sa.Connection) -> Iterator[set[int]]:
     if sqlite:
         conn.exec_driver_sql(_sqlite_insert_trigger())
     done = go_on(conn, touched - marked, before) if len(touched) <= _FEW else set()
-    mark(conn, touched - done)
-    if done and not sqlite:
-        # The insert trigger marked them.
-        t = StatusPeriodsStale
+    t = StatusPeriodsStale
+    if sqlite:
+        # The row trigger was set aside: the others are marked here.
+        new = [{"jurisdiction_id": i} for i in touched - done - marked]
+        if new:
+            conn.execute(t.insert(), new)
+    elif done:
+        # The statement trigger marked them all; those gone on from are done.
         conn.execute(t.delete().where(t.c.jurisdiction_id.in_(done)))
 
 
@@ -374,26 +378,21 @@ def go_on(conn: sa.Connection, jurisdictions: set[int], before: int) -> set[int]
     done = {r[0] for r in rows}
     if done:
         conn.execute(t.delete().where(t.c.jurisdiction_id.in_(done)))
+        _insert(conn, rows)
+    return done
+
+
+def _insert(conn: sa.Connection, rows: list[tuple]) -> None:
+    """A few kept rows (``_stored``'s), with a plain insert."""
+    if rows:
+        t = StatusPeriods
         names = [c.name for c in t.c]
         conn.execute(t.insert(), [dict(zip(names, r, strict=True)) for r in rows])
-    return done
 
 
 def stale(conn: sa.Connection) -> set[int]:
     """The jurisdictions whose kept periods are not to be trusted."""
     return set(conn.execute(sa.select(StatusPeriodsStale.c.jurisdiction_id)).scalars())
-
-
-def mark(conn: sa.Connection, ids: Iterable[int]) -> None:
-    """Mark jurisdictions whose assertions were added (``refresh`` computes them)."""
-    t = StatusPeriodsStale
-    ids = set(ids)
-    if not ids:
-        return
-    known = stale(conn)
-    new = [{"jurisdiction_id": i} for i in ids - known]
-    if new:
-        conn.execute(t.insert(), new)
 
 
 # Marked jurisdictions computed one by one whatever the rest.
@@ -431,11 +430,8 @@ def refresh(conn: sa.Connection, *, everything: bool = False) -> int:
         sql = _FEW_SQL.get(conn.dialect.name)
         if sql is None:
             sql = _FEW_SQL[conn.dialect.name] = literal_sql(conn, q)
-        names = [c.name for c in t.c]
-        rows = [dict(zip(names, _stored(jid, words), strict=True))
-                for jid, words in _by_jurisdiction(fetch_all(conn, sql))]  # fmt: skip
-        if rows:
-            conn.execute(t.insert(), rows)
+        rows = [_stored(jid, words) for jid, words in _by_jurisdiction(fetch_all(conn, sql))]
+        _insert(conn, rows)
         n = len(rows)
     else:
         writer = BulkWriter(conn, t, [c.name for c in t.c], ())
