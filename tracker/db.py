@@ -580,6 +580,28 @@ def stream(conn: sa.Connection, query, name: str, *, scattered: bool = False) ->
             cur.close()
 
 
+@contextmanager
+def scratch_table(conn: sa.Connection, name: str, *columns: sa.Column) -> Iterator[sa.Table]:
+    """A temporary table of the connection, for the rows a large write would
+    otherwise hold in memory (a national re-import parks its rows there and
+    reads them back in the order it needs). Dropped after; a rollback or a
+    closed connection drops it too."""
+    table = sa.Table(name, sa.MetaData(), *columns, prefixes=["TEMPORARY"])
+    end_copy(conn)
+    table.create(conn)
+    try:
+        yield table
+    except BaseException:
+        # The transaction is lost or rolled back: the table goes with it, and
+        # the first error is the one to report.
+        with contextlib.suppress(Exception):
+            end_copy(conn)
+            table.drop(conn)
+        raise
+    end_copy(conn)
+    table.drop(conn)
+
+
 def literal_sql(conn: sa.Connection, query) -> str:
     """``query`` as SQL for ``conn``'s dialect, its values written in (what
     the driver's own cursor runs)."""

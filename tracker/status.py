@@ -1,6 +1,8 @@
 """Policy status: dated, sourced, append-only assertions."""
 
+import itertools
 import operator
+from array import array
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from functools import partial
@@ -13,7 +15,7 @@ from tracker import status_periods as sp
 from tracker import vocab
 from tracker.batch import Batch, Fields
 from tracker.csvformat import Row, parse_timestamp
-from tracker.db import BulkWriter, stream
+from tracker.db import BulkWriter, scratch_table, stream
 from tracker.errors import TrackerError
 from tracker.models import Jurisdiction, PolicyStatus, Source, StatusPeriods, StatusPeriodsStale
 from tracker.records import Rows, SourceRef, Text
@@ -503,106 +505,202 @@ def _add_new(batch: Batch, rows: Iterable[Row], writer: BulkWriter, convert, tou
     writer.close(write=not batch.failed)
 
 
+# What became of each parked row (``_write_matched``), by its place in the
+# file: a new assertion, a stored one unchanged, a repeat refused; otherwise
+# the id of the stored assertion it updates (positive).
+_NEW, _UNCHANGED, _REPEATED = 0, -1, -2
+
+
 def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
     """Rows matched to the assertions a table holds. A row whose recorded_at
     names a stored assertion that says the same claims it first; the others
     match an unclaimed one that says the same, preferring one with the same
-    texts (the latest such, else the latest). Stored and new rows are kept
-    as tuples (a national re-import holds a million of each).
+    texts (the latest such, else the latest).
 
     What a row says, and the texts it may change, are the columns its file
     has: without an ``effective`` column it matches an assertion whatever
-    its effective date; without a ``note`` column the stored note stays."""
-    t = PolicyStatus
+    its effective date; without a ``note`` column the stored note stays.
+
+    Memory stays flat whatever the table's and the file's size: the checked
+    rows are parked in a scratch table, read back by jurisdiction beside the
+    stored assertions in the same order (a jurisdiction's rows can only match
+    its own assertions), and read once more in file order to write what
+    changed. Python holds one jurisdiction's rows at a time, and 8 bytes a row."""
     conn = batch.conn
-    counts = batch.counts("status")
-    writer = BulkWriter(conn, t, COLUMNS, _NULLABLE)
+    writer = BulkWriter(conn, PolicyStatus, COLUMNS, _NULLABLE)
     stamp = writer.bind("recorded_at")
+    text, number = sa.String, sa.Integer
+    with scratch_table(
+        conn,
+        "tracker_status_incoming",
+        sa.Column("seq", number, primary_key=True, autoincrement=False),
+        sa.Column("line", number, nullable=False),
+        *(sa.Column(c, number if c.endswith("_id") else text) for c in COLUMNS),
+    ) as parked:
+        total, shape = _park(batch, rows, parked, stamp)
+        fates, was = _match(batch, parked, shape, total, stamp)
+        _store(batch, parked, shape, fates, was, writer, stamp(datetime.now(UTC)))
 
-    convert = StatusRow(batch)
-    parsed: list[tuple] = []
-    seen: dict[tuple, int] = {}
-    shape = None
-    for row, record in batch.each(rows, convert):
+
+def _parked(parked: sa.Table, *order: str):
+    """The parked rows (seq, line, then the stored tuple) in ``order``."""
+    return sa.select(*parked.c).order_by(*(parked.c[c] for c in order))
+
+
+def _park(batch: Batch, rows: Iterable[Row], parked: sa.Table, stamp) -> tuple[int, tuple]:
+    """Check every row and park it in file order (its recorded_at as stored):
+    how many were parked, and the file's shape."""
+    writer = BulkWriter(batch.conn, parked, tuple(c.name for c in parked.c))
+    shape, seq = None, 0
+    for row, record in batch.each(rows, StatusRow(batch)):
         if shape is None:
-            said, texts_of, given = shape = _file_shape(row.values.keys())
-        sem = (record[0], record[2], record[1], record[3], record[4])
+            shape = _file_shape(row.values.keys())
         recorded = stamp(record[9]) if record[9] is not None else None
-        if batch.first_time(seen, (sem, recorded), row, _shown(record)):
-            said_sem = sem if said is None else said(sem)
-            parsed.append((record, said_sem, recorded))
-    del seen
-    if shape is None:
-        said, texts_of, given = _file_shape(())
+        writer.add((seq, row.line, *record[:9], recorded))
+        seq += 1
+    writer.close()
+    return seq, shape or _file_shape(())
 
-    ids: list[int] = []
-    texts: list[tuple] = []
-    sems: list[tuple] = []
-    by_full: dict[tuple, int] = {}
-    by_sem: dict[tuple, list[int]] = {}
+
+def _by_jurisdiction(rows: Iterable[tuple], at: int) -> Iterator[tuple[int, list[tuple]]]:
+    for jid, group in itertools.groupby(rows, operator.itemgetter(at)):
+        yield jid, list(group)
+
+
+def _match(batch: Batch, parked: sa.Table, shape: tuple, total: int, stamp):
+    """Each parked row's fate (see _NEW), and for a dry run the stored
+    assertion (what it says, its texts) each update changes."""
+    conn = batch.conn
+    said, texts_of, given = shape
+    t = PolicyStatus
+    # Stored timestamps as a row's recorded_at is parked: PostgreSQL's driver
+    # gives datetimes, SQLite's the stored text.
+    as_parked = stamp if conn.dialect.name == "postgresql" else None
     q = sa.select(
         t.c.id, *[t.c[c] for c in _KEY], *[t.c[c] for c in given], t.c.recorded_at
-    ).order_by(t.c.recorded_at, t.c.id)
+    ).order_by(t.c.jurisdiction_id)
     end = 6 + len(given)
-    for i, r in enumerate(stream(conn, q, "tracker_status_stored")):
-        sem = r[1:6]
-        ids.append(r[0])
-        sems.append(sem)
-        texts.append(r[6:end])
-        if said is not None:
-            sem = said(sem)
-        by_full[(sem, r[end])] = i
-        by_sem.setdefault(sem, []).append(i)
+    latest = operator.itemgetter(end, 0)
+    stored = _by_jurisdiction(stream(conn, q, "tracker_status_stored"), 1)
+    fates = array("q", bytes(8 * total))
+    was: dict[int, tuple] = {}
+    recording = batch.changes is not None
+    repeats: list[tuple] = []
+    theirs_jid, theirs = next(stored, (None, []))
+    incoming = stream(conn, _parked(parked, "jurisdiction_id", "seq"), "tracker_status_incoming")
+    for jid, mine in _by_jurisdiction(incoming, 2):
+        while theirs_jid is not None and theirs_jid < jid:
+            theirs_jid, theirs = next(stored, (None, []))
+        # This jurisdiction's stored assertions, oldest recorded first.
+        ids, texts, sems = [], [], []
+        by_full: dict[tuple, int] = {}
+        by_sem: dict[tuple, list[int]] = {}
+        for i, r in enumerate(sorted(theirs, key=latest) if theirs_jid == jid else ()):
+            sem = r[1:6]
+            ids.append(r[0])
+            sems.append(sem)
+            texts.append(r[6:end])
+            if said is not None:
+                sem = said(sem)
+            by_full[(sem, r[end] if as_parked is None else as_parked(r[end]))] = i
+            by_sem.setdefault(sem, []).append(i)
+        # This jurisdiction's rows, in file order; a repeat is refused.
+        seen: dict[tuple, int] = {}
+        parsed = []
+        for r in mine:
+            seq, line, record = r[0], r[1], r[2:]
+            sem = (record[0], record[2], record[1], record[3], record[4])
+            recorded = record[9]
+            first = seen.setdefault((sem, recorded), line)
+            if first != line:
+                repeats.append((line, first, _shown(record)))
+                fates[seq] = _REPEATED
+                continue
+            parsed.append((seq, record, sem if said is None else said(sem), recorded))
+        claimed = bytearray(len(ids))
+        found: list[int | None] = [None] * len(parsed)
+        for n, (_seq, _record, sem, recorded) in enumerate(parsed):
+            i = by_full.get((sem, recorded)) if recorded is not None else None
+            if i is not None and not claimed[i]:
+                claimed[i] = 1
+                found[n] = i
+        for n, (_seq, record, sem, _recorded) in enumerate(parsed):
+            i = found[n]
+            if i is None:
+                candidates = [i for i in by_sem.get(sem, ()) if not claimed[i]]
+                mine_texts = texts_of(record)
+                same = [i for i in candidates if texts[i] == mine_texts]
+                i = same[-1] if same else (candidates[-1] if candidates else None)
+                if i is None:
+                    continue  # a new assertion (_NEW)
+                claimed[i] = 1
+            seq = parsed[n][0]
+            if texts[i] == texts_of(record):
+                fates[seq] = _UNCHANGED
+                continue
+            fates[seq] = ids[i]
+            if recording:
+                was[seq] = (sems[i], texts[i])
+    for line, first, shown in sorted(repeats):
+        batch.problem(Row(line, {}), f"same record as line {first} ({shown})")
+    return fates, was
 
-    claimed = bytearray(len(ids))
-    found: list[int | None] = [None] * len(parsed)
-    for n, (_record, sem, recorded) in enumerate(parsed):
-        i = by_full.get((sem, recorded)) if recorded is not None else None
-        if i is not None and not claimed[i]:
-            claimed[i] = 1
-            found[n] = i
-    for n, (record, sem, _recorded) in enumerate(parsed):
-        if found[n] is not None:
-            continue
-        candidates = [i for i in by_sem.get(sem, ()) if not claimed[i]]
-        mine = texts_of(record)
-        same = [i for i in candidates if texts[i] == mine]
-        i = same[-1] if same else (candidates[-1] if candidates else None)
-        if i is not None:
-            claimed[i] = 1
-            found[n] = i
 
-    now = stamp(datetime.now(UTC))
-    updates = []
+def _store(batch: Batch, parked: sa.Table, shape, fates, was, writer: BulkWriter, now) -> None:
+    """The parked rows' fates written in file order: new assertions added,
+    matched ones' texts updated, counted as they are."""
+    conn = batch.conn
+    _said, texts_of, given = shape
+    counts = batch.counts("status")
+    t = PolicyStatus
+    update = (
+        t.update()
+        .where(t.c.id == sa.bindparam("_id"))
+        .values(**{k: sa.bindparam(k) for k in given})
+    )
+    updates: list[dict] = []
+    write = not batch.failed
     # The jurisdictions whose periods the new assertions change.
     with sp.adding(conn) as touched:
-        for (record, _sem, recorded), i in zip(parsed, found, strict=True):
-            if i is None:
-                counts.added += 1
-                if not batch.failed:
-                    touched.add(record[0])
-                    writer.add((*record[:9], recorded or now))
-                    if batch.recording:
-                        _record_added(batch, record)
+        for r in stream(conn, _parked(parked, "seq"), "tracker_status_parked"):
+            seq, record = r[0], r[2:]
+            fate = fates[seq]
+            if fate == _REPEATED:
                 continue
-            mine = texts_of(record)
-            if texts[i] == mine:
+            if fate == _UNCHANGED:
                 counts.unchanged += 1
                 continue
+            if fate == _NEW:
+                counts.added += 1
+                if write:
+                    touched.add(record[0])
+                    writer.add((*record[:9], record[9] or now))
+                    if batch.recording:
+                        _record_added(batch, (*record[:9], _unstamped(record[9])))
+                continue
             counts.updated += 1
-            updates.append({"_id": ids[i], **dict(zip(given, mine, strict=True))})
+            mine = texts_of(record)
+            if write:
+                updates.append({"_id": fate, **dict(zip(given, mine, strict=True))})
+                if len(updates) >= BulkWriter.CHUNK:
+                    conn.execute(update, updates)
+                    updates.clear()
             if batch.recording:
-                changed = zip(given, texts[i], mine, strict=True)
-                key = _shown_key(batch, sems[i])
-                batch.updated("status", key, ((c, old, x) for c, old, x in changed if old != x))
-        writer.close(write=not batch.failed)
-    if updates and not batch.failed:
-        conn.execute(
-            t.update()
-            .where(t.c.id == sa.bindparam("_id"))
-            .values(**{k: sa.bindparam(k) for k in given}),
-            updates,
-        )
+                sem, old = was[seq]
+                changed = zip(given, old, mine, strict=True)
+                key = _shown_key(batch, sem)
+                batch.updated("status", key, ((c, o, x) for c, o, x in changed if o != x))
+        writer.close(write=write)
+    if updates and write:
+        conn.execute(update, updates)
+
+
+def _unstamped(value: str | None) -> datetime | None:
+    """A recorded_at as parked (what the driver stores) as the datetime it was."""
+    if value is None:
+        return None
+    found = datetime.fromisoformat(value)
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
 
 
 def _file_shape(columns) -> tuple:
