@@ -1086,7 +1086,10 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     """
     conn = batch.conn
     counts = batch.counts("jurisdictions")
-    stored, alias_q, states = sa.select(J), sa.select(A.c.jurisdiction_id, A.c.alias), None
+    # Every stored field a row may change or be told apart by (not when it
+    # was created: a national table's timestamps cost time and memory).
+    stored = sa.select(*(c for c in J.c if c.name != "created_at"))
+    alias_q, states = sa.select(A.c.jurisdiction_id, A.c.alias), None
     identify = _Identify(conn, _Tracked(conn))
     if batch.where is None:
         # A command's rows: read only the stored ones they could clash with,
@@ -1105,7 +1108,9 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
     if batch.where is not None:
         # A file: what is stored is in memory already; identification asks it there.
         identify.tracked = _Tracked(conn, existing, aliases)
-    city_counties = _CityCounties(conn, states)
+    # Every stored name, for the city-county rule: read when a new record
+    # first needs it (a re-import that only matches stored rows never does).
+    city_counties = None
     writer = BulkWriter(conn, J, (*_STORED, "created_at"), _NULLABLE)
     if batch.where is not None and not existing:
         # A file into an empty table: its indexes are built once, at the end.
@@ -1148,6 +1153,8 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
         folded = fold(data.name)
         if old is None:
             try:
+                if city_counties is None:
+                    city_counties = _CityCounties(conn, states)
                 city_counties.claim(data, folded)
             except Duplicate as exc:
                 batch.problem(row, exc)
