@@ -10,6 +10,8 @@ memory), so the outcome must not depend on how the file interleaves them.
 """
 
 import json
+import random
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from conftest import import_dir
@@ -181,3 +183,120 @@ def test_a_dry_run_lists_the_changes_in_the_file_order_and_writes_nothing(cli, u
     assert changes[0]["fields"] == {"note": {"old": "kept", "new": "changed"}}
     assert changes[1]["fields"]["recorded_at"] == {"old": None, "new": SECOND}
     assert _stored(url) == before
+
+
+PLACES = [
+    "ocd-division/country:us/state:il/place:chicago",
+    "ocd-division/country:us/state:ny/place:new_york",
+    "ocd-division/country:us/state:il/place:evanston",
+    "ocd-division/country:us/state:ca/place:oakland",
+    "ocd-division/country:us/state:tx/place:austin",
+]
+SOURCES = ["https://example.org/a", "https://example.org/b"]
+SHUFFLED_HEADER = "jurisdiction,status,source,effective,note,label,recorded_at\n"
+
+
+def _canonical(stamp) -> str:
+    """A stored recorded_at as a file writes it (SQLite gives text, PostgreSQL a datetime)."""
+    if isinstance(stamp, datetime):
+        return stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return stamp.replace(" ", "T") + "Z"
+
+
+def _table(url: str) -> list[tuple]:
+    """(id, jurisdiction, status, source, effective, note, label, recorded_at) by id."""
+    with db.engine_for(url).connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT p.id, j.ocd_id, p.status, s.key, p.effective, p.note, p.label, "
+                "p.recorded_at FROM policy_status p JOIN jurisdiction j ON j.id = p.jurisdiction_id "
+                "JOIN source s ON s.id = p.source_id ORDER BY p.id"
+            )
+        )
+        return [(*r[:4], r[4] or "", r[5] or "", r[6] or "", _canonical(r[7])) for r in rows]
+
+
+def _one_pass(stored: list[tuple], rows: list[tuple]) -> list[tuple]:
+    """The table after importing ``rows`` (said, note, label, recorded_at),
+    by the rule as one pass over the whole file and table, no jurisdiction
+    apart: each row claims the stored assertion its recorded_at names, else
+    an unclaimed one saying the same with the same texts (the latest
+    recorded), else the latest unclaimed one that says the same."""
+    table = [list(r[1:7]) for r in stored]
+    order = sorted(range(len(stored)), key=lambda i: (stored[i][7], stored[i][0]))
+    claimed: set[int] = set()
+    found: list[int | None] = [None] * len(rows)
+    for n, (said, _note, _label, recorded) in enumerate(rows):
+        for i in order:
+            if (
+                recorded
+                and i not in claimed
+                and (tuple(table[i][:4]), stored[i][7]) == (said, recorded)
+            ):
+                claimed.add(i)
+                found[n] = i
+                break
+    for n, (said, note, label, _recorded) in enumerate(rows):
+        if found[n] is None:
+            candidates = [i for i in order if i not in claimed and tuple(table[i][:4]) == said]
+            same = [i for i in candidates if table[i][4:6] == [note, label]]
+            pick = same[-1] if same else (candidates[-1] if candidates else None)
+            if pick is not None:
+                claimed.add(pick)
+                found[n] = pick
+    added = []
+    for n, (said, note, label, _recorded) in enumerate(rows):
+        if found[n] is None:
+            added.append((*said, note, label))
+        else:
+            table[found[n]][4:6] = [note, label]
+    return [tuple(r) for r in table] + added
+
+
+def test_a_shuffled_file_over_many_jurisdictions_matches_as_one_pass_would(cli, url, tmp_path):
+    rng = random.Random(20180124)
+    stamps = [f"2024-01-02T03:04:{s:02d}.000000Z" for s in range(6)]
+
+    def said() -> tuple:
+        return (
+            rng.choice(PLACES),
+            rng.choice(["sanctuary", "partial", "cooperative"]),
+            rng.choice(SOURCES),
+            rng.choice(["2017", "2018-05", ""]),
+        )
+
+    stored_rows: dict[tuple, tuple] = {}
+    while len(stored_rows) < 80:
+        s, stamp = said(), rng.choice(stamps)
+        stored_rows[(s, stamp)] = (*s, rng.choice(["", "n1", "n2"]), rng.choice(["", "l1"]), stamp)
+    files = {
+        "sources.csv": "key,title,url\n" + "".join(f"{k},{k},{k}\n" for k in SOURCES),
+        "jurisdictions.csv": "ocd_id,name,kind,state\n"
+        + "".join(
+            f"{o},{o.rsplit(':', 1)[1].title()},city,{o.split('/')[2][6:].upper()}\n"
+            for o in PLACES
+        ),
+        "status.csv": SHUFFLED_HEADER + "".join(",".join(r) + "\n" for r in stored_rows.values()),
+    }
+    import_dir(cli, tmp_path, files)
+    stored = _table(url)
+
+    # Rows that say what stored ones say (half naming when each was
+    # recorded, half with other texts) and new ones, shuffled, none twice.
+    rows, keys = [], set()
+    for r in rng.sample(stored, 60) + [(None, *said(), "", "", "") for _ in range(30)]:
+        recorded = r[7] if r[7] and rng.random() < 0.5 else ""
+        note = r[5] if rng.random() < 0.5 else rng.choice(["n1", "n3", ""])
+        label = r[6] if rng.random() < 0.7 else rng.choice(["l1", ""])
+        if (r[1:5], recorded) not in keys:
+            keys.add((r[1:5], recorded))
+            rows.append((tuple(r[1:5]), note, label, recorded))
+    rng.shuffle(rows)
+    text = SHUFFLED_HEADER + "".join(",".join((*s, n, lb, rec)) + "\n" for s, n, lb, rec in rows)
+    expected = _one_pass(stored, rows)
+    result = _import(cli, tmp_path, text, "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert [r[1:7] for r in _table(url)] == expected
+    summary = _summary(result)
+    assert summary["added"] == len(expected) - len(stored)
+    assert summary["added"] + summary["updated"] + summary["unchanged"] == len(rows)
