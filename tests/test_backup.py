@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import dump
 from tracker import db
-from tracker.backup import sqlite_file
+from tracker.db import sqlite_file
 
 
 def _assert_user_error(result, *fragments: str) -> None:

@@ -71,6 +71,19 @@ def _kind(text: str | None) -> str:
     return vocab.parse_choice(vocab.ActionKind, (text or "").strip(), "kind").value
 
 
+def retarget_stored(
+    conn: sa.Connection, aid: int, *, gone: Iterable[int] = (), come: Iterable[int] = ()
+) -> None:
+    """The one write of an action's targets (its own rows, a list's entries):
+    ``gone`` no longer targeted, ``come`` targeted. The caller has checked
+    them against the action's count (``check_count``)."""
+    gone, come = sorted(gone), sorted(come)
+    if gone:
+        conn.execute(sa.delete(AT).where(AT.c.action_id == aid, AT.c.jurisdiction_id.in_(gone)))
+    if come:
+        conn.execute(AT.insert(), [{"action_id": aid, "jurisdiction_id": j} for j in come])
+
+
 def check_count(count: int | None, named: int) -> None:
     """A source may count more targets than it names, never fewer."""
     if count is not None and named > count:
@@ -183,11 +196,7 @@ def write(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) -> None:
         if batch.failed or not retarget:
             return
         # Only the targets that go and come: the journal keeps no churn.
-        gone, come = sorted(have - (named or set())), sorted((named or set()) - have)
-        if gone:
-            conn.execute(sa.delete(AT).where(AT.c.action_id == aid, AT.c.jurisdiction_id.in_(gone)))
-        if come:
-            conn.execute(AT.insert(), [{"action_id": aid, "jurisdiction_id": j} for j in come])
+        retarget_stored(conn, aid, gone=have - (named or set()), come=(named or set()) - have)
 
     # A row replacing an action a later row adds waits for it.
     waiting = []

@@ -12,20 +12,23 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
+from tracker.config import mask_url
+from tracker.db import is_sqlite, sqlite_file
 from tracker.errors import TrackerError
 
 
-def sqlite_file(url: str) -> Path | None:
-    """The file behind a SQLite URL; None for another engine or an in-memory database."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return None
-    database = parsed.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database)
+def source(url: str) -> Path:
+    """The database file ``tracker db backup`` copies; an error for another
+    engine (pg_dump copies those) or a database that is no file."""
+    path = sqlite_file(url)
+    if path is None:
+        if not is_sqlite(url):
+            raise TrackerError(
+                f"tracker db backup copies SQLite databases only; for {mask_url(url)} use "
+                "pg_dump (e.g. pg_dump --format=custom --file=FILE DBNAME)"
+            )
+        raise TrackerError(f"{mask_url(url)} is not a database file; there is nothing to copy")
+    return path
 
 
 def _open_existing(path: Path) -> sqlite3.Connection:

@@ -523,10 +523,14 @@ def latest(rulings: list):
     return rulings[-1] if rulings else None
 
 
-def latest_ruling(rulings: list) -> str | None:
-    """The latest ruling as listed: ``2018-04 appellate_decision``."""
+def latest_ruling(rulings: list, *, summary: bool = False) -> str | None:
+    """The latest ruling as listed: ``2018-04 appellate_decision``, and with
+    ``summary`` its summary after a colon when it has one (a dossier)."""
     last = latest(rulings)
-    return f"{last.date} {last.kind}" if last else None
+    if last is None:
+        return None
+    shown = f"{last.date} {last.kind}"
+    return f"{shown}: {last.summary}" if summary and last.summary else shown
 
 
 def record(c) -> dict:

@@ -163,15 +163,19 @@ def _read_only_file(path: Path) -> bool:
         return False
 
 
-def _sqlite_path(url: str) -> Path | None:
-    database = make_url(url).database
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL; None for another engine or an in-memory database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database)
 
 
 def _sqlite_engine(url: str) -> Engine:
-    path = _sqlite_path(url)
+    path = sqlite_file(url)
     if path is not None and not path.parent.exists():
         if path.parent == config.data_dir():
             try:

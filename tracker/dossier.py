@@ -176,12 +176,7 @@ def _cases(conn: sa.Connection, ids: list[int] | None) -> dict[int, list[dict]]:
     for r in joined:
         row = cases.record(r)
         row["role"] = r.role
-        latest = cases.latest(ruled.get(r.id, []))
-        row["latest_ruling"] = (
-            f"{latest.date} {latest.kind}" + (f": {latest.summary}" if latest.summary else "")
-            if latest
-            else None
-        )
+        row["latest_ruling"] = cases.latest_ruling(ruled.get(r.id, []), summary=True)
         found.setdefault(r.party, []).append(row)
     return found
 

@@ -166,8 +166,7 @@ def _value(column: sa.Column, value):
     if value is None:
         return None
     if isinstance(column.type, UTCDateTime):
-        moment = datetime.fromisoformat(value)
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return UTCDateTime.stored(value)
     return value
 
 
@@ -248,7 +247,7 @@ def known_at(conn: sa.Connection, moment: datetime) -> Iterator[sa.Connection]:
             else:
                 _copy(conn, then, moment)
             then.exec_driver_sql("PRAGMA foreign_keys = OFF")
-            then.exec_driver_sql("DELETE FROM change_log")
+            then.execute(ChangeLog.delete())
             rewind(then, conn, moment)
             status_periods.refresh(then, everything=True)
             then.commit()

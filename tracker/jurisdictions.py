@@ -36,7 +36,7 @@ from tracker.models import (
     RulingEventCoverage,
 )
 from tracker.registry import OCD_BASE, derive_ocd_id
-from tracker.values import clean_text, fold, parse_count
+from tracker.values import clean_text, fold, name_and_state, parse_count
 
 J = Jurisdiction
 A = JurisdictionAlias
@@ -291,11 +291,9 @@ def parse_ref(ref: str | None, field: str = "jurisdiction") -> Ref:
     state = lookup_state(text)
     if state is not None:
         return Ref(STATE, text, state=state)
-    head, comma, tail = text.rpartition(",")
-    if comma and head.strip():
-        state = lookup_state(tail)
-        if state is not None:
-            return Ref(NAME_STATE, text, fold(head), state)
+    named = name_and_state(text, lookup_state)
+    if named is not None:
+        return Ref(NAME_STATE, text, fold(named[0]), named[1])
     return Ref(NAME, text, fold(text))
 
 
@@ -687,9 +685,9 @@ def _known(batch: Batch) -> dict[str, int]:
 def _pending(batch: Batch, ref: str) -> int | None:
     """A name or ``Name, ST`` naming one jurisdiction the batch would add."""
     name, state = ref.strip(), None
-    head, comma, tail = name.rpartition(",")
-    if comma and (st := lookup_state(tail)) is not None:
-        name, state = head, st.abbr
+    named = name_and_state(name, lookup_state)
+    if named is not None:
+        name, state = named[0], named[1].abbr
     hits = [i for s, i in batch.pending.get(fold(name), ()) if state in (None, s)]
     return hits[0] if len(hits) == 1 else None
 
@@ -927,11 +925,10 @@ class _Identify:
         st = lookup_state(given_state) if given_state else None
         if st is None and not given_state:
             # "Cook County, IL" in the name column, and no state column.
-            head, comma, tail = name.rpartition(",")
-            st = lookup_state(tail.strip()) if comma and head.strip() else None
-            if st is not None:
-                name = v["name"] = head.strip()
-                v["state"] = st.abbr
+            named = name_and_state(name, lookup_state)
+            if named is not None:
+                name, st = named
+                v["name"], v["state"] = name, st.abbr
         if st is None:
             # A bad state is reported by validate; no state at all: the registry may know.
             return self._from_registry(v, name, None) if not given_state else v

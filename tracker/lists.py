@@ -169,7 +169,7 @@ def write_entries(batch: Batch, rows: Iterable[Row], *, new_only: bool = False) 
                 batch.entries[key] = batch.placeholder()
             continue
         if new_target:
-            conn.execute(AT.insert(), {"action_id": aid, "jurisdiction_id": jid})
+            actions.retarget_stored(conn, aid, come=[jid])
         if old is None:
             q = E.insert().returning(E.c.id)
             batch.entries[key] = conn.execute(q, {**data, "created_at": utcnow()}).scalar_one()

@@ -44,11 +44,16 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return None if value is None else UTCDateTime.stored(value)
+
+    @staticmethod
+    def stored(value: datetime | str) -> datetime:
+        """A stored timestamp as a UTC datetime, from what either driver gives
+        (SQLite's naive UTC text, PostgreSQL's aware datetime) or a journal
+        image holds (either engine's text)."""
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
     @staticmethod
     def iso_sql(column, dialect):

@@ -42,7 +42,7 @@ from typing import NamedTuple
 
 from tracker import vocab
 from tracker.errors import InvalidValue
-from tracker.values import fold
+from tracker.values import fold, name_and_state
 
 K = vocab.JurisdictionKind
 STATE_LEVEL = frozenset({K.state, K.territory, K.federal_district})
@@ -496,8 +496,8 @@ class _Search:
     def _forms(self, text: str) -> tuple[list["_Form"], str]:
         """The text as a name in the given state, and as ``Name, ST`` / ``Name ST``."""
         forms = []
-        head, comma, tail = text.rpartition(",")
-        named = self.r._states.get(_state_key(tail)) if comma and head.strip() else None
+        found = name_and_state(text, lambda tail: self.r._states.get(_state_key(tail)))
+        head, named = found if found is not None else (text, None)
         if named is None:
             m = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", text) or re.fullmatch(
                 r"(.+?)\s+([A-Z]{2}|[A-Z]\.[A-Z]\.)", text

@@ -17,7 +17,14 @@ from tracker.batch import Batch, Fields
 from tracker.csvformat import Row, parse_timestamp
 from tracker.db import BulkWriter, scratch_table, stream
 from tracker.errors import TrackerError
-from tracker.models import Jurisdiction, PolicyStatus, Source, StatusPeriods, StatusPeriodsStale
+from tracker.models import (
+    Jurisdiction,
+    PolicyStatus,
+    Source,
+    StatusPeriods,
+    StatusPeriodsStale,
+    UTCDateTime,
+)
 from tracker.records import Rows, SourceRef, Text
 from tracker.sources import refs as source_refs
 from tracker.values import clean_text, format_timestamp, optional_date
@@ -535,10 +542,13 @@ def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
         "tracker_status_incoming",
         sa.Column("seq", number, primary_key=True, autoincrement=False),
         sa.Column("line", number, nullable=False),
-        *(sa.Column(c, number if c.endswith("_id") else text) for c in COLUMNS),
+        *(sa.Column(c, number if c.endswith("_id") else text) for c in COLUMNS[:-1]),
+        # As the table stores it: a parked row's recorded_at and a stored one's
+        # come back from the driver alike, and compare as they are.
+        sa.Column("recorded_at", PolicyStatus.c.recorded_at.type),
     ) as parked:
         total, shape = _park(batch, rows, parked, stamp)
-        fates, was = _match(batch, parked, shape, total, stamp)
+        fates, was = _match(batch, parked, shape, total)
         _store(batch, parked, shape, fates, was, writer, stamp(datetime.now(UTC)))
 
 
@@ -567,15 +577,12 @@ def _by_jurisdiction(rows: Iterable[tuple], at: int) -> Iterator[tuple[int, list
         yield jid, list(group)
 
 
-def _match(batch: Batch, parked: sa.Table, shape: tuple, total: int, stamp):
+def _match(batch: Batch, parked: sa.Table, shape: tuple, total: int):
     """Each parked row's fate (see _NEW), and for a dry run the stored
     assertion (what it says, its texts) each update changes."""
     conn = batch.conn
     said, texts_of, given = shape
     t = PolicyStatus
-    # Stored timestamps as a row's recorded_at is parked: PostgreSQL's driver
-    # gives datetimes, SQLite's the stored text.
-    as_parked = stamp if conn.dialect.name == "postgresql" else None
     q = sa.select(
         t.c.id, *[t.c[c] for c in _KEY], *[t.c[c] for c in given], t.c.recorded_at
     ).order_by(t.c.jurisdiction_id)
@@ -602,7 +609,7 @@ def _match(batch: Batch, parked: sa.Table, shape: tuple, total: int, stamp):
             texts.append(r[6:end])
             if said is not None:
                 sem = said(sem)
-            by_full[(sem, r[end] if as_parked is None else as_parked(r[end]))] = i
+            by_full[(sem, r[end])] = i
             by_sem.setdefault(sem, []).append(i)
         # This jurisdiction's rows, in file order; a repeat is refused.
         seen: dict[tuple, int] = {}
@@ -676,7 +683,8 @@ def _store(batch: Batch, parked: sa.Table, shape, fates, was, writer: BulkWriter
                     touched.add(record[0])
                     writer.add((*record[:9], record[9] or now))
                     if batch.recording:
-                        _record_added(batch, (*record[:9], _unstamped(record[9])))
+                        recorded = record[9] and UTCDateTime.stored(record[9])
+                        _record_added(batch, (*record[:9], recorded))
                 continue
             counts.updated += 1
             mine = texts_of(record)
@@ -693,14 +701,6 @@ def _store(batch: Batch, parked: sa.Table, shape, fates, was, writer: BulkWriter
         writer.close(write=write)
     if updates and write:
         conn.execute(update, updates)
-
-
-def _unstamped(value: str | None) -> datetime | None:
-    """A recorded_at as parked (what the driver stores) as the datetime it was."""
-    if value is None:
-        return None
-    found = datetime.fromisoformat(value)
-    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
 
 
 def _file_shape(columns) -> tuple:

@@ -7,9 +7,11 @@ the field; none lets another exception escape.
 import calendar
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import TypeVar
 
 from tracker.errors import InvalidValue
 
@@ -160,6 +162,24 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
+
+
+_State = TypeVar("_State")
+
+
+def name_and_state(
+    text: str, state_of: Callable[[str], _State | None]
+) -> tuple[str, _State] | None:
+    """``Cook County, IL``: the name before the last comma and the state that
+    ``state_of`` reads after it (a code, a name); None when the text is not
+    that form. The one reading of a name with its state, wherever a REF, a
+    name column or a messy list gives one."""
+    head, comma, tail = text.rpartition(",")
+    if comma and head.strip():
+        state = state_of(tail.strip())
+        if state is not None:
+            return head.strip(), state
+    return None
 
 
 def clean_text(text: str | None, field: str, *, required: bool = False) -> str | None:

@@ -84,17 +84,7 @@ def backup(
     """
     from tracker import backup as backups
     from tracker import db
-    from tracker.config import mask_url
-    from tracker.errors import TrackerError
 
-    url = db.normalize_url(common.url())
-    if not db.is_sqlite(url):
-        raise TrackerError(
-            f"tracker db backup copies SQLite databases only; for {mask_url(url)} use pg_dump "
-            "(e.g. pg_dump --format=custom --file=FILE DBNAME)"
-        )
-    source = backups.sqlite_file(url)
-    if source is None:
-        raise TrackerError(f"{mask_url(url)} is not a database file; there is nothing to copy")
+    source = backups.source(db.normalize_url(common.url()))
     backups.copy(source, file, force=force)
     common.message(f"Backed up {source} to {file}.")
