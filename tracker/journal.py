@@ -76,9 +76,6 @@ END
 $$
 """
 
-# SQLite's 'now' has milliseconds; padded to the microseconds SQLAlchemy stores.
-_SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'"
-
 
 def install(conn: sa.Connection) -> None:
     """(Re)create the journal's triggers on every journaled table the
@@ -119,7 +116,7 @@ def _sqlite_trigger(table: str, op: str, columns: list[str]) -> str:
     return (
         f"CREATE TRIGGER journal_{table}_{op.lower()} AFTER {op} ON {table} FOR EACH ROW{when} "
         f"BEGIN INSERT INTO change_log (recorded_at, table_name, op, old, new) "
-        f"VALUES ({_SQLITE_NOW}, '{table}', '{op.lower()}', {old}, {new}); END"
+        f"VALUES ({UTCDateTime.SQLITE_NOW}, '{table}', '{op.lower()}', {old}, {new}); END"
     )
 
 

@@ -33,6 +33,9 @@ class UTCDateTime(TypeDecorator):
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True
+    # SQL for "now" as SQLite holds it (a trigger's timestamp): its 'now' has
+    # milliseconds, padded to the microseconds SQLAlchemy stores.
+    SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'"
 
     def process_bind_param(self, value, dialect):
         if value is None:

@@ -39,6 +39,7 @@ from tracker import __version__, journal, transfer
 from tracker.csvformat import ENTITIES, Column
 from tracker.db import current_revision, stream
 from tracker.models import ChangeLog, RegistryPlace, metadata
+from tracker.values import TIMESTAMP_FORMAT
 
 TITLE = "tracker: US jurisdictions' sanctuary-policy status, federal grants, actions and litigation"
 DESCRIPTION = (
@@ -57,7 +58,7 @@ _PARTIAL_DATE = {
     "constraints": {"pattern": "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"},
 }
 # As values.format_timestamp writes it: UTC, microseconds, Z.
-_TIMESTAMP = {"type": "datetime", "format": "%Y-%m-%dT%H:%M:%S.%fZ"}
+_TIMESTAMP = {"type": "datetime", "format": TIMESTAMP_FORMAT}
 # Always filled in an export, though an import may leave it to tracker.
 _FILLED = {"constraints": {"required": True}}
 _UNIQUE = {"constraints": {"unique": True}}

@@ -198,8 +198,12 @@ def clean_text(text: str | None, field: str, *, required: bool = False) -> str |
     return value
 
 
+# A timestamp as files write it (CSV, JSON, a release's schema): ISO 8601, UTC, microseconds, Z.
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def format_timestamp(value: datetime | None) -> str:
     """A stored UTC timestamp as written in CSV and JSON: ISO 8601 with microseconds and Z."""
     if value is None:
         return ""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
