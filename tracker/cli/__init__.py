@@ -4,6 +4,7 @@ Heavy modules (the ORM, Alembic, reports) are imported inside the commands
 that need them, so ``tracker --help`` and ``--version`` stay fast.
 """
 
+import signal
 import sys
 from typing import Annotated
 
@@ -12,14 +13,14 @@ from typer.core import TyperGroup
 
 from tracker import __version__
 from tracker.cli import common
+from tracker.config import redact
+from tracker.errors import InvalidRow, TrackerError
 
 
 class TrackerGroup(TyperGroup):
     """Turns errors meant for users into one ``Error: ...`` line and exit 1."""
 
     def invoke(self, ctx: typer.Context):
-        from tracker.errors import InvalidRow, TrackerError
-
         try:
             return super().invoke(ctx)
         except InvalidRow as exc:
@@ -83,8 +84,6 @@ def _first_line(exc) -> str:
 
 
 def _fail(*texts: str) -> None:
-    from tracker.config import redact
-
     for text in texts:
         # Whatever the message quotes, the database password never reaches the screen.
         try:
@@ -186,7 +185,5 @@ def _terminated(signum, _frame) -> None:
 
 
 def main() -> None:
-    import signal
-
     signal.signal(signal.SIGTERM, _terminated)
     app(prog_name="tracker")

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli import common
+from tracker.render import render_record
 from tracker.vocab import ActionKind, EntryFate
 
 app = typer.Typer(
@@ -123,7 +124,6 @@ def show(
     Example: tracker actions show 2018-01-24-doj-threatens-subpoenas --format json
     """
     from tracker import actions
-    from tracker.render import render_record
 
     with common.connect() as conn:
         record = actions.show(conn, action)

@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli import common
+from tracker.render import Format, render
 
 
 def changes(
@@ -46,7 +47,6 @@ def changes(
     Example: tracker changes --since 7d --entity status --format jsonl
     """
     from tracker import changes as feed
-    from tracker.render import Format, render
 
     moment = common.parse_moment(since, "--since", end_of_day=False)
     entity = entity.strip().lower() if entity else None

@@ -1,12 +1,17 @@
 """What every command shares: the database URL, one transaction, output."""
 
+import re
 import sys
+import textwrap
 from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 
-from tracker.render import Format
+from tracker.config import database_url
+from tracker.csvformat import buffered_stdout
+from tracker.errors import InvalidValue, TrackerError
+from tracker.render import Format, render, render_sections
 
 FormatOption = Annotated[
     Format | None,
@@ -45,8 +50,6 @@ REF_HELP = "The jurisdiction: OCD id, FIPS code, #id, state, 'Name, ST' or name 
 
 def ref_epilog() -> str:
     """REF_FORMS as a command's --help shows them (kept as laid out: \\b)."""
-    import re
-    import textwrap
 
     def plain(code: re.Match) -> str:
         # `Chicago, IL` reads as 'Chicago, IL'; `IL` as IL.
@@ -78,8 +81,6 @@ state = State()
 
 
 def url() -> str:
-    from tracker.config import database_url
-
     return database_url(state.db)
 
 
@@ -96,7 +97,6 @@ def connect(write: bool = False, snapshot: bool = False, known_at: str | None = 
 
 def parse_moment(text: str, option: str, *, end_of_day: bool):
     """A moment typed on the command line (see ``tracker.journal.parse_moment``)."""
-    from tracker.errors import InvalidValue
     from tracker.journal import parse_moment as parse
 
     try:
@@ -127,14 +127,10 @@ def fmt(value: Format | None) -> Format:
 def show(result, format: Format | None, excel_safe: bool = False) -> None:
     """Print what a domain function returned: its rows (``Rows``) as a table,
     CSV or JSON, or a record of sections."""
-    from tracker.render import render, render_sections
-
     if isinstance(result, dict):
         render_sections(result, fmt(format), excel_safe=excel_safe)
     elif fmt(format) == Format.csv:
         # A national report is a hundred thousand records.
-        from tracker.csvformat import buffered_stdout
-
         with buffered_stdout() as out:
             render(result.rows, Format.csv, out, excel_safe=excel_safe, columns=result.columns,
                    records=result.records)  # fmt: skip
@@ -152,8 +148,6 @@ def out(text: str) -> None:
 
 
 def confirm(question: str, yes: bool) -> None:
-    from tracker.errors import TrackerError
-
     if yes:
         return
     if not sys.stdin.isatty():

@@ -6,7 +6,11 @@ from typing import Annotated
 
 import typer
 
+from tracker import csvformat
 from tracker.cli import common
+from tracker.csvformat import format_help
+from tracker.errors import InvalidValue
+from tracker.render import Format, render, render_sections
 
 # Progress shows for long runs on a terminal only; piped output stays clean.
 PROGRESS_AFTER = 2000
@@ -43,7 +47,6 @@ def _summary_rows(summary) -> list[dict]:
 
 def _import(path: Path, entity: str | None, dry_run: bool, format) -> None:
     from tracker import transfer
-    from tracker.render import Format, render, render_sections
 
     with common.connect(write=True) as conn:
         if dry_run:
@@ -141,8 +144,7 @@ def export(
 
     Example: tracker export --out backup/     |     tracker export jurisdictions > j.csv
     """
-    from tracker import csvformat, transfer
-    from tracker.errors import InvalidValue
+    from tracker import transfer
 
     if entity is None and out is None:
         raise InvalidValue("give an ENTITY to write to stdout, or --out DIR for all of them")
@@ -168,8 +170,6 @@ def export(
 def register(app: typer.Typer) -> None:
     # Each entity's columns, from the definitions the import itself reads
     # (tracker.csvformat, which loads no database code).
-    from tracker.csvformat import format_help
-
     app.command("seed")(seed)
     app.command("import", epilog=format_help())(import_)
     app.command("export")(export)

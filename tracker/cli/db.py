@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli import common
+from tracker.config import mask_url
 
 app = typer.Typer(help="Manage the database: schema migrations and backups.", no_args_is_help=True)
 
@@ -19,7 +20,6 @@ def upgrade(
     Example: tracker --db postgresql://me@localhost/tracker db upgrade
     """
     from tracker import db
-    from tracker.config import mask_url
 
     url = common.url()
     before = db.revision_of(url)
@@ -42,7 +42,6 @@ def downgrade(
     Example: tracker db downgrade base
     """
     from tracker import db
-    from tracker.config import mask_url
 
     url = common.url()
     db.downgrade(url, revision)
@@ -56,7 +55,6 @@ def current() -> None:
     Example: tracker db current
     """
     from tracker import db, schema
-    from tracker.config import mask_url
 
     url = common.url()
     revision = db.revision_of(url)

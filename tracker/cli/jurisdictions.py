@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli import common
+from tracker.csvformat import join_list
 from tracker.vocab import JurisdictionKind, Status
 
 app = typer.Typer(help="Add, find, show, update and remove jurisdictions.", no_args_is_help=True)
@@ -57,7 +58,6 @@ def add(
     Example: tracker jurisdictions add "Cook County, IL"
     """
     from tracker import jurisdictions as jur
-    from tracker.csvformat import join_list
 
     row = {"name": name, "kind": kind.value if kind else None, "state": state}
     row.update(fips=fips, notes=notes)

@@ -6,6 +6,8 @@ from typing import Annotated
 import typer
 
 from tracker.cli import common
+from tracker.csvformat import stdout_writer
+from tracker.render import csv_writer
 from tracker.vocab import JurisdictionKind
 
 app = typer.Typer(
@@ -118,8 +120,6 @@ def reconcile(
     Example: tracker reconcile 287g.csv --name County --state State --out 287g-matched.csv
     """
     from tracker import reconcile as rec
-    from tracker.csvformat import stdout_writer
-    from tracker.render import csv_writer
 
     with common.connect() as conn:
         result = rec.reconcile(conn, file, name=name, state=state, kind=kind)
