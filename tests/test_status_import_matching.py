@@ -31,18 +31,37 @@ BASE = {
 FIRST = "2024-01-02T03:04:05.000000Z"
 SECOND = "2024-01-02T03:04:06.000000Z"
 HEADER = "jurisdiction,status,source,effective,note,recorded_at\n"
+# Two assertions that say the same, told apart by their notes and when each was recorded.
+SAID_TWICE = (
+    f"{CHI},sanctuary,{SRC},2017-01,first,{FIRST}\n{CHI},sanctuary,{SRC},2017-01,second,{SECOND}\n"
+)
+# One assertion in each of two jurisdictions.
+ONE_EACH = f"{NYC},partial,{SRC},2015,kept,{FIRST}\n{CHI},sanctuary,{SRC},2017,kept,{FIRST}\n"
 
 
-def _stored(url: str) -> list[tuple]:
-    """(id, jurisdiction's OCD id, status, effective, note, recorded_at) by id."""
+def _canonical(stamp) -> str:
+    """A stored recorded_at as a file writes it (SQLite gives text, PostgreSQL a datetime)."""
+    if isinstance(stamp, datetime):
+        return stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return stamp.replace(" ", "T") + "Z"
+
+
+def _table(url: str) -> list[tuple]:
+    """(id, jurisdiction, status, source, effective, note, label, recorded_at) by id."""
     with db.engine_for(url).connect() as conn:
         rows = conn.execute(
             sa.text(
-                "SELECT p.id, j.ocd_id, p.status, p.effective, p.note FROM policy_status p "
-                "JOIN jurisdiction j ON j.id = p.jurisdiction_id ORDER BY p.id"
+                "SELECT p.id, j.ocd_id, p.status, s.key, p.effective, p.note, p.label, "
+                "p.recorded_at FROM policy_status p JOIN jurisdiction j ON j.id = p.jurisdiction_id "
+                "JOIN source s ON s.id = p.source_id ORDER BY p.id"
             )
         )
-        return [tuple(r) for r in rows]
+        return [(*r[:4], r[4] or "", r[5] or "", r[6] or "", _canonical(r[7])) for r in rows]
+
+
+def _stored(url: str) -> list[tuple]:
+    """(id, jurisdiction's OCD id, status, effective, note) by id."""
+    return [(r[0], r[1], r[2], r[4], r[5]) for r in _table(url)]
 
 
 def _seeded(cli, tmp_path, status: str):
@@ -61,12 +80,7 @@ def _summary(result) -> dict:
 
 
 def test_a_row_naming_its_recorded_at_claims_that_assertion(cli, url, tmp_path):
-    # Two assertions that say the same, told apart only by when each was recorded.
-    _seeded(
-        cli,
-        tmp_path,
-        f"{CHI},sanctuary,{SRC},2017-01,first,{FIRST}\n{CHI},sanctuary,{SRC},2017-01,second,{SECOND}\n",
-    )
+    _seeded(cli, tmp_path, SAID_TWICE)
     before = _stored(url)
     result = _import(
         cli, tmp_path, HEADER + f"{CHI},sanctuary,{SRC},2017-01,first again,{FIRST}\n",
@@ -78,11 +92,7 @@ def test_a_row_naming_its_recorded_at_claims_that_assertion(cli, url, tmp_path):
 
 
 def test_a_row_without_recorded_at_takes_the_same_texts_first_then_the_latest(cli, url, tmp_path):
-    _seeded(
-        cli,
-        tmp_path,
-        f"{CHI},sanctuary,{SRC},2017-01,first,{FIRST}\n{CHI},sanctuary,{SRC},2017-01,second,{SECOND}\n",
-    )
+    _seeded(cli, tmp_path, SAID_TWICE)
     before = _stored(url)
     header = "jurisdiction,status,source,effective,note\n"
     # The older assertion's note: that one, unchanged.
@@ -108,11 +118,7 @@ def test_a_row_without_recorded_at_takes_the_same_texts_first_then_the_latest(cl
 def test_interleaved_jurisdictions_are_matched_apart_and_new_rows_keep_the_file_order(
     cli, url, tmp_path
 ):
-    _seeded(
-        cli,
-        tmp_path,
-        f"{NYC},partial,{SRC},2015,kept,{FIRST}\n{CHI},sanctuary,{SRC},2017,kept,{FIRST}\n",
-    )
+    _seeded(cli, tmp_path, ONE_EACH)
     before = _stored(url)
     text = (
         "jurisdiction,status,source,effective,note\n"
@@ -161,11 +167,7 @@ def test_a_repeated_row_is_refused_with_both_lines_and_nothing_written(cli, url,
 
 
 def test_a_dry_run_lists_the_changes_in_the_file_order_and_writes_nothing(cli, url, tmp_path):
-    _seeded(
-        cli,
-        tmp_path,
-        f"{NYC},partial,{SRC},2015,kept,{FIRST}\n{CHI},sanctuary,{SRC},2017,kept,{FIRST}\n",
-    )
+    _seeded(cli, tmp_path, ONE_EACH)
     before = _stored(url)
     text = (
         "jurisdiction,status,source,effective,note,recorded_at\n"
@@ -194,26 +196,6 @@ PLACES = [
 ]
 SOURCES = ["https://example.org/a", "https://example.org/b"]
 SHUFFLED_HEADER = "jurisdiction,status,source,effective,note,label,recorded_at\n"
-
-
-def _canonical(stamp) -> str:
-    """A stored recorded_at as a file writes it (SQLite gives text, PostgreSQL a datetime)."""
-    if isinstance(stamp, datetime):
-        return stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return stamp.replace(" ", "T") + "Z"
-
-
-def _table(url: str) -> list[tuple]:
-    """(id, jurisdiction, status, source, effective, note, label, recorded_at) by id."""
-    with db.engine_for(url).connect() as conn:
-        rows = conn.execute(
-            sa.text(
-                "SELECT p.id, j.ocd_id, p.status, s.key, p.effective, p.note, p.label, "
-                "p.recorded_at FROM policy_status p JOIN jurisdiction j ON j.id = p.jurisdiction_id "
-                "JOIN source s ON s.id = p.source_id ORDER BY p.id"
-            )
-        )
-        return [(*r[:4], r[4] or "", r[5] or "", r[6] or "", _canonical(r[7])) for r in rows]
 
 
 def _one_pass(stored: list[tuple], rows: list[tuple]) -> list[tuple]:
