@@ -1,6 +1,5 @@
 """Policy status: dated, sourced, append-only assertions."""
 
-import itertools
 import operator
 from array import array
 from collections.abc import Iterable, Iterator
@@ -572,11 +571,6 @@ def _park(batch: Batch, rows: Iterable[Row], parked: sa.Table, stamp) -> tuple[i
     return seq, shape or _file_shape(())
 
 
-def _by_jurisdiction(rows: Iterable[tuple], at: int) -> Iterator[tuple[int, list[tuple]]]:
-    for jid, group in itertools.groupby(rows, operator.itemgetter(at)):
-        yield jid, list(group)
-
-
 def _match(batch: Batch, parked: sa.Table, shape: tuple, total: int):
     """Each parked row's fate (see _NEW), and for a dry run the stored
     assertion (what it says, its texts) each update changes."""
@@ -588,14 +582,14 @@ def _match(batch: Batch, parked: sa.Table, shape: tuple, total: int):
     ).order_by(t.c.jurisdiction_id)
     end = 6 + len(given)
     latest = operator.itemgetter(end, 0)
-    stored = _by_jurisdiction(stream(conn, q, "tracker_status_stored"), 1)
+    stored = sp.by_jurisdiction(stream(conn, q, "tracker_status_stored"), 1)
     fates = array("q", bytes(8 * total))
     was: dict[int, tuple] = {}
     recording = batch.changes is not None
     repeats: list[tuple] = []
     theirs_jid, theirs = next(stored, (None, []))
     incoming = stream(conn, _parked(parked, "jurisdiction_id", "seq"), "tracker_status_incoming")
-    for jid, mine in _by_jurisdiction(incoming, 2):
+    for jid, mine in sp.by_jurisdiction(incoming, 2):
         while theirs_jid is not None and theirs_jid < jid:
             theirs_jid, theirs = next(stored, (None, []))
         # This jurisdiction's stored assertions, oldest recorded first.
@@ -631,18 +625,16 @@ def _match(batch: Batch, parked: sa.Table, shape: tuple, total: int):
             if i is not None and not claimed[i]:
                 claimed[i] = 1
                 found[n] = i
-        for n, (_seq, record, sem, _recorded) in enumerate(parsed):
-            i = found[n]
+        for n, (seq, record, sem, _recorded) in enumerate(parsed):
+            i, said_texts = found[n], texts_of(record)
             if i is None:
                 candidates = [i for i in by_sem.get(sem, ()) if not claimed[i]]
-                mine_texts = texts_of(record)
-                same = [i for i in candidates if texts[i] == mine_texts]
+                same = [i for i in candidates if texts[i] == said_texts]
                 i = same[-1] if same else (candidates[-1] if candidates else None)
                 if i is None:
                     continue  # a new assertion (_NEW)
                 claimed[i] = 1
-            seq = parsed[n][0]
-            if texts[i] == texts_of(record):
+            if texts[i] == said_texts:
                 fates[seq] = _UNCHANGED
                 continue
             fates[seq] = ids[i]

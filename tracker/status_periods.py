@@ -140,11 +140,12 @@ def words_query(conn: sa.Connection, day: str | None = None):
     return q if day is None else q.where(start <= day)
 
 
-def _by_jurisdiction(rows: Iterable[tuple]) -> Iterator[tuple[int, list[tuple]]]:
-    """Each jurisdiction's words from the rows of a ``words_query``, one
-    jurisdiction's in memory at a time."""
-    for jid, words in itertools.groupby(rows, operator.itemgetter(JURISDICTION)):
-        yield jid, list(words)
+def by_jurisdiction(rows: Iterable[tuple], at: int = JURISDICTION) -> Iterator[tuple[int, list]]:
+    """Each jurisdiction's rows from rows ordered by jurisdiction (its id at
+    ``at``; by default the words of a ``words_query``), one jurisdiction's
+    in memory at a time."""
+    for jid, group in itertools.groupby(rows, operator.itemgetter(at)):
+        yield jid, list(group)
 
 
 def in_force(conn: sa.Connection, day: str, jurisdictions=None) -> Iterator[tuple[int, Period]]:
@@ -161,7 +162,7 @@ def in_force(conn: sa.Connection, day: str, jurisdictions=None) -> Iterator[tupl
     # is; more are streamed.
     one = isinstance(jurisdictions, int)
     rows = conn.execute(q) if one else stream(conn, q, "tracker_in_force")
-    for jid, words in _by_jurisdiction(rows):
+    for jid, words in by_jurisdiction(rows):
         yield jid, decide(words)
 
 
@@ -368,7 +369,7 @@ def go_on(conn: sa.Connection, jurisdictions: set[int], before: int) -> set[int]
         p.c.jurisdiction_id.in_(jurisdictions), sa.or_(p.c.id > before, p.c.id.in_(lasts))
     )
     rows = []
-    for jid, words in _by_jurisdiction(conn.execute(q)):
+    for jid, words in by_jurisdiction(conn.execute(q)):
         row = kept.get(jid)
         # No kept row (its first assertions): refresh reads them all.
         resumed = resume(row) if row is not None else None
@@ -430,13 +431,13 @@ def refresh(conn: sa.Connection, *, everything: bool = False) -> int:
         sql = _FEW_SQL.get(conn.dialect.name)
         if sql is None:
             sql = _FEW_SQL[conn.dialect.name] = literal_sql(conn, q)
-        rows = [_stored(jid, words) for jid, words in _by_jurisdiction(fetch_all(conn, sql))]
+        rows = [_stored(jid, words) for jid, words in by_jurisdiction(fetch_all(conn, sql))]
         _insert(conn, rows)
         n = len(rows)
     else:
         writer = BulkWriter(conn, t, [c.name for c in t.c], ())
         with collector_paused():
-            for jid, words in _by_jurisdiction(stream(conn, q, "tracker_status_periods")):
+            for jid, words in by_jurisdiction(stream(conn, q, "tracker_status_periods")):
                 writer.add(_stored(jid, words))
                 n += 1
         writer.close()
