@@ -13,10 +13,11 @@ import json
 import random
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from conftest import import_dir
 
-from tracker import db
+from tracker import db, status
 
 CHI = "ocd-division/country:us/state:il/place:chicago"
 NYC = "ocd-division/country:us/state:ny/place:new_york"
@@ -235,7 +236,13 @@ def _one_pass(stored: list[tuple], rows: list[tuple]) -> list[tuple]:
     return [tuple(r) for r in table] + added
 
 
-def test_a_shuffled_file_over_many_jurisdictions_matches_as_one_pass_would(cli, url, tmp_path):
+@pytest.mark.parametrize("parked", ["in memory", "in a scratch table"])
+def test_a_shuffled_file_over_many_jurisdictions_matches_as_one_pass_would(
+    cli, url, tmp_path, monkeypatch, parked
+):
+    if parked == "in a scratch table":
+        # A national file's way: past this many rows they wait in a table.
+        monkeypatch.setattr(status._Parked, "FEW", 7)
     rng = random.Random(20180124)
     stamps = [f"2024-01-02T03:04:{s:02d}.000000Z" for s in range(6)]
 
@@ -282,3 +289,24 @@ def test_a_shuffled_file_over_many_jurisdictions_matches_as_one_pass_would(cli, 
     summary = _summary(result)
     assert summary["added"] == len(expected) - len(stored)
     assert summary["added"] + summary["updated"] + summary["unchanged"] == len(rows)
+
+
+@pytest.mark.parametrize("engine_name", ["postgresql"])
+def test_a_read_only_database_is_checked_against_its_own_export(cli, url, postgres, tmp_path):
+    """A standby, or a database set read-only: a dry run of a file of what
+    it holds, and ``seed`` again, find nothing to change and need no table."""
+    _seeded(cli, tmp_path, SAID_TWICE + ONE_EACH)
+    exported = tmp_path / "status.csv"
+    exported.write_text(cli("export", "status").stdout, encoding="utf-8")
+    database = sa.engine.make_url(url).database
+    with postgres.admin.connect() as conn:
+        conn.exec_driver_sql(f"ALTER DATABASE {database} SET default_transaction_read_only = on")
+    db.dispose_all()
+    before = _table(url)
+
+    result = cli("import", str(exported), "--dry-run", "-f", "json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["changes"] == []
+    assert json.loads(result.stdout)["summary"][0]["unchanged"] == 4
+    assert _table(url) == before

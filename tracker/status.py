@@ -1,5 +1,6 @@
 """Policy status: dated, sourced, append-only assertions."""
 
+import contextlib
 import operator
 from array import array
 from collections.abc import Iterable, Iterator
@@ -528,50 +529,98 @@ def _write_matched(batch: Batch, rows: Iterable[Row]) -> None:
     its effective date; without a ``note`` column the stored note stays.
 
     Memory stays flat whatever the table's and the file's size: the checked
-    rows are parked in a scratch table, read back by jurisdiction beside the
+    rows are parked (``_Parked``), read back by jurisdiction beside the
     stored assertions in the same order (a jurisdiction's rows can only match
     its own assertions), and read once more in file order to write what
     changed. Python holds one jurisdiction's rows at a time, and 8 bytes a row."""
     conn = batch.conn
     writer = BulkWriter(conn, PolicyStatus, COLUMNS, _NULLABLE)
     stamp = writer.bind("recorded_at")
-    text, number = sa.String, sa.Integer
-    with scratch_table(
-        conn,
-        "tracker_status_incoming",
-        sa.Column("seq", number, primary_key=True, autoincrement=False),
-        sa.Column("line", number, nullable=False),
-        *(sa.Column(c, number if c.endswith("_id") else text) for c in COLUMNS[:-1]),
-        # As the table stores it: a parked row's recorded_at and a stored one's
-        # come back from the driver alike, and compare as they are.
-        sa.Column("recorded_at", PolicyStatus.c.recorded_at.type),
-    ) as parked:
-        total, shape = _park(batch, rows, parked, stamp)
-        fates, was = _match(batch, parked, shape, total)
+    with contextlib.ExitStack() as scratch:
+        parked = _Parked(conn, scratch)
+        shape = _park(batch, rows, parked, stamp)
+        fates, was = _match(batch, parked, shape)
         _store(batch, parked, shape, fates, was, writer, stamp(datetime.now(UTC)))
 
 
-def _parked(parked: sa.Table, *order: str):
-    """The parked rows (seq, line, then the stored tuple) in ``order``."""
-    return sa.select(*parked.c).order_by(*(parked.c[c] for c in order))
+class _Parked:
+    """A re-import's checked rows, (seq, line, then the stored tuple), in
+    file order: in memory while they are few, in a scratch table of the
+    connection once they are many. So a national file keeps memory flat,
+    and a small one needs no table: a read-only database (a standby) can
+    still be checked against it (``seed`` again, ``import --dry-run``)."""
+
+    FEW = 50_000
+
+    def __init__(self, conn: sa.Connection, scratch: contextlib.ExitStack):
+        self.conn, self.scratch = conn, scratch
+        self.rows: list[tuple] = []
+        self.total = 0
+        self.table: sa.Table | None = None
+        self.writer: BulkWriter | None = None
+
+    def add(self, row: tuple) -> None:
+        self.total += 1
+        if self.writer is not None:
+            self.writer.add(row)
+            return
+        self.rows.append(row)
+        if len(self.rows) > self.FEW:
+            text, number = sa.String, sa.Integer
+            self.table = self.scratch.enter_context(
+                scratch_table(
+                    self.conn,
+                    "tracker_status_incoming",
+                    sa.Column("seq", number, primary_key=True, autoincrement=False),
+                    sa.Column("line", number, nullable=False),
+                    *(sa.Column(c, number if c.endswith("_id") else text) for c in COLUMNS[:-1]),
+                    # As the table stores it: a parked recorded_at comes back
+                    # from the driver as a stored one does.
+                    sa.Column("recorded_at", PolicyStatus.c.recorded_at.type),
+                )
+            )
+            self.writer = BulkWriter(self.conn, self.table, tuple(c.name for c in self.table.c))
+            self.writer.write(self.rows)
+            self.rows = []
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+    def by_jurisdiction(self) -> Iterator[tuple]:
+        """The rows by jurisdiction (its id is at 2), each one's in file order."""
+        if self.table is None:
+            return iter(sorted(self.rows, key=operator.itemgetter(2, 0)))
+        return self._read("tracker_status_incoming", "jurisdiction_id", "seq")
+
+    def in_file_order(self) -> Iterator[tuple]:
+        if self.table is None:
+            return iter(self.rows)
+        return self._read("tracker_status_parked", "seq")
+
+    def _read(self, name: str, *order: str) -> Iterator[tuple]:
+        t = self.table
+        return stream(self.conn, sa.select(*t.c).order_by(*(t.c[c] for c in order)), name)
 
 
-def _park(batch: Batch, rows: Iterable[Row], parked: sa.Table, stamp) -> tuple[int, tuple]:
-    """Check every row and park it in file order (its recorded_at as stored):
-    how many were parked, and the file's shape."""
-    writer = BulkWriter(batch.conn, parked, tuple(c.name for c in parked.c))
-    shape, seq = None, 0
-    for row, record in batch.each(rows, StatusRow(batch)):
+def _park(batch: Batch, rows: Iterable[Row], parked: _Parked, stamp) -> tuple:
+    """Check every row and park it in file order; the file's shape back. A
+    row's recorded_at is parked as the driver gives a stored one back:
+    SQLite the text it stores, PostgreSQL the datetime (so the two compare)."""
+    bind = None if batch.conn.dialect.name == "postgresql" else stamp
+    shape = None
+    for seq, (row, record) in enumerate(batch.each(rows, StatusRow(batch))):
         if shape is None:
             shape = _file_shape(row.values.keys())
-        recorded = stamp(record[9]) if record[9] is not None else None
-        writer.add((seq, row.line, *record[:9], recorded))
-        seq += 1
-    writer.close()
-    return seq, shape or _file_shape(())
+        recorded = record[9]
+        if recorded is not None and bind is not None:
+            recorded = bind(recorded)
+        parked.add((seq, row.line, *record[:9], recorded))
+    parked.close()
+    return shape or _file_shape(())
 
 
-def _match(batch: Batch, parked: sa.Table, shape: tuple, total: int):
+def _match(batch: Batch, parked: _Parked, shape: tuple):
     """Each parked row's fate (see _NEW), and for a dry run the stored
     assertion (what it says, its texts) each update changes."""
     conn = batch.conn
@@ -583,13 +632,12 @@ def _match(batch: Batch, parked: sa.Table, shape: tuple, total: int):
     end = 6 + len(given)
     latest = operator.itemgetter(end, 0)
     stored = sp.by_jurisdiction(stream(conn, q, "tracker_status_stored"), 1)
-    fates = array("q", bytes(8 * total))
+    fates = array("q", bytes(8 * parked.total))
     was: dict[int, tuple] = {}
     recording = batch.changes is not None
     repeats: list[tuple] = []
     theirs_jid, theirs = next(stored, (None, []))
-    incoming = stream(conn, _parked(parked, "jurisdiction_id", "seq"), "tracker_status_incoming")
-    for jid, mine in sp.by_jurisdiction(incoming, 2):
+    for jid, mine in sp.by_jurisdiction(parked.by_jurisdiction(), 2):
         while theirs_jid is not None and theirs_jid < jid:
             theirs_jid, theirs = next(stored, (None, []))
         # This jurisdiction's stored assertions, oldest recorded first.
@@ -645,7 +693,7 @@ def _match(batch: Batch, parked: sa.Table, shape: tuple, total: int):
     return fates, was
 
 
-def _store(batch: Batch, parked: sa.Table, shape, fates, was, writer: BulkWriter, now) -> None:
+def _store(batch: Batch, parked: _Parked, shape, fates, was, writer: BulkWriter, now) -> None:
     """The parked rows' fates written in file order: new assertions added,
     matched ones' texts updated, counted as they are."""
     conn = batch.conn
@@ -661,7 +709,7 @@ def _store(batch: Batch, parked: sa.Table, shape, fates, was, writer: BulkWriter
     write = not batch.failed
     # The jurisdictions whose periods the new assertions change.
     with sp.adding(conn) as touched:
-        for r in stream(conn, _parked(parked, "seq"), "tracker_status_parked"):
+        for r in parked.in_file_order():
             seq, record = r[0], r[2:]
             fate = fates[seq]
             if fate == _REPEATED:
