@@ -192,6 +192,51 @@ def test_stopped_export_exits_with_the_signal_code_and_leaves_no_partial_file(
     assert dump(big_url) == before
 
 
+# A stop that lands inside psycopg's server cursor constructor leaves a cursor
+# whose ``__del__`` fails when it is collected ("Exception ignored in ...",
+# with a traceback). The signal is sent from that constructor, so the stop
+# lands there every time, not one run in a hundred.
+_STOP_IN_CURSOR = """
+import os, signal, sys
+import psycopg
+
+built = psycopg.ServerCursor.__init__
+stop = getattr(signal, sys.argv[1])
+
+def stopped_inside(self, *args, **kwargs):
+    os.kill(os.getpid(), stop)
+    built(self, *args, **kwargs)
+
+psycopg.ServerCursor.__init__ = stopped_inside
+sys.argv = ["tracker", *sys.argv[2:]]
+from tracker.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("engine_name", ["postgresql"])
+@pytest.mark.parametrize(
+    ("sig", "code", "said"),
+    [("SIGINT", 130, "Interrupted"), ("SIGTERM", 143, "Terminated")],
+    ids=["SIGINT", "SIGTERM"],
+)
+def test_a_stop_inside_a_driver_cursor_says_one_line(seeded_url, tmp_path, sig, code, said):
+    out = tmp_path / "out"
+    env = dict(os.environ)
+    env.pop("TRACKER_DATABASE_URL", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", _STOP_IN_CURSOR, sig, "--db", seeded_url, "export", "--out",
+         str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == code, proc.stderr
+    assert proc.stderr == f"{said}; the database is unchanged.\n"
+    assert not out.exists() or list(out.iterdir()) == []
+
+
 def test_ctrl_c_while_queued_behind_another_writer_stops_at_once(url):
     """A writer waiting for the write lock (up to a minute) still obeys Ctrl-C."""
     before = dump(url)

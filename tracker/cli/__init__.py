@@ -30,6 +30,7 @@ class TrackerGroup(TyperGroup):
             _fail(str(exc))
         except KeyboardInterrupt:
             typer.echo("Interrupted; the database is unchanged.", err=True)
+            _quiet_on_the_way_out()
             sys.exit(130)
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
             # --help, a usage error: the CLI's own, never the database's
@@ -177,13 +178,30 @@ def _register() -> None:
 _register()
 
 
+def _quiet_on_the_way_out() -> None:
+    """The user stopped tracker: what the stop cut short may complain as it
+    is collected on the way out (a driver's cursor stopped inside its own
+    constructor: "Exception ignored in ... __del__", with a traceback). The
+    one line said is the whole answer."""
+    sys.unraisablehook = lambda _unraisable: None
+
+
+def _interrupted(_signum, _frame) -> None:
+    # Quiet from the moment of the signal: a half-built object may be
+    # collected while the stack unwinds, before the line is written.
+    _quiet_on_the_way_out()
+    raise KeyboardInterrupt
+
+
 def _terminated(signum, _frame) -> None:
     # Unwind like Ctrl-C: the transaction rolls back and partial files are
     # removed on the way out, then exit with the shell's 128 + signal number.
     typer.echo("Terminated; the database is unchanged.", err=True)
+    _quiet_on_the_way_out()
     raise SystemExit(128 + signum)
 
 
 def main() -> None:
+    signal.signal(signal.SIGINT, _interrupted)
     signal.signal(signal.SIGTERM, _terminated)
     app(prog_name="tracker")
