@@ -192,6 +192,37 @@ def test_stopped_export_exits_with_the_signal_code_and_leaves_no_partial_file(
     assert dump(big_url) == before
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_the_caller_ignores_stays_ignored(big_url, tmp_path, sig):
+    """A job started with the signal ignored (a shell's background job ignores
+    Ctrl-C) is not stopped by it: the export finishes, every file whole."""
+    db.dispose_all()
+    out = tmp_path / "out"
+    env = dict(os.environ)
+    env.pop("TRACKER_DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "--db", big_url, "export", "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=lambda: signal.signal(sig, signal.SIG_IGN),
+    )
+    _wait_until(proc, lambda: out.is_dir() and any(out.iterdir()))
+    proc.send_signal(sig)
+    proc.wait(timeout=120)
+
+    err = proc.stderr.read()
+    assert proc.returncode == 0, err
+    assert err.startswith("Exported ") and err.count("\n") == 1, err
+    with db.engine_for(big_url).connect() as conn:
+        stored = conn.execute(sa.text("SELECT count(*) FROM policy_status")).scalar_one()
+    db.dispose_all()
+    assert stored > ROWS
+    with (out / "status.csv").open(encoding="utf-8", newline="") as fh:
+        assert sum(1 for _ in csv.reader(fh)) == stored + 1
+
+
 # A stop that lands inside psycopg's server cursor constructor leaves a cursor
 # whose ``__del__`` fails when it is collected ("Exception ignored in ...",
 # with a traceback). The signal is sent from that constructor, so the stop

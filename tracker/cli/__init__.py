@@ -202,6 +202,10 @@ def _terminated(signum, _frame) -> None:
 
 
 def main() -> None:
-    signal.signal(signal.SIGINT, _interrupted)
-    signal.signal(signal.SIGTERM, _terminated)
+    # A signal the caller set to be ignored (a job started in the background
+    # ignores Ctrl-C) stays ignored.
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupted)
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, _terminated)
     app(prog_name="tracker")
