@@ -65,15 +65,21 @@ def _schema(url: str) -> dict:
     }
 
 
-def _start(url: str, *args: str) -> subprocess.Popen:
+def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("TRACKER_DATABASE_URL", None)
+    return env
+
+
+def _start(url: str, *args: str, ignoring: int | None = None) -> subprocess.Popen:
+    """tracker in a process of its own; ``ignoring``: a signal it starts with ignored."""
     return subprocess.Popen(
         [sys.executable, "-m", "tracker", "--db", url, *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=_env(),
+        preexec_fn=None if ignoring is None else lambda: signal.signal(ignoring, signal.SIG_IGN),
     )
 
 
@@ -198,16 +204,7 @@ def test_a_signal_the_caller_ignores_stays_ignored(big_url, tmp_path, sig):
     Ctrl-C) is not stopped by it: the export finishes, every file whole."""
     db.dispose_all()
     out = tmp_path / "out"
-    env = dict(os.environ)
-    env.pop("TRACKER_DATABASE_URL", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tracker", "--db", big_url, "export", "--out", str(out)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        preexec_fn=lambda: signal.signal(sig, signal.SIG_IGN),
-    )
+    proc = _start(big_url, "export", "--out", str(out), ignoring=sig)
     _wait_until(proc, lambda: out.is_dir() and any(out.iterdir()))
     proc.send_signal(sig)
     proc.wait(timeout=120)
@@ -253,14 +250,12 @@ main()
 )
 def test_a_stop_inside_a_driver_cursor_says_one_line(seeded_url, tmp_path, sig, code, said):
     out = tmp_path / "out"
-    env = dict(os.environ)
-    env.pop("TRACKER_DATABASE_URL", None)
     proc = subprocess.run(
         [sys.executable, "-c", _STOP_IN_CURSOR, sig, "--db", seeded_url, "export", "--out",
          str(out)],
         capture_output=True,
         text=True,
-        env=env,
+        env=_env(),
         timeout=120,
     )  # fmt: skip
     assert proc.returncode == code, proc.stderr
