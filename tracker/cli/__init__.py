@@ -30,7 +30,6 @@ class TrackerGroup(TyperGroup):
             _fail(str(exc))
         except KeyboardInterrupt:
             typer.echo("Interrupted; the database is unchanged.", err=True)
-            _quiet_on_the_way_out()
             sys.exit(130)
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
             # --help, a usage error: the CLI's own, never the database's
@@ -182,7 +181,8 @@ def _quiet_on_the_way_out() -> None:
     """The user stopped tracker: what the stop cut short may complain as it
     is collected on the way out (a driver's cursor stopped inside its own
     constructor: "Exception ignored in ... __del__", with a traceback). The
-    one line said is the whole answer."""
+    one line said is the whole answer. Only from ``main``'s handlers: a
+    program that runs the commands itself keeps its own hook."""
     sys.unraisablehook = lambda _unraisable: None
 
 
